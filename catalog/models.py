@@ -1,0 +1,57 @@
+"""The catalog's database mirror of ``catalog/data/*.yaml`` (browsable, editable in the admin).
+
+A row stores one record exactly as the data files do (``specs`` keeps per-field sources), so the
+domain catalog is built the same way from either place (``catalog.source.get_catalog``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Count, Max
+
+from studio.domain.catalog import CONFIDENCES, KIND_CLASSES, KIND_LABELS
+
+
+class CatalogItemQuerySet(models.QuerySet):
+    def catalog_stamp(self):
+        """A value that changes whenever the catalog changes; None when the table is empty."""
+        agg = self.aggregate(n=Count("id"), latest=Max("updated_at"))
+        if not agg["n"]:
+            return None
+        return (agg["n"], agg["latest"])
+
+    def as_records(self) -> list[dict]:
+        return [row.as_record() for row in self.order_by("kind", "slug")]
+
+
+class CatalogItem(models.Model):
+    KIND_CHOICES = [(k, KIND_LABELS[k]) for k in KIND_CLASSES]
+    CONFIDENCE_CHOICES = [(c, c) for c in CONFIDENCES]
+
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=32, choices=KIND_CHOICES, db_index=True)
+    name = models.CharField(max_length=200)
+    vendor = models.CharField(max_length=100, db_index=True)
+    description = models.TextField(blank=True)
+    source = models.TextField(help_text="Where the item's numbers come from (datasheet, URL)")
+    confidence = models.CharField(max_length=8, choices=CONFIDENCE_CHOICES,
+                                  help_text="V: read in the source; V-3p: secondary source; M: background/arithmetic")
+    specs = models.JSONField(default=dict, help_text="Spec values; a value may be {value, source, confidence}")
+    data_file = models.CharField(max_length=100, blank=True, help_text="The catalog/data file it was loaded from")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CatalogItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "vendor", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.slug})"
+
+    def as_record(self) -> dict:
+        record = {"slug": self.slug, "kind": self.kind, "name": self.name, "vendor": self.vendor,
+                  "source": self.source, "confidence": self.confidence, "specs": self.specs}
+        if self.description:
+            record["description"] = self.description
+        return record

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.catalog_list, name="catalog_list"),
+    path("<slug:slug>/", views.item_detail, name="catalog_detail"),
+]

@@ -1,0 +1,34 @@
+"""Thin Celery tasks: take ids, call services, record progress/result/failure on the Job row."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+
+from . import jobs
+from .services import catalog_statistics
+
+log = logging.getLogger(__name__)
+
+
+def run_job(job_id: int, work) -> None:
+    """Run ``work(job, progress)`` for a job and record its outcome; exceptions become 'failed'."""
+    job = jobs.start(job_id)
+    if job is None:
+        return
+    try:
+        result = work(job, lambda pct, msg="": jobs.report_progress(job, pct, msg))
+    except SoftTimeLimitExceeded:
+        jobs.fail(job_id, "The job ran past its time limit and was stopped.")
+    except Exception as exc:  # the reason is shown to the user
+        log.exception("job %s failed", job_id)
+        jobs.fail(job_id, f"{type(exc).__name__}: {exc}")
+    else:
+        jobs.succeed(job, result)
+
+
+@shared_task(name="studio.catalog_statistics")
+def catalog_statistics_task(job_id: int) -> None:
+    run_job(job_id, lambda job, progress: catalog_statistics(progress, **job.params))

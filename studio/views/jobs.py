@@ -1,0 +1,40 @@
+"""Background jobs: start the sample job, watch it with an htmx progress bar, see its result."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import jobs
+from ..models import Job
+from ..tasks import catalog_statistics_task
+
+STATS_PACE_S = 0.25  # seconds between steps of the sample job, so that the progress bar is visible
+
+
+def _get_job_for_user(request, code) -> Job:
+    """The job if the user owns it; 404 for anyone else (a job's existence is not revealed)."""
+    job = Job.objects.filter(code=code).first()
+    if job is None or job.owner_id != request.user.id:
+        raise Http404("No such job")
+    return jobs.refresh_stale(job)
+
+
+@require_GET
+def job_list(request):
+    return render(request, "studio/jobs.html", {"jobs": Job.objects.filter(owner=request.user)[:20]})
+
+
+@require_POST
+def job_start_catalog_stats(request):
+    job = Job.objects.create(owner=request.user, kind="catalog_stats", params={"pace_s": STATS_PACE_S})
+    jobs.enqueue(job, catalog_statistics_task)
+    if request.htmx:
+        return render(request, "studio/job_detail.html#job-card", {"job": job})
+    return redirect("job_detail", code=job.code)
+
+
+@require_GET
+def job_detail(request, code):
+    job = _get_job_for_user(request, code)
+    template = "studio/job_detail.html#job-card" if request.htmx else "studio/job_detail.html"
+    return render(request, template, {"job": job})
