@@ -1,0 +1,57 @@
+"""Shared fixtures: the three personas (owner, collaborator, outsider) and a loaded catalog."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+PASSWORD = "a-long-test-password-1"
+
+
+def reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def require_or_skip(name: str, host: str, port: int) -> None:
+    """Skip when a service is absent, unless STUDIO_REQUIRE_SERVICES=1 (CI), where it fails."""
+    if reachable(host, port):
+        return
+    if os.environ.get("STUDIO_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{name} is not reachable at {host}:{port} and STUDIO_REQUIRE_SERVICES=1")
+    pytest.skip(f"{name} is not reachable at {host}:{port}")
+
+
+@pytest.fixture
+def owner(django_user_model):
+    return django_user_model.objects.create_user("owner", "owner@example.com", PASSWORD)
+
+
+@pytest.fixture
+def collaborator(django_user_model):
+    return django_user_model.objects.create_user("collaborator", "collab@example.com", PASSWORD)
+
+
+@pytest.fixture
+def outsider(django_user_model):
+    return django_user_model.objects.create_user("outsider", "outsider@example.com", PASSWORD)
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def loaded_catalog(db):
+    from catalog.loading import load_catalog
+
+    return load_catalog()
