@@ -6,6 +6,7 @@ domain catalog is built the same way from either place (``catalog.source.get_cat
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Max
 
@@ -28,7 +29,8 @@ class CatalogItem(models.Model):
     KIND_CHOICES = [(k, KIND_LABELS[k]) for k in KIND_CLASSES]
     CONFIDENCE_CHOICES = [(c, c) for c in CONFIDENCES]
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.CharField(max_length=80, unique=True, validators=[RegexValidator(
+        r"^[a-z0-9][a-z0-9._-]*$", "Lower-case letters, digits, dots, hyphens and underscores only")])
     kind = models.CharField(max_length=32, choices=KIND_CHOICES, db_index=True)
     name = models.CharField(max_length=200)
     vendor = models.CharField(max_length=100, db_index=True)

@@ -4,5 +4,5 @@ from . import views
 
 urlpatterns = [
     path("", views.catalog_list, name="catalog_list"),
-    path("<slug:slug>/", views.item_detail, name="catalog_detail"),
+    path("<str:slug>/", views.item_detail, name="catalog_detail"),
 ]

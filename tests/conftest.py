@@ -55,3 +55,13 @@ def loaded_catalog(db):
     from catalog.loading import load_catalog
 
     return load_catalog()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _in_memory_broker():
+    """Tasks sent by tests go nowhere real (a worker of the developer's must not pick them up)."""
+    from studio.celery import app
+
+    app.conf.broker_url = "memory://"
+    app.conf.broker_transport_options = {}
+    yield

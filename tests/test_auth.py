@@ -31,7 +31,7 @@ def test_a_user_signs_in_and_out(client, owner):
 def test_a_wrong_password_is_refused_with_a_message(client, owner):
     response = client.post(reverse("login"), {"username": "owner", "password": "nope"})
     assert response.status_code == 200
-    assert "didn&#x27;t match" in response.content.decode()
+    assert "didn't match. Please try again." in response.content.decode()
 
 
 def test_the_demo_user_command_is_idempotent(client, django_user_model):
