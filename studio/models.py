@@ -52,3 +52,91 @@ class Job(models.Model):
 
     def age_s(self) -> float:
         return (timezone.now() - self.created_at).total_seconds()
+
+
+class Design(models.Model):
+    """A design: its site, racks (``RackPlacement``), fabrics, storage, facility equipment and workloads.
+
+    ``version`` grows by one with every saved change: a write that names an older version is
+    refused (two tabs never silently overwrite each other). A scenario is a design cloned from
+    another one (``parent``). Fabrics, storage, facility and workloads are kept in the design
+    file's own shape (``ai-factory-design/1``), validated by ``studio.domain.designfile``.
+    """
+
+    REDUNDANCY_CHOICES = [(r, r) for r in ("N", "N+1", "2N", "2N+1")]
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="designs")
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="scenarios")
+    template = models.CharField(max_length=80, blank=True, help_text="Reference design it was started from")
+    version = models.PositiveIntegerField(default=1)
+    # the site
+    width_m = models.FloatField()
+    depth_m = models.FloatField()
+    tile_mm = models.PositiveIntegerField(default=600)
+    it_power_kw = models.FloatField(default=0)
+    pue = models.FloatField(default=1.3)
+    facility_power_kw = models.FloatField(default=0)
+    air_cooling_kw = models.FloatField(default=0)
+    liquid_cooling_kw = models.FloatField(default=0)
+    floor_max_kg_per_m2 = models.FloatField(default=1500)
+    redundancy = models.CharField(max_length=8, choices=REDUNDANCY_CHOICES, default="N+1")
+    electricity_usd_per_kwh = models.FloatField(default=0.08)
+    # the rest, in the design file's shape
+    fabrics = models.JSONField(default=dict, blank=True)
+    storage = models.JSONField(default=list, blank=True)
+    facility = models.JSONField(default=list, blank=True)
+    workloads = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DesignMember(models.Model):
+    """Someone the owner shares a design with: ``edit`` may change it, ``view`` may only look."""
+
+    EDIT, VIEW = "edit", "view"
+    design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shared_designs")
+    role = models.CharField(max_length=8, choices=[(EDIT, "Can edit"), (VIEW, "Can view")], default=EDIT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["design", "user"], name="one_membership_per_user")]
+
+
+class RackPlacement(models.Model):
+    """A rack on the design's tile grid; ``label`` is the rack id of the design file (``A01``)."""
+
+    design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="racks")
+    label = models.CharField(max_length=40)
+    model = models.CharField(max_length=80)
+    x_tiles = models.IntegerField()
+    y_tiles = models.IntegerField()
+    rotation = models.PositiveSmallIntegerField(default=0)
+    cooling = models.CharField(max_length=40, default="air")
+    pdus = models.JSONField(default=list, blank=True)  # [{"model": slug, "feed": "A"|"B"}]
+    position = models.PositiveIntegerField(default=0)  # order in the design file
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["design", "label"], name="unique_rack_label_per_design")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class DevicePlacement(models.Model):
+    """A device in a rack; ``u`` is the lowest U it occupies (1 = bottom)."""
+
+    rack = models.ForeignKey(RackPlacement, on_delete=models.CASCADE, related_name="devices")
+    model = models.CharField(max_length=80)
+    u = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["u", "id"]

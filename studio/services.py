@@ -6,10 +6,18 @@ from __future__ import annotations
 import statistics
 import time
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Prefetch
 
 from catalog.source import get_catalog
+from studio.domain import design as d
 from studio.domain.catalog import KIND_CLASSES, KIND_LABELS, System
+from studio.domain.designfile import DesignFileError, dump_design, load_design, parse_design_text
+
+from .models import Design, DevicePlacement, RackPlacement
 
 Progress = Callable[..., None]
 
@@ -51,3 +59,141 @@ def catalog_statistics(progress: Progress, kinds: list[str] | None = None, pace_
         systems.sort(key=lambda s: -s["pflops_per_kw"])
     return {"items": len(catalog), "per_kind": per_kind, "systems": systems,
             "median_kw_per_gpu": round(statistics.median([s["kw_per_gpu"] for s in systems]), 3) if systems else None}
+
+
+# --- designs: ORM rows ⇄ domain ----------------------------------------------------------
+
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference_designs"
+
+
+class StaleVersion(Exception):
+    """A write named a version of the design that is no longer the current one."""
+
+    def __init__(self, current: int):
+        super().__init__(f"This design was changed elsewhere (now version {current}); your view was refreshed.")
+        self.current = current
+
+
+def designs_with_content():
+    """Designs with racks and devices prefetched: three queries whatever the design's size."""
+    return Design.objects.prefetch_related(
+        Prefetch("racks", queryset=RackPlacement.objects.order_by("position", "id")
+                 .prefetch_related(Prefetch("devices", queryset=DevicePlacement.objects.order_by("u", "id")))))
+
+
+def rack_to_domain(rack: RackPlacement) -> d.RackPlacement:
+    return d.RackPlacement(
+        id=rack.label, model=rack.model, x_tiles=rack.x_tiles, y_tiles=rack.y_tiles, rotation=rack.rotation,
+        cooling=rack.cooling, pdus=tuple(d.PduPlacement(p["model"], p.get("feed", "A")) for p in rack.pdus),
+        devices=tuple(d.DevicePlacement(dev.model, dev.u) for dev in rack.devices.all()))
+
+
+def site_to_domain(row: Design) -> d.Site:
+    return d.Site(width_m=row.width_m, depth_m=row.depth_m, tile_mm=row.tile_mm, it_power_kw=row.it_power_kw,
+                  pue=row.pue, facility_power_kw=row.facility_power_kw,
+                  cooling=d.SiteCooling(row.air_cooling_kw, row.liquid_cooling_kw),
+                  floor_max_kg_per_m2=row.floor_max_kg_per_m2, redundancy=row.redundancy,
+                  electricity_usd_per_kwh=row.electricity_usd_per_kwh)
+
+
+def design_to_domain(row: Design) -> d.Design:
+    """The domain design of a row (use ``designs_with_content()`` to fetch it without N+1 queries).
+
+    Rows are trusted: every write path validates through the design file reader or the catalog.
+    """
+    return d.Design(
+        name=row.name, site=site_to_domain(row), racks=tuple(rack_to_domain(r) for r in row.racks.all()),
+        fabrics={role: d.Fabric(**f) for role, f in (row.fabrics or {}).items()},
+        storage=tuple(d.CountedItem(**s) for s in row.storage or ()),
+        facility=tuple(d.CountedItem(**s) for s in row.facility or ()),
+        workloads=tuple(d.Workload(**w) for w in row.workloads or ()))
+
+
+def _site_fields(site: d.Site) -> dict:
+    return {"width_m": site.width_m, "depth_m": site.depth_m, "tile_mm": site.tile_mm,
+            "it_power_kw": site.it_power_kw, "pue": site.pue, "facility_power_kw": site.facility_power_kw,
+            "air_cooling_kw": site.cooling.air_kw, "liquid_cooling_kw": site.cooling.liquid_kw,
+            "floor_max_kg_per_m2": site.floor_max_kg_per_m2, "redundancy": site.redundancy,
+            "electricity_usd_per_kwh": site.electricity_usd_per_kwh}
+
+
+def _content_fields(design: d.Design) -> dict:
+    dumped = dump_design(design)
+    return {"fabrics": dumped["fabrics"], "storage": dumped["storage"], "facility": dumped["facility"],
+            "workloads": dumped["workloads"]}
+
+
+def _write_racks(row: Design, racks) -> None:
+    rack_rows = RackPlacement.objects.bulk_create([
+        RackPlacement(design=row, label=r.id, model=r.model, x_tiles=r.x_tiles, y_tiles=r.y_tiles,
+                      rotation=r.rotation, cooling=r.cooling, position=i,
+                      pdus=[{"model": p.model, "feed": p.feed} for p in r.pdus])
+        for i, r in enumerate(racks)])
+    DevicePlacement.objects.bulk_create([
+        DevicePlacement(rack=rack_row, model=dev.model, u=dev.u)
+        for rack_row, r in zip(rack_rows, racks, strict=True) for dev in r.devices], batch_size=2000)
+
+
+@transaction.atomic
+def create_design(owner, design: d.Design, *, parent: Design | None = None, template: str = "") -> Design:
+    """Save a domain design as a new design of ``owner`` (racks and devices in bulk)."""
+    row = Design.objects.create(owner=owner, name=design.name, parent=parent, template=template,
+                                **_site_fields(design.site), **_content_fields(design))
+    _write_racks(row, design.racks)
+    return row
+
+
+@transaction.atomic
+def replace_design(row: Design, design: d.Design, *, expected_version: int | None = None) -> Design:
+    """Replace a design's whole content (import over an existing design); bumps the version."""
+    locked = Design.objects.select_for_update().get(pk=row.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(locked.version)
+    for name, value in {**_site_fields(design.site), **_content_fields(design), "name": design.name}.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save()
+    locked.racks.all().delete()
+    _write_racks(locked, design.racks)
+    return locked
+
+
+def clone_as_scenario(row: Design, owner, name: str | None = None) -> Design:
+    """A new design with the same content, linked to the original as one of its scenarios."""
+    source = designs_with_content().get(pk=row.pk)
+    domain = design_to_domain(source)
+    domain = d.Design(**{**domain.__dict__, "name": name or f"{row.name} — scenario"})
+    return create_design(owner, domain, parent=row.parent or row, template=row.template)
+
+
+def reference_designs(catalog=None) -> list[dict]:
+    """The shipped reference designs (``studio/reference_designs/*.json``): slug, name, design."""
+    catalog = catalog or get_catalog()
+    found = []
+    for path in sorted(REFERENCE_DIR.glob("*.json")):
+        design = parse_design_text(path.read_text(encoding="utf-8"), catalog)
+        found.append({"slug": path.stem, "name": design.name, "design": design})
+    return found
+
+
+def create_from_reference(owner, slug: str, name: str | None = None) -> Design:
+    path = REFERENCE_DIR / f"{slug}.json"
+    if not path.is_file() or path.parent != REFERENCE_DIR:
+        raise KeyError(f"unknown reference design '{slug}'")
+    design = parse_design_text(path.read_text(encoding="utf-8"), get_catalog())
+    if name:
+        design = d.Design(**{**design.__dict__, "name": name})
+    return create_design(owner, design, template=slug)
+
+
+def import_design_text(owner, text: str) -> Design:
+    """Parse and save a design file; raises ``DesignFileError`` (with its JSON path) before saving."""
+    return create_design(owner, parse_design_text(text, get_catalog()))
+
+
+def import_design_data(owner, data) -> Design:
+    return create_design(owner, load_design(data, get_catalog()))
+
+
+__all__ = ["DesignFileError", "StaleVersion"]

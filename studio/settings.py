@@ -123,6 +123,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 # Job state and results live on the Job row (studio.models.Job); Celery's own results are not needed.

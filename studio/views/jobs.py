@@ -1,7 +1,7 @@
 """Background jobs: start the sample job, watch it with an htmx progress bar, see its result."""
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import jobs
