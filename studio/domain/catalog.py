@@ -151,7 +151,8 @@ class Nic(Item):
 class Transceiver(Item):
     """An optic or cable. ``media`` decides how far it reaches and what it costs in watts."""
 
-    media: str = spec(choices=("dac", "acc", "aoc", "multimode", "singlemode"), label="Media", default="dac")
+    media: str = spec(choices=("dac", "acc", "aoc", "multimode", "singlemode", "twisted-pair"), label="Media",
+                      default="dac")  # twisted-pair: RJ45 Cat6 copper (1/10GBASE-T) for management
     speed_gbps: float = spec("Gb/s", minimum=1, maximum=3200, label="Speed", default=1)
     reach_m: float = spec("m", minimum=0.1, maximum=10000, label="Maximum reach", default=1)
     power_w: float = spec("W", minimum=0, maximum=50, label="Power per module", default=0)
