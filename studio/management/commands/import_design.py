@@ -2,9 +2,11 @@ import sys
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
 
-from studio.domain.designfile import DesignFileError
-from studio.services import import_design_text
+from catalog.source import get_catalog
+from studio.domain.designfile import DesignFileError, parse_design_text
+from studio.services import create_design
 
 
 class Command(BaseCommand):
@@ -14,19 +16,23 @@ class Command(BaseCommand):
         parser.add_argument("file", help="path to the design JSON file, or - for standard input")
         parser.add_argument("--user", required=True, help="user name of the owner")
 
+    def fail(self, message: str):
+        self.stderr.write(message)
+        sys.exit(2)
+
     def handle(self, *args, file, user, **options):
-        owner = get_user_model().objects.filter(username=user).first()
-        if owner is None:
-            self.stderr.write(f"no user '{user}'")
-            sys.exit(2)
         try:
             text = sys.stdin.read() if file == "-" else open(file, encoding="utf-8").read()
         except OSError as exc:
-            self.stderr.write(f"{file}: cannot read: {exc.strerror}")
-            sys.exit(2)
+            self.fail(f"{file}: cannot read: {exc.strerror}")
         try:
-            design = import_design_text(owner, text)
+            design = parse_design_text(text, get_catalog())
         except DesignFileError as exc:
-            self.stderr.write(f"{file}: {exc}")
-            sys.exit(2)
-        self.stdout.write(str(design.code))
+            self.fail(f"{file}: {exc}")
+        try:
+            owner = get_user_model().objects.filter(username=user).first()
+        except DatabaseError as exc:
+            self.fail(f"the database is not ready ({exc}); run `manage.py migrate` first")
+        if owner is None:
+            self.fail(f"no user '{user}'")
+        self.stdout.write(str(create_design(owner, design).code))
