@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 CONFIDENCES = ("V", "V-3p", "M")
 RACK_COOLING_METHODS = ("air", "rdhx-passive", "rdhx-active", "dlc", "immersion")
@@ -393,7 +394,7 @@ class Catalog:
         self._check_references()
 
     @classmethod
-    def from_records(cls, records: Iterable[Mapping[str, Any]]) -> "Catalog":
+    def from_records(cls, records: Iterable[Mapping[str, Any]]) -> Catalog:
         return cls(item_from_record(r) for r in records)
 
     def _check_references(self) -> None:
