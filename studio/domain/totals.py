@@ -1,0 +1,42 @@
+"""The design's totals, computed once in the domain (``studio.domain.rules.validate``) and shown
+as they are by the editor, the PDF and ``manage.py validate``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Totals:
+    gpus: int = 0
+    systems: int = 0
+    racks: int = 0
+    it_kw_max: float = 0.0  # every rack at max power, plus unplaced switches and storage
+    it_kw_typical: float = 0.0
+    racks_kw_max: float = 0.0  # the racks alone
+    heat_air_kw: float = 0.0  # equipment heat into air (some of it captured by rear doors)
+    heat_liquid_kw: float = 0.0  # cold-plate heat
+    room_air_kw: float = 0.0  # heat the room's air handling removes
+    facility_liquid_kw: float = 0.0  # heat into facility water (cold plates + rear doors)
+    weight_kg: float = 0.0
+    facility_kw: float = 0.0  # IT max × PUE
+    switches: dict = field(default_factory=dict)  # role -> {"leaf", "spine", "core", "placed"}
+    switches_placed: int = 0
+    cables: dict = field(default_factory=dict)  # media -> count
+    transceivers: dict = field(default_factory=dict)  # media -> count
+    storage: dict = field(default_factory=dict)  # appliances, read_gb_s, write_gb_s, capacity_tb
+    findings: dict = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+
+    def as_dict(self) -> dict:
+        return {
+            "gpus": self.gpus, "systems": self.systems, "racks": self.racks,
+            "it_kw_max": self.it_kw_max, "it_kw_typical": self.it_kw_typical, "racks_kw_max": self.racks_kw_max,
+            "heat_air_kw": self.heat_air_kw, "heat_liquid_kw": self.heat_liquid_kw,
+            "room_air_kw": self.room_air_kw, "facility_liquid_kw": self.facility_liquid_kw,
+            "weight_kg": self.weight_kg, "facility_kw": self.facility_kw,
+            "switches": {role: dict(v) for role, v in self.switches.items()},
+            "switches_placed": self.switches_placed,
+            "cables": dict(self.cables), "transceivers": dict(self.transceivers),
+            "storage": dict(self.storage), "findings": dict(self.findings),
+        }
