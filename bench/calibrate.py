@@ -1,0 +1,116 @@
+"""Fit the estimator's few efficiency factors to measured cases and write the committed file.
+
+    .venv/bin/python bench/calibrate.py [CASES.json] [--holdout]
+
+Reads ``bench/data/calibration.json`` by default (a copy of shared/reference/calibration.json),
+fits the global factors and one GEMM efficiency per (accelerator family, precision, regime) that
+has a measured case (``studio.domain.perf.fitting``), and writes
+``studio/domain/perf/calibration_data.json`` with a note per factor saying where it came from.
+``--holdout`` also prints leave-one-case-out and leave-one-family-out errors (refits without
+the held-out cases; nothing is written for those).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from catalog.datafiles import file_catalog  # noqa: E402
+from studio.domain.perf import calibration as cal  # noqa: E402
+from studio.domain.perf.accuracy import score, summarize  # noqa: E402
+from studio.domain.perf.fitting import REGIME_OF, fit, to_data  # noqa: E402
+
+DEFAULT_CASES = ROOT / "bench" / "data" / "calibration.json"
+GLOBAL_NOTES = {
+    "hbm_efficiency": "share of HBM peak bandwidth reached when streaming weights and KV; prior 0.8 (AIConfigurator "
+                      "mem_bw_empirical_scaling_factor), fitted to all inference cases",
+    "layer_overhead_s": "fixed time per layer per iteration (kernel launches, small kernels' floor; AIConfigurator "
+                        "3 µs per kernel), fitted to all inference cases",
+    "step_overhead_s": "fixed host time per iteration/step (scheduling, sampling, optimizer launch), fitted to all cases",
+    "moe_gemm_ratio": "grouped-GEMM efficiency of MoE experts relative to dense GEMMs (routing imbalance, small "
+                      "per-expert batches), fitted to the MoE inference cases",
+    "ttft_iterations": "mean TTFT in mixed iterations under random arrivals (residual + wait + the iteration carrying "
+                       "the prompt), fitted to measured server/interactive TTFT",
+}
+
+
+def family_of(case: dict, catalog) -> str:
+    from studio.domain.catalog import System
+    try:
+        return catalog.accelerator_of(catalog.get(case["cluster"]["system"], System)).family
+    except (KeyError, TypeError):
+        return "?"
+
+
+def annotated(params: dict, cases: list[dict], catalog, source: str) -> dict:
+    data = to_data(params)
+    for name, entry in data["global"].items():
+        entry["note"] = GLOBAL_NOTES.get(name, "fitted") + f" [{source}]"
+    for factor, fams in data["families"].items():
+        regime = [k for k, v in REGIME_OF.items() if v == factor][0]
+        for fam, precs in fams.items():
+            for prec, entry in precs.items():
+                if fam == "default":
+                    entry["note"] = f"median of the fitted families at {prec}: used for families without a case"
+                    continue
+                ids = [c["id"] for c in cases if c.get("workload", {}).get("kind") == regime
+                       and family_of(c, catalog) == fam and (c["workload"].get("precision") or "bf16") == prec]
+                entry["note"] = f"share of {prec} dense peak in {regime} GEMMs, fitted to {', '.join(ids)} [{source}]"
+    data["generated_by"] = "python bench/calibrate.py"
+    data["lineage"] = cal.LINEAGE
+    return data
+
+
+def holdout(cases: list[dict], catalog) -> dict:
+    """Leave-one-case-out and leave-one-family-out summaries (refit each time)."""
+    measured = [c for c in cases if c.get("measured")]
+    rows_case, rows_family = [], []
+    for i, case in enumerate(measured):
+        if case["workload"].get("kind") == "fabric":
+            rows_case += score([case], catalog)
+            continue
+        params = fit(measured[:i] + measured[i + 1:], catalog, sweeps=3)
+        rows_case += score([case], catalog, cal.parse(to_data(params)))
+    families = sorted({family_of(c, catalog) for c in measured if c["workload"].get("kind") != "fabric"})
+    for fam in families:
+        held = [c for c in measured if family_of(c, catalog) == fam and c["workload"].get("kind") != "fabric"]
+        rest = [c for c in measured if c not in held]
+        params = fit(rest, catalog, sweeps=3)
+        rows_family += score(held, catalog, cal.parse(to_data(params)))
+    return {"case": rows_case, "family": rows_family}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    parser.add_argument("cases", nargs="?", default=str(DEFAULT_CASES))
+    parser.add_argument("--holdout", action="store_true", help="also report leave-one-out errors")
+    parser.add_argument("--out", default=str(cal.DATA_FILE))
+    args = parser.parse_args(argv)
+    cases = json.loads(Path(args.cases).read_text(encoding="utf-8"))["cases"]
+    catalog = file_catalog()
+    params = fit(cases, catalog, progress=lambda m: print(m, file=sys.stderr))
+    source_name = Path(args.cases).name
+    data = annotated(params, cases, catalog, source_name)
+    Path(args.out).write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    s = summarize(score(cases, catalog, cal.parse(data)))
+    print(f"in-sample: {s.values} values, median {s.median:.1%}, p90 {s.p90:.1%}, "
+          f"fabric {s.fabric_exact}/{s.fabric_total} exact; wrote {args.out}")
+    if args.holdout:
+        ho = holdout(cases, catalog)
+        for label, rows in ho.items():
+            s = summarize(rows)
+            print(f"leave-one-{label}-out: {s.values} values, median {s.median:.1%}, p90 {s.p90:.1%}")
+            for r in rows:
+                if not r.is_fabric:
+                    print(f"  {r.case_id:45s} {r.key:22s} measured {r.measured:>12g} predicted "
+                          f"{(r.predicted if r.predicted is not None else float('nan')):>12g} error {r.error:.1%}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

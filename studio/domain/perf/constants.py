@@ -1,0 +1,81 @@
+"""Named physical and engineering constants of the estimator, each with its source.
+
+Tags follow ``shared/reference/hardware.md``: [V] read in the cited source, [V-3p] read in a
+secondary page, [M] background knowledge or arithmetic (a placeholder until confirmed).
+Fitted efficiency factors are NOT here: they live in ``calibration_data.json``
+(see ``calibration.py``). Nothing in this module is specific to one measured case.
+"""
+
+from __future__ import annotations
+
+GB = 1e9
+GIB = 2**30
+KIB = 2**10
+TERA = 1e12
+
+# --- numeric formats -------------------------------------------------------------------------
+#: Bytes per weight by precision. FP4 is NVFP4: 4-bit values plus one FP8 scale per 16 values
+#: (0.5 + 1/16 B) [V-3p: NVIDIA "Introducing NVFP4" developer blog, 2025].
+WEIGHT_BYTES_PER_PARAM = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5 + 1.0 / 16}
+#: KV cache element size by serving precision: FP8/FP4 deployments keep an FP8 KV cache
+#: (TensorRT-LLM MLPerf recipes, vLLM ``kv_cache_dtype=fp8``) [V-3p]; BF16 keeps BF16.
+KV_BYTES_PER_ELEMENT = {"bf16": 2.0, "fp8": 1.0, "fp4": 1.0}
+#: Activations exchanged by tensor-parallel all-reduce are BF16 [M: Megatron/TRT-LLM default].
+ACTIVATION_BYTES = 2.0
+#: Embedding and output (lm_head) matrices stay in BF16 in FP8/FP4 checkpoints [M: TRT-LLM
+#: and ModelOpt quantisation exclude them by default].
+EMBEDDING_BYTES_PER_PARAM = 2.0
+
+# --- serving engine ---------------------------------------------------------------------------
+#: Device memory kept back from the KV cache for activations, workspaces, CUDA context and
+#: NCCL buffers: AIConfigurator ``other_mem`` 3.5 GB + NCCL ~0.4 GB [V-3p, performance.md §1].
+SERVING_RESERVED_GB = 4.0
+#: Share of the remaining memory the engine gives the KV cache (TensorRT-LLM
+#: ``free_gpu_memory_fraction`` default 0.9; vLLM ``gpu_memory_utilization`` 0.9) [V-3p].
+KV_CACHE_MEMORY_FRACTION = 0.9
+#: Largest batch (sequences in flight per model replica) an engine schedules: TensorRT-LLM
+#: ``max_batch_size`` default 2048 [V-3p: TRT-LLM build/bench docs].
+MAX_BATCH_SEQUENCES = 2048
+#: Token budget of one prefill iteration (chunked prefill): TensorRT-LLM ``max_num_tokens``
+#: default 8192; vLLM V1 ``max_num_batched_tokens`` 8192 for the API server [V-3p].
+PREFILL_CHUNK_TOKENS = 8192
+#: p99 / mean of time per output token under load (MLPerf v4.1 H100 server: 155 ms mean at a
+#: 200 ms p99 limit = 1.29; v5.1 B200 interactive: 34.2 ms at 40 ms = 1.17) [M, from those logs].
+TPOT_P99_OVER_MEAN = 1.25
+#: p99 / mean of time to first token under Poisson load (M/D/1-like queue) [M].
+TTFT_P99_OVER_MEAN = 2.5
+#: Tensor-parallel sizes engines support (powers of two).
+TP_CHOICES = (1, 2, 4, 8, 16, 32, 64)
+
+# --- collectives -------------------------------------------------------------------------------
+#: NCCL bus-bandwidth efficiency on the scale-up link (Calculon h100 NVLink 0.65) and on the
+#: scale-out fabric (Calculon IB 0.9) [V-3p, performance.md §1].
+SCALE_UP_LINK_EFFICIENCY = 0.7
+SCALE_OUT_LINK_EFFICIENCY = 0.85
+#: Per-hop latency of a collective step: AIConfigurator p2p_latency 10 µs, Calculon NVLink 10 µs
+#: / IB 20 µs [V-3p]. NVLink all-reduce in TRT-LLM uses one-shot kernels (~ 1 step).
+SCALE_UP_LATENCY_S = 8e-6
+SCALE_OUT_LATENCY_S = 20e-6
+
+# --- training ----------------------------------------------------------------------------------
+#: Mixed-precision Adam: BF16 weights 2 B + BF16 grads 2 B + FP32 master, m, v 12 B = 16 B/param
+#: (Transformer Math 101; Korthikanti et al. 2022) [V-3p].
+TRAIN_WEIGHT_GRAD_BYTES_PER_PARAM = 4.0
+TRAIN_OPTIMIZER_BYTES_PER_PARAM = 12.0
+#: Activation bytes per token per layer per hidden unit with sequence parallelism and selective
+#: recompute: 34·s·b·h / t (Korthikanti et al. 2022, eq. 2 with the 5as/h term recomputed).
+ACTIVATION_BYTES_PER_TOKEN_HIDDEN = 34.0
+#: With full recompute only the layer inputs are kept: 2·s·b·h bytes per layer (ibid.).
+FULL_RECOMPUTE_BYTES_PER_TOKEN_HIDDEN = 2.0
+#: Full recompute re-runs the forward pass: 8N instead of 6N FLOPs per token (ibid.).
+FULL_RECOMPUTE_FLOP_FACTOR = 8.0 / 6.0
+#: Memory headroom in training (allocator fragmentation, NCCL, CUDA context) [M].
+TRAINING_RESERVED_GB = 6.0
+#: Share of the gradient all-reduce that cannot hide behind the backward pass (the last
+#: bucket) [M: Megatron overlaps all but the last bucket; Calculon "DP overlap"].
+DP_EXPOSED_FRACTION = 0.15
+#: Share of tensor-parallel communication left exposed with sequence parallelism and
+#: communication/GEMM overlap (TransformerEngine userbuffers) [M].
+TP_EXPOSED_FRACTION = 0.3
+#: Default training length for time-to-train when the workload gives none: 1 T tokens [M].
+DEFAULT_TRAIN_TOKENS = 1e12

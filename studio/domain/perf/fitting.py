@@ -1,0 +1,112 @@
+"""Fit the few calibration factors to measured cases (used by ``bench/calibrate.py``).
+
+Least squares on ``log(predicted / measured)`` over every measured value, by coordinate descent
+on a multiplicative grid within physical bounds. Per-(family, precision) factors are fitted
+only where a measured case of that family and precision exists; the cross-family default of a
+precision is the median of the fitted families. Fabric cases carry no factor.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from typing import Callable
+
+from studio.domain.catalog import Catalog, System
+
+from . import calibration as cal
+from .accuracy import score
+
+#: (lower, upper) bounds: efficiencies are fractions of peak; overheads are physical ranges
+#: (kernel launch 0–60 µs per layer, host work per iteration 0–20 ms).
+GLOBAL_BOUNDS = {
+    "hbm_efficiency": (0.6, 0.95),
+    "layer_overhead_s": (0.0, 60e-6),
+    "step_overhead_s": (0.0, 20e-3),
+    "moe_gemm_ratio": (0.3, 1.0),
+    "ttft_iterations": (1.0, 3.0),
+}
+FAMILY_BOUNDS = {"inference_gemm_efficiency": (0.15, 0.9), "training_gemm_efficiency": (0.2, 0.8)}
+REGIME_OF = {"inference": "inference_gemm_efficiency", "training": "training_gemm_efficiency"}
+
+
+def family_keys(cases: list[dict], catalog: Catalog) -> set[tuple[str, str, str]]:
+    """(factor, family, precision) triples that the measured cases can pin down."""
+    keys = set()
+    for c in cases:
+        kind = c.get("workload", {}).get("kind")
+        if kind not in REGIME_OF or not c.get("measured"):
+            continue
+        try:
+            system = catalog.get(c["cluster"]["system"], System)
+            family = catalog.accelerator_of(system).family
+        except KeyError:
+            continue
+        keys.add((REGIME_OF[kind], family, c["workload"].get("precision") or "bf16"))
+    return keys
+
+
+def to_data(params: dict) -> dict:
+    """Parameters → the committed JSON shape (values only; notes are added by the caller)."""
+    data = {"format": cal.FORMAT, "global": {}, "families": {}}
+    for name, value in params.items():
+        if isinstance(name, tuple):
+            factor, fam, prec = name
+            data["families"].setdefault(factor, {}).setdefault(fam, {})[prec] = {"value": value}
+        else:
+            data["global"][name] = {"value": value}
+    for factor, fams in list(data["families"].items()):
+        by_prec: dict[str, list[float]] = {}
+        for fam, precs in fams.items():
+            for prec, entry in precs.items():
+                by_prec.setdefault(prec, []).append(entry["value"])
+        fams["default"] = {p: {"value": statistics.median(v)} for p, v in by_prec.items()}
+    return data
+
+
+def loss(rows) -> float:
+    """Sum of squared log errors (a failed case costs as much as a 3× miss)."""
+    total = 0.0
+    for r in rows:
+        if r.is_fabric:
+            continue
+        if r.predicted is None or r.predicted <= 0 or not math.isfinite(r.error):
+            total += math.log(3.0) ** 2
+        else:
+            total += math.log(r.predicted / r.measured) ** 2
+    return total
+
+
+def fit(cases: list[dict], catalog: Catalog, sweeps: int = 4,
+        progress: Callable[[str], None] | None = None) -> dict:
+    """The fitted parameters (global names and (factor, family, precision) tuples → values)."""
+    params: dict = {name: cal.PRIORS[name] for name in GLOBAL_BOUNDS}
+    for key in sorted(family_keys(cases, catalog)):
+        params[key] = cal.PRIORS[key[0]]
+    measured = [c for c in cases if c.get("measured")]
+
+    def evaluate(p: dict) -> float:
+        return loss(score(measured, catalog, cal.parse(to_data(p))))
+
+    best = evaluate(params)
+    steps = [0.5, 0.25, 0.1, 0.04, 0.015]
+    for sweep in range(sweeps):
+        step = steps[min(sweep, len(steps) - 1)]
+        for name in list(params):
+            lo, hi = GLOBAL_BOUNDS.get(name) or FAMILY_BOUNDS[name[0]]
+            improved = True
+            while improved:
+                improved = False
+                for direction in (1 + step, 1 / (1 + step)):
+                    base = params[name] if params[name] > 0 else (hi - lo) * 0.05
+                    trial = min(hi, max(lo, base * direction))
+                    if trial == params[name]:
+                        continue
+                    candidate = {**params, name: trial}
+                    value = evaluate(candidate)
+                    if value < best - 1e-9:
+                        params, best, improved = candidate, value, True
+                        break
+        if progress:
+            progress(f"sweep {sweep + 1}: loss {best:.4f}")
+    return params

@@ -1,0 +1,71 @@
+"""What one accelerator and its system can do at peak, per precision and per link.
+
+Peaks come from the catalog (dense TFLOPS, HBM TB/s, scale-up GB/s bidirectional, NIC ports);
+achievable = peak × a named efficiency from ``calibration.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from studio.domain.catalog import Accelerator, System
+
+from .constants import GB, TERA
+from .errors import EstimateError
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """One system's per-GPU peaks, in SI units (FLOP/s, B/s)."""
+
+    system: System
+    accelerator: Accelerator
+    family: str
+    memory_bytes: float
+    hbm_bytes_per_s: float
+    scale_up_bytes_per_s_per_dir: float
+    scale_out_bytes_per_s_per_gpu: float
+    scale_up_domain: int
+    gpus_per_system: int
+
+    def peak_flops(self, precision: str) -> float:
+        """Dense tensor peak in FLOP/s for ``precision``.
+
+        H100 SXM: BF16 989.4 TFLOPS, FP8 1,978.9 TFLOPS. A part without FP8/FP4 units runs the
+        format at the next wider one it has (A100 at FP8 → BF16 rate): engines fall back.
+        """
+        return peak_tflops(self.accelerator, precision) * TERA
+
+
+def peak_tflops(acc: Accelerator, precision: str) -> float:
+    """Dense TFLOPS of ``acc`` at ``precision``, falling back to a wider format it supports."""
+    if precision == "fp4" and acc.fp4_dense_tflops:
+        return acc.fp4_dense_tflops
+    if precision in ("fp4", "fp8") and acc.fp8_dense_tflops:
+        return acc.fp8_dense_tflops
+    if precision in ("fp4", "fp8", "bf16") and acc.bf16_dense_tflops:
+        return acc.bf16_dense_tflops
+    raise EstimateError(f"accelerator '{acc.slug}' has no {precision} throughput in the catalog")
+
+
+def hardware_of(system: System, accelerator: Accelerator) -> Hardware:
+    """Per-GPU peaks of ``system``.
+
+    Scale-up per direction is half the catalog's bidirectional figure (H100: 900 → 450 GB/s).
+    Scale-out per GPU = compute ports × port speed ÷ accelerators (DGX H100: 8 × 400 Gb/s ÷ 8
+    = 50 GB/s per GPU).
+    """
+    if system.accelerators <= 0 or not accelerator.memory_gb or not accelerator.memory_bandwidth_tb_s:
+        raise EstimateError(f"system '{system.slug}' has no accelerators with memory in the catalog")
+    per_gpu_out = system.compute_ports * system.compute_port_gbps * 1e9 / 8.0 / system.accelerators
+    return Hardware(
+        system=system,
+        accelerator=accelerator,
+        family=accelerator.family or "unknown",
+        memory_bytes=accelerator.memory_gb * GB,
+        hbm_bytes_per_s=accelerator.memory_bandwidth_tb_s * TERA,
+        scale_up_bytes_per_s_per_dir=accelerator.scale_up_bandwidth_gb_s * GB / 2.0,
+        scale_out_bytes_per_s_per_gpu=per_gpu_out,
+        scale_up_domain=max(1, min(system.scale_up_domain, 1024)),
+        gpus_per_system=system.accelerators,
+    )

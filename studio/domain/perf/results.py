@@ -1,0 +1,148 @@
+"""Plain frozen result objects that the UI, the PDF and the CLI render.
+
+Each estimate carries its time breakdown, its confidence band and the assumptions it made.
+``to_dict()`` gives the JSON shape of the ``estimate`` command (contract keys plus extras).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class TimeBreakdown:
+    """Where the time of one step (decode iteration or training step) goes, in seconds.
+
+    ``compute_s`` math-bound work, ``memory_s`` HBM-bound work (weights and KV streaming),
+    ``communication_s`` exposed collectives, ``bubble_s`` pipeline idle time, ``overhead_s``
+    kernel launches, scheduling and sampling.
+    """
+
+    compute_s: float = 0.0
+    memory_s: float = 0.0
+    communication_s: float = 0.0
+    bubble_s: float = 0.0
+    overhead_s: float = 0.0
+
+    @property
+    def total_s(self) -> float:
+        return self.compute_s + self.memory_s + self.communication_s + self.bubble_s + self.overhead_s
+
+    def scaled(self, factor: float) -> "TimeBreakdown":
+        return TimeBreakdown(self.compute_s * factor, self.memory_s * factor, self.communication_s * factor,
+                             self.bubble_s * factor, self.overhead_s * factor)
+
+
+@dataclass(frozen=True)
+class Band:
+    """Confidence band: the true value lies within ``[value × low, value × high]`` (roughly p80)."""
+
+    low: float
+    high: float
+    label: str  # "narrow" | "wide"
+    reason: str
+
+
+@dataclass(frozen=True)
+class InferenceEstimate:
+    model: str
+    system: str
+    precision: str
+    scenario: str
+    gpus: int
+    tensor_parallel: int
+    replicas: int
+    batch_per_replica: int
+    output_tokens_per_s: float
+    ttft_ms: float
+    tpot_ms: float
+    ttft_p99_ms: float
+    tpot_p99_ms: float
+    power_w: float
+    tokens_per_joule: float
+    usd_per_million_tokens: float
+    kv_cache_gb_per_gpu: float
+    weights_gb_per_gpu: float
+    breakdown: TimeBreakdown
+    limited_by: str
+    band: Band
+    assumptions: tuple[str, ...]
+
+    @property
+    def output_tokens_per_s_per_gpu(self) -> float:
+        return self.output_tokens_per_s / self.gpus
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["breakdown"] = {k: v for k, v in asdict(self.breakdown).items()}
+        d["assumptions"] = list(self.assumptions)
+        return d
+
+
+@dataclass(frozen=True)
+class TrainingLayout:
+    """How the job is split: tensor × pipeline × context × data parallel = GPUs."""
+
+    tensor_parallel: int
+    pipeline_parallel: int
+    context_parallel: int
+    data_parallel: int
+    expert_parallel: int
+    micro_batches: int
+    virtual_stages: int
+    recompute: str  # "selective" | "full"
+    memory_gb_per_gpu: float
+
+
+@dataclass(frozen=True)
+class TrainingEstimate:
+    model: str
+    system: str
+    precision: str
+    gpus: int
+    sequence_length: int
+    global_batch_sequences: int
+    tokens_per_s: float
+    mfu: float
+    step_time_s: float
+    time_to_train_s: float
+    train_tokens: float
+    power_w: float
+    energy_kwh: float
+    usd_per_run: float
+    layout: TrainingLayout
+    breakdown: TimeBreakdown
+    band: Band
+    assumptions: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["assumptions"] = list(self.assumptions)
+        return d
+
+
+@dataclass(frozen=True)
+class FabricEstimate:
+    """Switch and cable counts of one compute fabric (see ``fabric.py``)."""
+
+    switch: str
+    topology: str
+    oversubscription: float
+    endpoints: int
+    tiers: int
+    leaf: int
+    spine: int
+    core: int
+    cables: int
+    transceivers: int
+    max_endpoints_two_tier: int
+    max_endpoints_three_tier: int
+    assumptions: tuple[str, ...] = ()
+
+    @property
+    def switches(self) -> int:
+        return self.leaf + self.spine + self.core
+
+    def contract_dict(self) -> dict:
+        return {"leaf": self.leaf, "spine": self.spine, "core": self.core,
+                "cables": self.cables, "transceivers": self.transceivers}
