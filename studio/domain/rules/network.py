@@ -347,7 +347,8 @@ def _type_cables(result: NetworkAnalysis, plan: FabricPlan, endpoints: dict[str,
     size = plan.size
     oob = plan.role == "oob"
     if not plan.racks:
-        result.cables["unplaced"] += size.cables
+        if size.cables:
+            result.cables["unplaced"] += size.cables
         return
     sources = [_centre(df.by_id[r]) for r in plan.racks]
     ids = list(endpoints)
@@ -368,7 +369,8 @@ def _type_cables(result: NetworkAnalysis, plan: FabricPlan, endpoints: dict[str,
                                            round_sig(length), reach["singlemode"] if not oob else RJ45_REACH_M, "m"))
             media = "singlemode"
         counts[media] += n
-    counts["unplaced"] += unplaced_endpoints
+    if unplaced_endpoints:
+        counts["unplaced"] += unplaced_endpoints
     # switch-to-switch tiers
     inter = size.leaf_spine_cables + size.spine_core_cables
     if inter:
