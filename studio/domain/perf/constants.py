@@ -77,5 +77,8 @@ DP_EXPOSED_FRACTION = 0.15
 #: Share of tensor-parallel communication left exposed with sequence parallelism and
 #: communication/GEMM overlap (TransformerEngine userbuffers) [M].
 TP_EXPOSED_FRACTION = 0.3
+#: Share of MoE expert-parallel all-to-all left exposed: dispatch/combine overlap with the
+#: other micro-batch's compute (DeepSeek-V3 DualPipe, Megatron EP overlap) [M].
+EP_EXPOSED_FRACTION = 0.5
 #: Default training length for time-to-train when the workload gives none: 1 T tokens [M].
 DEFAULT_TRAIN_TOKENS = 1e12

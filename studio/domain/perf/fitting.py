@@ -1,6 +1,6 @@
 """Fit the few calibration factors to measured cases (used by ``bench/calibrate.py``).
 
-Least squares on ``log(predicted / measured)`` over every measured value, by coordinate descent
+Least absolute ``log(predicted / measured)`` over every measured value, by coordinate descent
 on a multiplicative grid within physical bounds. Per-(family, precision) factors are fitted
 only where a measured case of that family and precision exists; the cross-family default of a
 precision is the median of the fitted families. Fabric cases carry no factor.
@@ -55,9 +55,9 @@ def to_data(params: dict) -> dict:
             data["families"].setdefault(factor, {}).setdefault(fam, {})[prec] = {"value": value}
         else:
             data["global"][name] = {"value": value}
-    for factor, fams in list(data["families"].items()):
+    for fams in list(data["families"].values()):
         by_prec: dict[str, list[float]] = {}
-        for fam, precs in fams.items():
+        for precs in fams.values():
             for prec, entry in precs.items():
                 by_prec.setdefault(prec, []).append(entry["value"])
         fams["default"] = {p: {"value": statistics.median(v)} for p, v in by_prec.items()}
@@ -65,15 +65,16 @@ def to_data(params: dict) -> dict:
 
 
 def loss(rows) -> float:
-    """Sum of squared log errors (a failed case costs as much as a 3× miss)."""
+    """Sum of absolute log errors (robust: one unexplainable point cannot drag every factor;
+    a failed case costs as much as a 3× miss)."""
     total = 0.0
     for r in rows:
         if r.is_fabric:
             continue
         if r.predicted is None or r.predicted <= 0 or not math.isfinite(r.error):
-            total += math.log(3.0) ** 2
+            total += math.log(3.0)
         else:
-            total += math.log(r.predicted / r.measured) ** 2
+            total += abs(math.log(r.predicted / r.measured))
     return total
 
 

@@ -26,7 +26,7 @@ from studio.domain.catalog import LlmModel
 from . import models as M
 from .calibration import Factors
 from .confidence import band
-from .constants import (GB, PREFILL_CHUNK_TOKENS, TP_CHOICES, TPOT_P99_OVER_MEAN, TTFT_P99_OVER_MEAN)
+from .constants import GB, PREFILL_CHUNK_TOKENS, TP_CHOICES, TPOT_P99_OVER_MEAN, TTFT_P99_OVER_MEAN
 from .cost import CostInputs, system_price_usd, usd_per_hour, usd_per_million_tokens
 from .energy import it_power_w, systems_for_gpus, tokens_per_joule
 from .errors import EstimateError
@@ -133,6 +133,8 @@ def _latency_bound(rep: Replica, req: InferenceRequest, bmax: int) -> _Point:
 
 
 def _concurrency(rep: Replica, req: InferenceRequest, bmax: int, replicas: int) -> _Point:
+    """``concurrency`` requests spread over the replicas (idle replicas when fewer requests);
+    throughput = concurrency × output / request time, whatever the replica count."""
     i, o = req.input_tokens, req.output_tokens
     per_replica = math.ceil(req.concurrency / replicas)
     b = min(per_replica, bmax)
@@ -146,7 +148,8 @@ def _concurrency(rep: Replica, req: InferenceRequest, bmax: int, replicas: int) 
         ttft += (per_replica / b - 1) * request_s
         request_s = ttft + (o - 1) * tpot
     limit = "fixed concurrency" if per_replica <= bmax else "memory (KV cache): requests queue"
-    return _Point(rep.tp, b, per_replica * o / request_s, ttft, tpot, it, limit, 0, 0)
+    total = req.concurrency * o / request_s
+    return _Point(rep.tp, b, total / replicas, ttft, tpot, it, limit, 0, 0)
 
 
 def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,

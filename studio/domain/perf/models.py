@@ -61,15 +61,21 @@ def linear_flops_per_token(model: LlmModel) -> float:
     return 2.0 * (active_params(model) - model.vocab * model.hidden)
 
 
-def attention_flops_per_token_per_context(model: LlmModel) -> float:
+def attention_flops_per_token_per_context(model: LlmModel, absorbed: bool = False) -> float:
     """Attention score and value FLOPs per token for each token of context it attends to.
 
     ``4 · L · heads · head_dim`` (QKᵀ and A·V, 2 FLOPs per multiply-add). MLA adds the decoupled
-    RoPE dimension to the query-key product: ``2 · L · heads · (head_dim + rope_dim + head_dim)``.
-    Llama-2-70B: 4 × 80 × 64 × 128 = 2.62 MFLOP per token of context.
+    RoPE dimension to the query-key product: ``2 · L · heads · (head_dim + rope_dim + head_dim)``;
+    in decode, engines run MLA *absorbed* (attend in the latent space):
+    ``2 · L · heads · (kv_lora_rank + rope_dim + kv_lora_rank)``.
+    Llama-2-70B: 4 × 80 × 64 × 128 = 2.62 MFLOP per token of context;
+    DeepSeek-V3 absorbed: 2 × 61 × 128 × (512 + 64 + 512) = 17.0 MFLOP.
     """
-    qk = model.head_dim + (model.rope_dim if model.attention == "mla" else 0)
-    return 2.0 * model.layers * model.heads * (qk + model.head_dim)
+    if model.attention == "mla":
+        if absorbed and model.kv_lora_rank:
+            return 2.0 * model.layers * model.heads * (2 * model.kv_lora_rank + model.rope_dim)
+        return 2.0 * model.layers * model.heads * (2 * model.head_dim + model.rope_dim)
+    return 4.0 * model.layers * model.heads * model.head_dim
 
 
 def prefill_flops(model: LlmModel, tokens: int) -> float:

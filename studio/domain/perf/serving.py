@@ -19,7 +19,7 @@ from studio.domain.catalog import LlmModel
 from . import models as M
 from .calibration import Factors
 from .collectives import scale_up_link, switch_all_reduce_s
-from .constants import ACTIVATION_BYTES, KV_CACHE_MEMORY_FRACTION, MAX_BATCH_SEQUENCES, SERVING_RESERVED_GB, GB
+from .constants import ACTIVATION_BYTES, GB, KV_CACHE_MEMORY_FRACTION, MAX_BATCH_SEQUENCES, SERVING_RESERVED_GB
 from .hardware import Hardware
 from .results import TimeBreakdown
 
@@ -85,8 +85,9 @@ class Replica:
         linear_compute = M.linear_flops_per_token(m) * tokens / self.tp / peak
         linear_memory = M.weight_bytes_read_per_step(m, self.precision, tokens) / self.tp / hbm
         attn_per_ctx = M.attention_flops_per_token_per_context(m) / self.tp / attn_peak
+        decode_per_ctx = M.attention_flops_per_token_per_context(m, absorbed=True) / self.tp / attn_peak
         kv_read = max(decode_seqs * decode_context * self.kv_bytes_per_token_per_gpu / hbm,
-                      decode_seqs * decode_context * attn_per_ctx)
+                      decode_seqs * decode_context * decode_per_ctx)
         attn_compute = prefill_tokens * prefill_context * attn_per_ctx
         comm = 0.0
         if self.tp > 1:

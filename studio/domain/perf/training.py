@@ -30,9 +30,20 @@ from . import models as M
 from .calibration import Factors
 from .collectives import all_reduce_s, all_to_all_s, link_for_group, p2p_s, ring_all_reduce_s, scale_out_link
 from .confidence import band
-from .constants import (ACTIVATION_BYTES, ACTIVATION_BYTES_PER_TOKEN_HIDDEN, DEFAULT_TRAIN_TOKENS, DP_EXPOSED_FRACTION,
-                        FULL_RECOMPUTE_BYTES_PER_TOKEN_HIDDEN, FULL_RECOMPUTE_FLOP_FACTOR, GB, TP_EXPOSED_FRACTION,
-                        TRAIN_OPTIMIZER_BYTES_PER_PARAM, TRAIN_WEIGHT_GRAD_BYTES_PER_PARAM, TRAINING_RESERVED_GB)
+from .constants import (
+    ACTIVATION_BYTES,
+    ACTIVATION_BYTES_PER_TOKEN_HIDDEN,
+    DEFAULT_TRAIN_TOKENS,
+    DP_EXPOSED_FRACTION,
+    EP_EXPOSED_FRACTION,
+    FULL_RECOMPUTE_BYTES_PER_TOKEN_HIDDEN,
+    FULL_RECOMPUTE_FLOP_FACTOR,
+    GB,
+    TP_EXPOSED_FRACTION,
+    TRAIN_OPTIMIZER_BYTES_PER_PARAM,
+    TRAIN_WEIGHT_GRAD_BYTES_PER_PARAM,
+    TRAINING_RESERVED_GB,
+)
 from .cost import CostInputs, system_price_usd, usd_per_hour, usd_per_run
 from .energy import it_power_w, systems_for_gpus
 from .errors import EstimateError
@@ -104,11 +115,11 @@ def _memory_bytes(req: TrainingRequest, tp: int, pp: int, cp: int, dp: int, ep: 
 def _step(req: TrainingRequest, hw: Hardware, f: Factors, tp: int, pp: int, cp: int, dp: int, ep: int,
           full: bool) -> tuple[TimeBreakdown, int, int]:
     m, s = req.model, req.sequence_length
-    micro = req.global_batch_sequences // dp
     v = 1
     if pp > 1:
         v = max(1, min(MAX_VIRTUAL_STAGES, m.layers // pp))
-    tokens_per_gpu = req.global_batch_sequences * s / req.gpus
+    micro = -(-req.global_batch_sequences // dp)  # the busiest DP rank's micro-batches
+    tokens_per_gpu = micro * s / (tp * pp * cp)
     peak = hw.peak_flops(req.precision) * f.training_gemm_efficiency
     compute = hardware_flops_per_token(m, s, full) * tokens_per_gpu / peak
     layers_per_stage = m.layers / pp
@@ -124,7 +135,7 @@ def _step(req: TrainingRequest, hw: Hardware, f: Factors, tp: int, pp: int, cp: 
     if m.is_moe and ep > 1:
         routed = s / cp * m.experts_active * m.hidden * ACTIVATION_BYTES / tp
         ep_comm = micro * M.moe_layers(m) / pp * 4 * all_to_all_s(routed, ep, link_for_group(hw, tp * cp * ep))
-    exposed_model = (tp_comm + cp_comm) * TP_EXPOSED_FRACTION + ep_comm
+    exposed_model = (tp_comm + cp_comm) * TP_EXPOSED_FRACTION + ep_comm * EP_EXPOSED_FRACTION
     pp_comm = 0.0
     if pp > 1:
         pp_comm = 2 * micro * v * p2p_s(act / tp, link_for_group(hw, tp * cp * pp))
@@ -139,7 +150,8 @@ def _step(req: TrainingRequest, hw: Hardware, f: Factors, tp: int, pp: int, cp: 
 
 
 def layouts(req: TrainingRequest, hw: Hardware):
-    """Every (tp, pp, cp, dp, ep) that divides the GPUs and the global batch."""
+    """Every (tp, pp, cp, dp, ep) that divides the GPUs, with at least one sequence per DP rank
+    (a batch that does not divide evenly leaves the busiest rank one micro-batch more)."""
     m = req.model
     for tp in POWERS_OF_TWO:
         if tp > hw.scale_up_domain or tp > m.heads or req.gpus % tp:
@@ -151,12 +163,14 @@ def layouts(req: TrainingRequest, hw: Hardware):
                 if pp > m.layers or req.gpus % (tp * cp * pp):
                     continue
                 dp = req.gpus // (tp * cp * pp)
-                if req.global_batch_sequences % dp:
+                if dp > req.global_batch_sequences:
                     continue
-                ep = 1
-                if m.is_moe:
-                    ep = max(e for e in POWERS_OF_TWO if e <= min(m.experts, dp * cp) and (dp * cp) % e == 0)
-                yield tp, pp, cp, dp, ep
+                if not m.is_moe:
+                    yield tp, pp, cp, dp, 1
+                    continue
+                for ep in POWERS_OF_TWO:
+                    if ep <= min(m.experts, dp * cp) and (dp * cp) % ep == 0:
+                        yield tp, pp, cp, dp, ep
 
 
 def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
