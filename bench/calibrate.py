@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from catalog.datafiles import file_catalog  # noqa: E402
 from studio.domain.perf import calibration as cal  # noqa: E402
 from studio.domain.perf.accuracy import score, summarize  # noqa: E402
-from studio.domain.perf.fitting import REGIME_OF, fit, to_data  # noqa: E402
+from studio.domain.perf.fitting import REGIME_OF, family_of, fit, holdout, to_data  # noqa: E402
 
 DEFAULT_CASES = ROOT / "bench" / "data" / "calibration.json"
 GLOBAL_NOTES = {
@@ -37,14 +37,6 @@ GLOBAL_NOTES = {
     "ttft_iterations": "mean TTFT in mixed iterations under random arrivals (residual + wait + the iteration carrying "
                        "the prompt), fitted to measured server/interactive TTFT",
 }
-
-
-def family_of(case: dict, catalog) -> str:
-    from studio.domain.catalog import System
-    try:
-        return catalog.accelerator_of(catalog.get(case["cluster"]["system"], System)).family
-    except (KeyError, TypeError):
-        return "?"
 
 
 def annotated(params: dict, cases: list[dict], catalog, source: str) -> dict:
@@ -64,25 +56,6 @@ def annotated(params: dict, cases: list[dict], catalog, source: str) -> dict:
     data["generated_by"] = "python bench/calibrate.py"
     data["lineage"] = cal.LINEAGE
     return data
-
-
-def holdout(cases: list[dict], catalog) -> dict:
-    """Leave-one-case-out and leave-one-family-out summaries (refit each time)."""
-    measured = [c for c in cases if c.get("measured")]
-    rows_case, rows_family = [], []
-    for i, case in enumerate(measured):
-        if case["workload"].get("kind") == "fabric":
-            rows_case += score([case], catalog)
-            continue
-        params = fit(measured[:i] + measured[i + 1:], catalog, sweeps=3)
-        rows_case += score([case], catalog, cal.parse(to_data(params)))
-    families = sorted({family_of(c, catalog) for c in measured if c["workload"].get("kind") != "fabric"})
-    for fam in families:
-        held = [c for c in measured if family_of(c, catalog) == fam and c["workload"].get("kind") != "fabric"]
-        rest = [c for c in measured if c not in held]
-        params = fit(rest, catalog, sweeps=3)
-        rows_family += score(held, catalog, cal.parse(to_data(params)))
-    return {"case": rows_case, "family": rows_family}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -111,3 +111,29 @@ def fit(cases: list[dict], catalog: Catalog, sweeps: int = 4,
         if progress:
             progress(f"sweep {sweep + 1}: loss {best:.4f}")
     return params
+
+
+def family_of(case: dict, catalog) -> str:
+    try:
+        return catalog.accelerator_of(catalog.get(case["cluster"]["system"], System)).family
+    except (KeyError, TypeError):
+        return "?"
+
+
+def holdout(cases: list[dict], catalog) -> dict:
+    """Leave-one-case-out and leave-one-family-out summaries (refit each time)."""
+    measured = [c for c in cases if c.get("measured")]
+    rows_case, rows_family = [], []
+    for i, case in enumerate(measured):
+        if case["workload"].get("kind") == "fabric":
+            rows_case += score([case], catalog)
+            continue
+        params = fit(measured[:i] + measured[i + 1:], catalog, sweeps=3)
+        rows_case += score([case], catalog, cal.parse(to_data(params)))
+    families = sorted({family_of(c, catalog) for c in measured if c["workload"].get("kind") != "fabric"})
+    for fam in families:
+        held = [c for c in measured if family_of(c, catalog) == fam and c["workload"].get("kind") != "fabric"]
+        rest = [c for c in measured if c not in held]
+        params = fit(rest, catalog, sweeps=3)
+        rows_family += score(held, catalog, cal.parse(to_data(params)))
+    return {"case": rows_case, "family": rows_family}
