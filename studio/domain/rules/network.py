@@ -249,7 +249,6 @@ def analyse_network(df: DesignFacts) -> NetworkAnalysis:
                                        f"fabric:compute: {compute_endpoints} compute ports on "
                                        f"{sum(f.systems for f in df.racks)} systems and no compute fabric",
                                        compute_endpoints, 0, "ports"))
-    sized_switches = 0
     for role in ("compute", "storage", "inband", "oob"):
         fabric = design.fabrics.get(role)
         if fabric is None:
@@ -264,10 +263,9 @@ def analyse_network(df: DesignFacts) -> NetworkAnalysis:
             size = size_fabric(rails, nodes, switch, fabric.topology, fabric.oversubscription)
         else:
             endpoints = sum(endpoints_by_role[role].values()) + extra_endpoints.get(role, 0)
-            if role == "oob":
-                endpoints += sized_switches
+            if role == "oob":  # the management ports of switches the design needs but has not placed
+                endpoints += sum(p.unplaced for p in result.fabrics.values())
             size = size_fabric(1, endpoints, switch, fabric.topology, fabric.oversubscription)
-        sized_switches += size.switches
         # later roles that use the same model take what earlier roles leave
         later_same = any(design.fabrics.get(r) is not None and design.fabrics[r].model == fabric.model
                          for r in ("compute", "storage", "inband", "oob")[("compute", "storage", "inband",
