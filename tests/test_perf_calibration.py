@@ -1,0 +1,50 @@
+"""Calibration factors: the committed file, lookups with lineage, and the accuracy bar."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from catalog.datafiles import file_catalog
+from studio.domain.perf import calibration as cal
+from studio.domain.perf.accuracy import percentile, score, summarize
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_every_committed_factor_says_where_it_came_from():
+    data = json.loads(cal.DATA_FILE.read_text())
+    assert data["format"] == cal.FORMAT
+    for entry in data["global"].values():
+        assert entry["note"]
+    for fams in data["families"].values():
+        for precs in fams.values():
+            for entry in precs.values():
+                assert entry["note"] and 0 < entry["value"] < 1
+
+
+def test_a_family_without_cases_borrows_from_its_lineage_and_is_not_anchored():
+    data = cal.load()
+    ultra = data.factors_for("blackwell-ultra", "fp4")
+    blackwell = data.factors_for("blackwell", "fp4")
+    assert ultra.inference_gemm_efficiency == blackwell.inference_gemm_efficiency
+    assert blackwell.anchored_inference and not ultra.anchored_inference
+
+
+def test_an_unknown_family_falls_back_to_the_cross_family_default():
+    f = cal.load().factors_for("someday-npu", "fp8")
+    assert 0.1 < f.inference_gemm_efficiency < 0.9
+    assert not f.anchored_inference and not f.anchored_training
+
+
+def test_percentile_interpolates():
+    assert percentile([0.1, 0.2, 0.3, 0.4], 0.5) == 0.25
+    assert percentile([1.0], 0.9) == 1.0
+
+
+def test_estimates_meet_the_accuracy_bar_on_the_calibration_cases():
+    cases = json.loads((REPO / "bench" / "data" / "calibration.json").read_text())["cases"]
+    s = summarize(score(cases, file_catalog()))
+    assert s.median <= 0.15
+    assert s.p90 <= 0.35
+    assert s.fabric_exact == s.fabric_total > 0

@@ -1,0 +1,132 @@
+"""Inference estimates: scenarios, limits, bad input and physical properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from studio.domain.perf import EstimateError, estimate_case
+from studio.domain.perf import calibration as cal
+from studio.domain.perf.hardware import hardware_of
+from studio.domain.perf.inference import InferenceRequest, estimate_inference
+from tests.perf_fixtures import small_catalog
+
+CAT = small_catalog()
+HW = hardware_of(CAT.get("dgx"), CAT.get("h100"))
+FACTORS = cal.load().factors_for("hopper", "fp8")
+
+
+def estimate(**kw):
+    base = dict(model=CAT.get("llama-2-70b"), precision="fp8", scenario="offline", input_tokens=300,
+                output_tokens=290, gpus=8)
+    return estimate_inference(InferenceRequest(**{**base, **kw}), HW, FACTORS)
+
+
+def case(**workload):
+    w = {"kind": "inference", "model": "llama-2-70b", "precision": "fp8", "scenario": "offline",
+         "input_tokens": 300, "output_tokens": 290, **workload}
+    return {"id": "c", "workload": w, "cluster": {"system": "dgx", "gpus": 8}}
+
+
+def test_offline_estimate_fills_every_contract_value():
+    out = estimate_case(case(), CAT)
+    for key in ("output_tokens_per_s", "ttft_ms", "tpot_ms", "tokens_per_joule", "usd_per_million_tokens"):
+        assert out[key] > 0
+    assert out["confidence"]["band"] in ("narrow", "wide")
+    assert out["assumptions"]
+
+
+def test_offline_llama2_70b_on_8_h100_lands_near_the_mlperf_result():
+    # MLPerf Inference v4.1 closed: 24,525 tokens/s (the calibration point)
+    assert estimate().output_tokens_per_s == pytest.approx(24525, rel=0.15)
+
+
+def test_server_scenario_keeps_p99_tpot_under_its_limit():
+    est = estimate(scenario="server", ttft_p99_limit_ms=2000, tpot_p99_limit_ms=200)
+    assert est.tpot_p99_ms <= 200
+    assert est.ttft_p99_ms <= 2000
+
+
+def test_tighter_latency_limits_cost_throughput():
+    loose = estimate(scenario="interactive", ttft_p99_limit_ms=2000, tpot_p99_limit_ms=200)
+    tight = estimate(scenario="interactive", ttft_p99_limit_ms=450, tpot_p99_limit_ms=40)
+    assert tight.output_tokens_per_s < loose.output_tokens_per_s
+    assert tight.tpot_ms < loose.tpot_ms
+
+
+def test_fixed_concurrency_gives_ttft_tpot_and_throughput():
+    est = estimate(scenario="concurrency", concurrency=8, tensor_parallel=2, gpus=2, input_tokens=1024,
+                   output_tokens=1024)
+    assert 5 < est.tpot_ms < 60
+    assert est.ttft_ms > est.tpot_ms
+    assert est.output_tokens_per_s == pytest.approx(8 * 1024 / ((est.ttft_ms + 1023 * est.tpot_ms) / 1e3), rel=1e-6)
+
+
+def test_concurrency_one_on_eight_gpus_is_not_counted_eight_times():
+    one = estimate(scenario="concurrency", concurrency=1, gpus=8)
+    assert one.output_tokens_per_s < 1000 / one.tpot_ms * 1.01
+
+
+def test_best_tensor_parallel_is_chosen_when_not_given():
+    assert estimate().tensor_parallel in (2, 4, 8)  # 70B FP8 does not leave room for a KV cache on one 80 GB GPU
+
+
+@pytest.mark.parametrize("kw, message", [
+    ({"input_tokens": 0}, "at least 1"),
+    ({"output_tokens": -5}, "at least 1"),
+    ({"input_tokens": 4000, "output_tokens": 200}, "context"),
+    ({"gpus": 0}, "no GPUs"),
+    ({"tensor_parallel": 16}, "tensor_parallel"),
+    ({"scenario": "batchy"}, "scenario"),
+    ({"precision": "int3"}, "precision"),
+])
+def test_impossible_inputs_raise_a_clear_estimate_error(kw, message):
+    with pytest.raises(EstimateError, match=message):
+        estimate(**kw)
+
+
+def test_a_model_that_fits_at_no_tensor_parallel_size_is_an_error():
+    with pytest.raises(EstimateError, match="does not fit"):
+        estimate(model=CAT.get("deepseek-v3"), precision="bf16", gpus=8)
+
+
+def test_unknown_model_or_system_is_reported_by_name():
+    with pytest.raises(EstimateError, match="unknown model 'gpt-9'"):
+        estimate_case(case(model="gpt-9"), CAT)
+    bad = case()
+    bad["cluster"]["system"] = "dgx-z900"
+    with pytest.raises(EstimateError, match="unknown system 'dgx-z900'"):
+        estimate_case(bad, CAT)
+
+
+@settings(max_examples=25, deadline=None)
+@given(gpus=st.sampled_from([1, 2, 4, 8]), extra=st.sampled_from([2, 4, 8]))
+def test_more_gpus_never_lower_the_offline_throughput(gpus, extra):
+    small = estimate(model=CAT.get("llama-2-7b"), gpus=gpus).output_tokens_per_s
+    large = estimate(model=CAT.get("llama-2-7b"), gpus=gpus * extra).output_tokens_per_s
+    assert large >= small * 0.999
+
+
+@settings(max_examples=25, deadline=None)
+@given(out=st.integers(min_value=16, max_value=1500), more=st.integers(min_value=1, max_value=1500),
+       scenario=st.sampled_from(["offline", "concurrency"]))
+def test_longer_outputs_never_raise_per_request_throughput(out, more, scenario):
+    # requests completed per second (tokens/s ÷ output length) cannot rise when every request is longer
+    def run(o):
+        return estimate(model=CAT.get("llama-2-7b"), scenario=scenario, concurrency=4, gpus=1, input_tokens=500,
+                        output_tokens=o)
+
+    short, long = run(out), run(out + more)
+    assert long.output_tokens_per_s / (out + more) <= short.output_tokens_per_s / out * 1.0001
+
+
+@settings(max_examples=30, deadline=None)
+@given(scenario=st.sampled_from(["offline", "server", "interactive"]), inp=st.integers(1, 3000),
+       out=st.integers(1, 1000), precision=st.sampled_from(["bf16", "fp8"]))
+def test_tokens_per_joule_stays_within_physical_bounds(scenario, inp, out, precision):
+    est = estimate(model=CAT.get("llama-2-7b"), scenario=scenario, input_tokens=inp, output_tokens=out,
+                   precision=precision, ttft_p99_limit_ms=2000, tpot_p99_limit_ms=200)
+    # no more tokens per joule than the peak FLOPs per watt allow at 2 FLOPs per active parameter
+    bound = HW.peak_flops(precision) * 8 / (2 * 6.74e9) / 7500
+    assert 0 < est.tokens_per_joule < bound

@@ -1,0 +1,80 @@
+"""Scaling path: SU by SU, walls, inverse sizing; presets; design estimation with progress."""
+
+from __future__ import annotations
+
+import pytest
+
+from studio.domain.design import Fabric, Site, SiteCooling, Workload
+from studio.domain.perf import PRESETS, EstimateError, preset_workload, scaling_path, smallest_build
+from tests.perf_fixtures import small_catalog
+
+CAT = small_catalog()
+CHAT = preset_workload("chat", "llama-2-70b")
+SITE = Site(width_m=40, depth_m=30, it_power_kw=1000, pue=1.25, facility_power_kw=1300,
+            cooling=SiteCooling(air_kw=1200, liquid_kw=0))
+
+
+def test_each_step_adds_one_scalable_unit_of_32_systems():
+    path = scaling_path("dgx", CHAT, CAT, fabric=Fabric("qm9700"), max_gpus=4 * 256)
+    assert [s.gpus for s in path.steps] == [256, 512, 768, 1024]
+    assert path.su_systems == 32
+    assert path.steps[1].tokens_per_s == pytest.approx(2 * path.steps[0].tokens_per_s)
+    assert [(s.leaf, s.spine) for s in path.steps] == [(8, 4), (16, 8), (24, 16), (32, 16)]
+
+
+def test_the_first_binding_wall_is_named():
+    path = scaling_path("dgx", CHAT, CAT, site=SITE, fabric=Fabric("qm9700"))
+    assert path.first_wall == "site power exhausted"
+    step = path.steps[path.first_wall_step]
+    assert step.it_power_kw > SITE.it_power_kw
+    assert path.steps[path.first_wall_step - 1].it_power_kw <= SITE.it_power_kw
+
+
+def test_a_new_fabric_tier_is_reported_as_a_wall():
+    path = scaling_path("dgx", CHAT, CAT, fabric=Fabric("qm9700"), max_gpus=3000)
+    assert ("new fabric tier", 8) in path.walls  # 9 SUs = 2,304 endpoints > 2,048
+
+
+def test_liquid_cooled_systems_hit_the_cooling_wall_on_an_air_only_site():
+    cat = CAT  # the small catalog's DGX is air-cooled: no liquid wall
+    path = scaling_path("dgx", CHAT, cat, site=SITE, max_gpus=512)
+    assert "site cooling exhausted" not in [w for w, _ in path.walls]
+
+
+def test_smallest_build_reaching_a_throughput_target():
+    step = smallest_build("dgx", CHAT, CAT, target_tokens_per_s=1e6, max_gpus=100_000)
+    one_su = scaling_path("dgx", CHAT, CAT, max_gpus=256).steps[0]
+    assert step.tokens_per_s >= 1e6
+    assert step.tokens_per_s - one_su.tokens_per_s < 1e6
+
+
+def test_smallest_build_needs_a_target():
+    with pytest.raises(EstimateError):
+        smallest_build("dgx", CHAT, CAT)
+
+
+def test_training_scaling_path_reports_time_to_train_and_progress():
+    seen = []
+    w = preset_workload("pretraining", "llama-2-70b", sequence_length=4096)
+    path = scaling_path("dgx", w, CAT, max_gpus=1024, progress=lambda d, t, m: seen.append((d, t)))
+    assert seen[-1] == (4, 4)
+    times = [s.time_to_train_s for s in path.steps]
+    assert times == sorted(times, reverse=True)
+
+
+def test_every_preset_is_a_complete_workload():
+    for preset in PRESETS.values():
+        w = preset.workload
+        assert w.kind in ("inference", "training") and w.precision
+        if w.kind == "inference":
+            assert w.input_tokens and w.output_tokens and w.scenario
+        else:
+            assert w.sequence_length and w.global_batch_sequences
+
+
+def test_scaling_a_100000_gpu_factory_runs():
+    w = Workload(kind="training", model="llama-2-70b", precision="bf16", sequence_length=4096,
+                 global_batch_sequences=4096)
+    path = scaling_path("dgx", w, CAT, fabric=Fabric("qm9700"), max_gpus=100_000)
+    assert path.steps[-1].gpus >= 100_000
+    assert path.steps[-1].fabric_tiers == 4
