@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from studio.domain.perf import EstimateError, size_fabric
-from tests.perf_fixtures import small_catalog
+from tests.test_perf_fixtures import small_catalog
 
 CAT = small_catalog()
 DGX, QM9700 = CAT.get("dgx"), CAT.get("qm9700")

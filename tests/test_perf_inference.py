@@ -10,7 +10,7 @@ from studio.domain.perf import EstimateError, estimate_case
 from studio.domain.perf import calibration as cal
 from studio.domain.perf.hardware import hardware_of
 from studio.domain.perf.inference import InferenceRequest, estimate_inference
-from tests.perf_fixtures import small_catalog
+from tests.test_perf_fixtures import small_catalog
 
 CAT = small_catalog()
 HW = hardware_of(CAT.get("dgx"), CAT.get("h100"))

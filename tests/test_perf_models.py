@@ -7,7 +7,7 @@ import pytest
 from studio.domain.perf import models as M
 from studio.domain.perf.constants import KIB
 from studio.domain.perf.hardware import hardware_of
-from tests.perf_fixtures import small_catalog
+from tests.test_perf_fixtures import small_catalog
 
 CAT = small_catalog()
 

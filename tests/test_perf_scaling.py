@@ -6,7 +6,7 @@ import pytest
 
 from studio.domain.design import Fabric, Site, SiteCooling, Workload
 from studio.domain.perf import PRESETS, EstimateError, preset_workload, scaling_path, smallest_build
-from tests.perf_fixtures import small_catalog
+from tests.test_perf_fixtures import small_catalog
 
 CAT = small_catalog()
 CHAT = preset_workload("chat", "llama-2-70b")

@@ -10,7 +10,7 @@ from studio.domain.perf import EstimateError
 from studio.domain.perf import calibration as cal
 from studio.domain.perf.hardware import hardware_of
 from studio.domain.perf.training import TrainingRequest, estimate_training, model_flops_per_token
-from tests.perf_fixtures import small_catalog
+from tests.test_perf_fixtures import small_catalog
 
 CAT = small_catalog()
 HW = hardware_of(CAT.get("dgx"), CAT.get("h100"))

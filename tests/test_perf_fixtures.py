@@ -1,4 +1,4 @@
-"""Small catalogs built in the perf tests (independent of catalog/data edits)."""
+"""Small catalogs built in the perf tests (independent of catalog/data edits); no tests here."""
 
 from __future__ import annotations
 
