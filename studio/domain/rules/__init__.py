@@ -27,7 +27,7 @@ from .storage import StorageSummary, storage_findings, storage_summary
 from .weight import rack_weight_findings
 
 __all__ = [
-    "ERROR", "INFO", "WARNING", "FabricSize", "Finding", "Report", "Totals", "floor_grid", "rack_findings",
+    "ERROR", "INFO", "SEVERITIES", "WARNING", "FabricSize", "Finding", "Report", "Totals", "floor_grid", "rack_findings",
     "size_fabric", "validate", "validate_rack",
 ]
 
