@@ -32,3 +32,10 @@ def run_job(job_id: int, work) -> None:
 @shared_task(name="studio.catalog_statistics")
 def catalog_statistics_task(job_id: int) -> None:
     run_job(job_id, lambda job, progress: catalog_statistics(progress, **job.params))
+
+
+@shared_task(name="studio.estimate_design")
+def estimate_design_task(job_id: int) -> None:
+    from .estimating import estimate_design_row
+
+    run_job(job_id, lambda job, progress: estimate_design_row(job.params["design"], progress))

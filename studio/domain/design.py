@@ -43,11 +43,11 @@ class Site:
 
     @property
     def width_tiles(self) -> int:
-        return int(self.width_m * 1000 // self.tile_mm)
+        return int(round(self.width_m * 1000, 6) // self.tile_mm)  # 1.8 m / 600 mm = 3, not 2.9999
 
     @property
     def depth_tiles(self) -> int:
-        return int(self.depth_m * 1000 // self.tile_mm)
+        return int(round(self.depth_m * 1000, 6) // self.tile_mm)
 
 
 @dataclass(frozen=True)

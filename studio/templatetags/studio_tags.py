@@ -21,3 +21,21 @@ def number(value, digits=0):
         return f"{float(value):,.{int(digits)}f}"
     except (TypeError, ValueError):
         return value
+
+
+@register.filter
+def seconds_to_days(value):
+    """A duration in seconds as days (or hours below a day)."""
+    if value in (None, ""):
+        return "–"
+    seconds = float(value)
+    if seconds < 86400:
+        return f"{seconds / 3600:,.1f} h"
+    return f"{seconds / 86400:,.1f} days"
+
+
+@register.filter
+def millions(value):
+    if value in (None, ""):
+        return "–"
+    return f"{float(value) / 1e6:,.1f}"

@@ -1,0 +1,92 @@
+"""The work behind a design's estimate job: the design's workloads on its systems, latency under
+load, and the scaling path with its walls. Pure orchestration over ``studio.domain.perf``; the
+result is plain JSON stored on the job row and rendered by the estimate page."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Callable
+
+from catalog.source import get_catalog
+from studio.domain import perf
+from studio.domain.design import Design, Workload
+from studio.domain.perf.cases import hardware_for, run_inference
+from studio.domain.perf.cost import CostInputs
+
+from .services import design_to_domain, designs_with_content
+
+Progress = Callable[..., None]
+CONCURRENCY_SWEEP = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)  # in-flight requests per replica group
+SCALING_GROWTH_IF_NO_SITE_LIMIT = 4  # sweep to 4× the design's GPUs when the site sets no IT power
+
+
+def _result_dict(r: perf.WorkloadResult) -> dict:
+    return {
+        "id": r.id, "label": r.workload.name or r.id, "system": r.system, "gpus": r.gpus, "error": r.error,
+        "workload": {k: v for k, v in vars(r.workload).items() if v is not None},
+        "inference": r.inference.to_dict() if r.inference else None,
+        "training": r.training.to_dict() if r.training else None,
+        "fabric": (r.fabric.contract_dict() | {"tiers": r.fabric.tiers, "switch": r.fabric.switch}) if r.fabric else None,
+    }
+
+
+def latency_curve(workload: Workload, system_slug: str, gpus: int, tensor_parallel: int, catalog,
+                  inputs: CostInputs) -> list[dict]:
+    """TTFT, TPOT and throughput as the number of in-flight requests grows (fixed TP)."""
+    hw = hardware_for(catalog, system_slug)
+    base = {k: v for k, v in vars(workload).items() if v is not None}
+    points = []
+    for concurrency in CONCURRENCY_SWEEP:
+        case = {**base, "scenario": "concurrency", "concurrency": concurrency, "tensor_parallel": tensor_parallel}
+        try:
+            est = run_inference(case, hw, tensor_parallel, catalog, inputs)
+        except perf.EstimateError:
+            break  # beyond what fits in memory
+        points.append({"concurrency": concurrency, "ttft_ms": est.ttft_ms, "tpot_ms": est.tpot_ms,
+                       "tokens_per_s_per_replica": est.output_tokens_per_s,
+                       "tokens_per_s": est.output_tokens_per_s * max(1, gpus // tensor_parallel)})
+    return points
+
+
+def _scaling_subject(design: Design, estimate: perf.DesignEstimate):
+    """The system with the most GPUs and the first workload that estimated without error."""
+    ok = [r for r in estimate.results if not r.error and (r.inference or r.training)]
+    if not ok:
+        return None, None
+    best = max(ok, key=lambda r: r.gpus)
+    return best.system, best.workload
+
+
+def estimate_design_row(code, progress: Progress) -> dict:
+    """Everything the estimate page shows, for the design with this code."""
+    catalog = get_catalog()
+    row = designs_with_content().get(code=code)
+    design = design_to_domain(row)
+    if not design.workloads:
+        raise perf.EstimateError("the design has no workloads: add one (or pick a preset) before estimating")
+    progress(2, "Counting systems")
+    estimate = perf.estimate_design(design, catalog,
+                                    progress=lambda done, total, msg: progress(5 + 45 * done / max(total, 1), msg))
+    inputs = CostInputs(electricity_usd_per_kwh=design.site.electricity_usd_per_kwh, pue=design.site.pue)
+    results = [_result_dict(r) for r in estimate.results]
+    curves = {}
+    inference = [r for r in estimate.results if r.inference]
+    for i, r in enumerate(inference):
+        curves[r.id] = latency_curve(r.workload, r.system, r.gpus, r.inference.tensor_parallel, catalog, inputs)
+        progress(50 + 20 * (i + 1) / len(inference), f"Latency under load: {r.id}")
+    scaling = None
+    system, workload = _scaling_subject(design, estimate)
+    if system:
+        max_gpus = None
+        if not design.site.it_power_kw:
+            max_gpus = SCALING_GROWTH_IF_NO_SITE_LIMIT * max(r.gpus for r in estimate.results if r.system == system)
+        path = perf.scaling_path(system, workload, catalog, site=design.site, fabric=design.fabrics.get("compute"),
+                                 max_gpus=max_gpus,
+                                 progress=lambda done, total, msg: progress(70 + 29 * done / max(total, 1),
+                                                                            f"Scaling path: {msg}"))
+        scaling = {"system": path.system, "workload": {k: v for k, v in vars(path.workload).items() if v is not None},
+                   "su_systems": path.su_systems, "steps": [asdict(s) for s in path.steps],
+                   "first_wall": path.first_wall, "first_wall_step": path.first_wall_step,
+                   "walls": [list(w) for w in path.walls]}
+    return {"design": design.name, "version": row.version, "systems": estimate.systems, "results": results,
+            "latency_curves": curves, "scaling": scaling}

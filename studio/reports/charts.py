@@ -1,0 +1,162 @@
+"""Plotly figures of an estimate, built in Python from the job's result JSON.
+
+Each function returns a plain figure dict (``fig.to_plotly_json`` shape) that the page embeds with
+``json_script`` and ``static/js/charts.js`` draws; the same dicts can be exported to SVG for the PDF.
+"""
+
+from __future__ import annotations
+
+import json
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+ACCENT = "#0b5cad"
+PALETTE = ["#0b5cad", "#5aa0e0", "#8c6d1f", "#9aa5b1", "#b4451f", "#2f7d4f"]
+BREAKDOWN_PARTS = (("compute_s", "Compute"), ("memory_s", "Memory"), ("communication_s", "Communication"),
+                   ("bubble_s", "Pipeline bubble"), ("overhead_s", "Overhead"))
+WALL_COLOURS = {"new fabric tier": "#6c757d", "site power exhausted": "#b4451f",
+                "site cooling exhausted": "#8c6d1f", "floor space exhausted": "#5b3fa0"}
+
+
+def _layout(fig: go.Figure, title: str, height: int = 340, **kw) -> dict:
+    fig.update_layout(template="simple_white", title={"text": title, "x": 0, "font": {"size": 15}},
+                      height=height, margin={"l": 60, "r": 20, "t": 50, "b": 50}, colorway=PALETTE,
+                      font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
+                      legend={"orientation": "h", "y": -0.2}, **kw)
+    return json.loads(fig.to_json())
+
+
+def throughput_chart(results: list[dict]) -> dict | None:
+    rows = [r for r in results if r.get("inference") or r.get("training")]
+    if not rows:
+        return None
+    names, values, lows, highs, colours = [], [], [], [], []
+    for r in rows:
+        est = r["inference"] or r["training"]
+        value = est["output_tokens_per_s"] if r["inference"] else est["tokens_per_s"]
+        band = est["band"]
+        names.append(f"{r['id']}<br>{r['gpus']} × {r['system']}")
+        values.append(value)
+        lows.append(value * (1 - band["low"]))
+        highs.append(value * (band["high"] - 1))
+        colours.append(ACCENT if r["inference"] else "#5aa0e0")
+    fig = go.Figure(go.Bar(x=names, y=values, marker_color=colours,
+                           error_y={"type": "data", "symmetric": False, "array": highs, "arrayminus": lows,
+                                    "color": "#444"},
+                           hovertemplate="%{y:,.0f} tokens/s<extra></extra>"))
+    return _layout(fig, "Throughput (output tokens/s for serving, tokens/s for training) with confidence band",
+                   yaxis_title="tokens/s")
+
+
+def breakdown_chart(results: list[dict]) -> dict | None:
+    rows = [r for r in results if r.get("inference") or r.get("training")]
+    if not rows:
+        return None
+    fig = go.Figure()
+    labels = [r["id"] for r in rows]
+    totals = []
+    for r in rows:
+        b = (r["inference"] or r["training"])["breakdown"]
+        totals.append(sum(b.get(k, 0.0) for k, _ in BREAKDOWN_PARTS) or 1.0)
+    for key, name in BREAKDOWN_PARTS:
+        shares = [100 * (r["inference"] or r["training"])["breakdown"].get(key, 0.0) / t for r, t in zip(rows, totals)]
+        if any(shares):
+            fig.add_bar(y=labels, x=shares, name=name, orientation="h",
+                        hovertemplate=f"{name}: %{{x:.0f}}%<extra></extra>")
+    fig.update_layout(barmode="stack")
+    return _layout(fig, "Where the time goes (share of a decode step or training step)",
+                   height=max(220, 70 + 45 * len(rows)), xaxis_title="% of step time", xaxis_range=[0, 100])
+
+
+def latency_chart(curves: dict[str, list[dict]]) -> dict | None:
+    curves = {k: v for k, v in curves.items() if v}
+    if not curves:
+        return None
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Time to first token", "Time per output token"))
+    for i, (rid, points) in enumerate(curves.items()):
+        colour = PALETTE[i % len(PALETTE)]
+        xs = [p["concurrency"] for p in points]
+        fig.add_scatter(x=xs, y=[p["ttft_ms"] for p in points], name=rid, mode="lines+markers",
+                        line={"color": colour}, row=1, col=1, hovertemplate="%{x} in flight: %{y:.0f} ms<extra></extra>")
+        fig.add_scatter(x=xs, y=[p["tpot_ms"] for p in points], name=rid, mode="lines+markers", showlegend=False,
+                        line={"color": colour}, row=1, col=2, hovertemplate="%{x} in flight: %{y:.1f} ms<extra></extra>")
+    fig.update_xaxes(type="log", title_text="requests in flight per model replica")
+    fig.update_yaxes(title_text="ms", rangemode="tozero")
+    return _layout(fig, "Latency under load", height=360)
+
+
+def efficiency_chart(results: list[dict]) -> dict | None:
+    rows = [r for r in results if r.get("inference")]
+    if not rows:
+        return None
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Tokens per joule (at the wall, with PUE)",
+                                                        "Cost per million output tokens (USD)"))
+    labels = [r["id"] for r in rows]
+    fig.add_bar(x=labels, y=[r["inference"]["tokens_per_joule"] for r in rows], marker_color=ACCENT, row=1, col=1,
+                showlegend=False, hovertemplate="%{y:.2f} tokens/J<extra></extra>")
+    fig.add_bar(x=labels, y=[r["inference"]["usd_per_million_tokens"] for r in rows], marker_color="#5aa0e0",
+                row=1, col=2, showlegend=False, hovertemplate="$%{y:.3f} per M tokens<extra></extra>")
+    return _layout(fig, "Energy and cost of serving", height=320)
+
+
+def training_chart(results: list[dict]) -> dict | None:
+    rows = [r for r in results if r.get("training")]
+    if not rows:
+        return None
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Model FLOPs utilisation", "Time to train (days)"))
+    labels = [r["id"] for r in rows]
+    fig.add_bar(x=labels, y=[100 * r["training"]["mfu"] for r in rows], marker_color=ACCENT, row=1, col=1,
+                showlegend=False, hovertemplate="%{y:.1f}% MFU<extra></extra>")
+    fig.add_bar(x=labels, y=[r["training"]["time_to_train_s"] / 86400 for r in rows], marker_color="#5aa0e0",
+                row=1, col=2, showlegend=False, hovertemplate="%{y:.1f} days<extra></extra>")
+    return _layout(fig, "Training", height=320)
+
+
+def _walls(fig: go.Figure, scaling: dict, rows: int) -> None:
+    steps = scaling["steps"]
+    for wall, index in scaling["walls"]:
+        if index is None or index >= len(steps):
+            continue
+        x = steps[index]["gpus"]
+        for row in range(1, rows + 1):
+            fig.add_vline(x=x, line_dash="dot", line_color=WALL_COLOURS.get(wall, "#666"), row=row, col=1)
+        fig.add_annotation(x=x, y=1.0, yref="paper", text=wall, showarrow=False, textangle=-90, xanchor="right",
+                           yanchor="top", font={"size": 10, "color": WALL_COLOURS.get(wall, "#666")})
+
+
+def scaling_chart(scaling: dict | None, site_it_kw: float = 0, site_facility_kw: float = 0) -> dict | None:
+    if not scaling or not scaling.get("steps"):
+        return None
+    steps = scaling["steps"]
+    gpus = [s["gpus"] for s in steps]
+    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.07,
+                        subplot_titles=("Throughput (tokens/s)", "Power (kW)", "Switches by tier"))
+    fig.add_scatter(x=gpus, y=[s["tokens_per_s"] for s in steps], mode="lines+markers", name="tokens/s",
+                    line={"color": ACCENT}, row=1, col=1)
+    fig.add_scatter(x=gpus, y=[s["it_power_kw"] for s in steps], mode="lines", name="IT power",
+                    line={"color": ACCENT}, row=2, col=1)
+    fig.add_scatter(x=gpus, y=[s["facility_power_kw"] for s in steps], mode="lines", name="facility power (× PUE)",
+                    line={"color": "#5aa0e0"}, row=2, col=1)
+    if site_it_kw:
+        fig.add_hline(y=site_it_kw, line_dash="dash", line_color="#b4451f", row=2, col=1,
+                      annotation_text="site IT limit", annotation_position="top left")
+    if site_facility_kw:
+        fig.add_hline(y=site_facility_kw, line_dash="dash", line_color="#8c6d1f", row=2, col=1,
+                      annotation_text="facility limit", annotation_position="bottom right")
+    for key, name, colour in (("leaf", "leaf", "#0b5cad"), ("spine", "spine", "#5aa0e0"), ("core", "core", "#9aa5b1")):
+        fig.add_bar(x=gpus, y=[s[key] for s in steps], name=name, marker_color=colour, row=3, col=1)
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title_text="GPUs", row=3, col=1)
+    _walls(fig, scaling, 3)
+    return _layout(fig, f"Scaling path: {scaling['system']}, one SU = {scaling['su_systems']} systems", height=720)
+
+
+def estimate_charts(result: dict, site_it_kw: float = 0, site_facility_kw: float = 0) -> list[dict]:
+    """All charts of an estimate result, in page order, each ``{"id", "figure"}``; empty ones left out."""
+    results = result.get("results", [])
+    charts = [("throughput", throughput_chart(results)), ("breakdown", breakdown_chart(results)),
+              ("latency", latency_chart(result.get("latency_curves", {}))), ("efficiency", efficiency_chart(results)),
+              ("training", training_chart(results)),
+              ("scaling", scaling_chart(result.get("scaling"), site_it_kw, site_facility_kw))]
+    return [{"id": f"chart-{name}", "figure": fig} for name, fig in charts if fig]

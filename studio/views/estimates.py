@@ -1,0 +1,128 @@
+"""A design's estimates: start one (a background job), watch its progress, see its charts; and the
+design's workloads, added in one click from a preset."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from catalog.source import get_catalog
+from studio.domain.catalog import LlmModel
+from studio.domain.designfile import dump_workload
+from studio.domain.perf import PRESETS, preset_workload
+
+from .. import jobs
+from ..models import Design, Job
+from ..reports.charts import estimate_charts
+from ..tasks import estimate_design_task
+from .designs import _get_design_for_user
+
+MAX_WORKLOADS = 12
+
+
+def _estimate_jobs(design: Design):
+    return Job.objects.filter(kind="estimate", params__design=str(design.code))
+
+
+def _page_context(design: Design, job: Job | None) -> dict:
+    catalog = get_catalog()
+    charts = []
+    if job and job.state == Job.SUCCEEDED and job.result:
+        charts = estimate_charts(job.result, design.it_power_kw, design.facility_power_kw)
+    return {"design": design, "job": job, "charts": charts, "presets": PRESETS.values(),
+            "models": sorted(catalog.of_kind(LlmModel), key=lambda m: m.params_total_b),
+            "workloads": [(i, _with_label(w)) for i, w in enumerate(design.workloads or [])],
+            "stale": bool(job and job.result and job.result.get("version") not in (None, design.version)),
+            "history": _estimate_jobs(design)[:8]}
+
+
+def _with_label(workload: dict) -> dict:
+    preset = PRESETS.get(workload.get("preset") or "")
+    label = workload.get("name") or (preset.label if preset else workload.get("kind", "workload"))
+    return {"ttft_p99_limit_ms": None, "tpot_p99_limit_ms": None, "train_tokens": None, **workload, "label": label}
+
+
+@require_GET
+def estimates(request, code):
+    design = _get_design_for_user(request, code)
+    job = _estimate_jobs(design).first()
+    if job:
+        job = jobs.refresh_stale(job)
+    return render(request, "estimates/design.html", _page_context(design, job))
+
+
+@require_GET
+def estimate_detail(request, code, job_code):
+    design = _get_design_for_user(request, code)
+    job = _estimate_jobs(design).filter(code=job_code).first()
+    if job is None:
+        raise Http404("No such estimate")
+    job = jobs.refresh_stale(job)
+    template = "estimates/design.html#estimate-status" if request.htmx else "estimates/design.html"
+    return render(request, template, _page_context(design, job))
+
+
+@require_POST
+def estimate_start(request, code):
+    design = _get_design_for_user(request, code, write=True)
+    if not design.workloads:
+        messages.error(request, "Add a workload (pick a preset below) before estimating.")
+        return redirect("design_estimates", code=design.code)
+    job = Job.objects.create(owner=request.user, kind="estimate",
+                             params={"design": str(design.code), "version": design.version})
+    jobs.enqueue(job, estimate_design_task)
+    return redirect("design_estimate_detail", code=design.code, job_code=job.code)
+
+
+@require_POST
+def workload_add(request, code):
+    """Append a preset workload for a model; version-checked like every edit."""
+    design = _get_design_for_user(request, code, write=True)
+    preset, model = request.POST.get("preset", ""), request.POST.get("model", "")
+    catalog = get_catalog()
+    if model not in catalog or not isinstance(catalog.get(model), LlmModel):
+        messages.error(request, f"Cannot add that workload: unknown model '{model}'.")
+        return redirect("design_estimates", code=design.code)
+    if preset not in PRESETS:
+        messages.error(request, f"Cannot add that workload: unknown preset '{preset}' "
+                                f"(expected one of {', '.join(PRESETS)}).")
+        return redirect("design_estimates", code=design.code)
+    workload = preset_workload(preset, model)
+    if len(design.workloads or []) >= MAX_WORKLOADS:
+        messages.error(request, f"A design holds at most {MAX_WORKLOADS} workloads; remove one first.")
+        return redirect("design_estimates", code=design.code)
+    workload = replace(workload, name=f"{PRESETS[preset].label} · {model}")
+    _save_workloads(request, design, [*(design.workloads or []), dump_workload(workload)])
+    return redirect("design_estimates", code=design.code)
+
+
+@require_POST
+def workload_remove(request, code, index: int):
+    design = _get_design_for_user(request, code, write=True)
+    current = list(design.workloads or [])
+    if not 0 <= index < len(current):
+        messages.error(request, "That workload no longer exists; the page was refreshed.")
+        return redirect("design_estimates", code=design.code)
+    del current[index]
+    _save_workloads(request, design, current)
+    return redirect("design_estimates", code=design.code)
+
+
+def _save_workloads(request, design: Design, workloads: list[dict]) -> None:
+    """Save the workloads if the design is still at the version the page showed."""
+    try:
+        expected = int(request.POST.get("version", ""))
+    except ValueError:
+        messages.error(request, "The form is missing the design's version; reload the page.")
+        return
+    with transaction.atomic():
+        updated = Design.objects.filter(pk=design.pk, version=expected).update(
+            workloads=workloads, version=F("version") + 1)
+    if not updated:
+        messages.warning(request, "This design was changed elsewhere; the page now shows the latest version.")
