@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import home, jobs
+from .views import compare, designs, editor, home, jobs
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -13,5 +13,19 @@ urlpatterns = [
     path("jobs/", jobs.job_list, name="job_list"),
     path("jobs/catalog-stats/", jobs.job_start_catalog_stats, name="job_start_catalog_stats"),
     path("jobs/<uuid:code>/", jobs.job_detail, name="job_detail"),
+    path("designs/", designs.design_list, name="design_list"),
+    path("designs/new/", designs.design_create, name="design_create"),
+    path("designs/import/", designs.design_import, name="design_import"),
+    path("designs/<uuid:code>/", editor.editor, name="design_editor"),
+    path("designs/<uuid:code>/rename/", designs.design_rename, name="design_rename"),
+    path("designs/<uuid:code>/clone/", designs.design_clone, name="design_clone"),
+    path("designs/<uuid:code>/delete/", designs.design_delete, name="design_delete"),
+    path("designs/<uuid:code>/export/", designs.design_export, name="design_export"),
+    path("designs/<uuid:code>/racks/<str:label>/", editor.rack_panel, name="design_rack"),
+    path("designs/<uuid:code>/edit/<slug:op>/", editor.edit, name="design_edit"),
+    path("designs/<uuid:code>/undo/", editor.undo, name="design_undo"),
+    path("designs/<uuid:code>/compare/", compare.compare, name="design_compare"),
+    path("designs/<uuid:code>/present/", compare.present, name="design_present"),
+    path("designs/<uuid:code>/", include("studio.urls_estimates")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,190 @@
+"""The design list: my designs and those shared with me; new from a reference or blank; rename,
+clone as scenario, delete (with a confirmation step), import a design file, export it."""
+
+from __future__ import annotations
+
+import functools
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalog.source import get_catalog
+from studio.domain import design as d
+from studio.domain.designfile import dump_design_text
+from studio.domain.rules import validate
+
+from .. import services
+from ..models import Design, DesignMember
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024  # a 2,000-rack design file is well under 2 MB
+
+
+def _get_design_for_user(request, code, *, write: bool = False) -> Design:
+    """The design if the user may see it: 404 for outsiders (its existence is not revealed),
+    403 for a view-only collaborator asking to change it. Sets ``can_edit`` on the row."""
+    design = Design.objects.filter(code=code).first()
+    if design is None:
+        raise Http404("No such design")
+    if design.owner_id == request.user.id:
+        design.can_edit = True
+        return design
+    role = DesignMember.objects.filter(design=design, user=request.user).values_list("role", flat=True).first()
+    if role is None:
+        raise Http404("No such design")
+    design.can_edit = role == DesignMember.EDIT
+    if write and not design.can_edit:
+        raise PermissionDenied("You can view this design but not change it")
+    return design
+
+
+@functools.lru_cache(maxsize=4)
+def _reference_cards(stamp) -> list[dict]:
+    catalog = get_catalog()
+    cards = []
+    for ref in services.reference_designs(catalog):
+        totals = validate(ref["design"], catalog).totals
+        cards.append({"slug": ref["slug"], "name": ref["name"], "gpus": totals.gpus, "racks": totals.racks,
+                      "kw": totals.it_kw_max,
+                      "hall": f"{ref['design'].site.width_m:g} × {ref['design'].site.depth_m:g} m"})
+    return cards
+
+
+def reference_cards() -> list[dict]:
+    files = sorted(services.REFERENCE_DIR.glob("*.json")) if services.REFERENCE_DIR.is_dir() else []
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in files) + (id(get_catalog()),)
+    return _reference_cards(stamp)
+
+
+class BlankDesignForm(forms.Form):
+    name = forms.CharField(max_length=200, initial="New hall")
+    width_m = forms.FloatField(min_value=1, max_value=2000, initial=24, label="Hall width (m)")
+    depth_m = forms.FloatField(min_value=1, max_value=2000, initial=18, label="Hall depth (m)")
+    it_power_kw = forms.FloatField(min_value=0, max_value=2_000_000, initial=1000, label="IT power (kW)")
+    air_cooling_kw = forms.FloatField(min_value=0, max_value=2_000_000, initial=400, label="Air cooling (kW)")
+    liquid_cooling_kw = forms.FloatField(min_value=0, max_value=2_000_000, initial=800, label="Liquid cooling (kW)")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Design file (JSON)")
+
+
+def _list_context(request, blank_form=None, import_form=None) -> dict:
+    mine = Design.objects.filter(owner=request.user).annotate(rack_count=Count("racks")).select_related("parent")
+    shared = (Design.objects.filter(members__user=request.user).annotate(rack_count=Count("racks"))
+              .select_related("owner"))
+    roles = dict(DesignMember.objects.filter(user=request.user).values_list("design_id", "role"))
+    for row in shared:
+        row.role = roles.get(row.pk)
+    return {"mine": mine, "shared": shared, "references": reference_cards(),
+            "blank_form": blank_form or BlankDesignForm(), "import_form": import_form or ImportForm()}
+
+
+@require_GET
+def design_list(request):
+    return render(request, "designs/list.html", _list_context(request))
+
+
+@require_POST
+def design_create(request):
+    """New design from a reference (``template``) or from the blank site form."""
+    slug = request.POST.get("template", "")
+    if slug:
+        try:
+            row = services.create_from_reference(request.user, slug, request.POST.get("name") or None)
+        except KeyError:
+            messages.error(request, f"There is no reference design '{slug[:60]}'.")
+            return redirect("design_list")
+        messages.success(request, f"Created “{row.name}” from a reference design.")
+        return redirect("design_editor", code=row.code)
+    form = BlankDesignForm(request.POST)
+    if not form.is_valid():
+        return render(request, "designs/list.html", _list_context(request, blank_form=form), status=400)
+    c = form.cleaned_data
+    site = d.Site(width_m=c["width_m"], depth_m=c["depth_m"], it_power_kw=c["it_power_kw"],
+                  facility_power_kw=round(c["it_power_kw"] * 1.3, 1),
+                  cooling=d.SiteCooling(c["air_cooling_kw"], c["liquid_cooling_kw"]))
+    row = services.create_design(request.user, d.Design(name=c["name"], site=site))
+    return redirect("design_editor", code=row.code)
+
+
+@require_POST
+def design_rename(request, code):
+    row = _get_design_for_user(request, code, write=True)
+    name = request.POST.get("name", "").strip()
+    if not name or len(name) > 200:
+        messages.error(request, "A name is 1 to 200 characters.")
+        return redirect("design_list")
+    row.name = name
+    row.version += 1
+    row.save(update_fields=["name", "version", "updated_at"])
+    messages.success(request, f"Renamed to “{name}”.")
+    return redirect(request.POST.get("next") or "design_list") if _safe_next(request) else redirect("design_list")
+
+
+def _safe_next(request) -> bool:
+    target = request.POST.get("next", "")
+    return target.startswith("/designs/") and "//" not in target
+
+
+@require_POST
+def design_clone(request, code):
+    """A new scenario: the same content, linked to the design's family for comparison."""
+    row = _get_design_for_user(request, code)
+    name = request.POST.get("name", "").strip()[:200] or None
+    clone = services.clone_as_scenario(row, request.user, name)
+    messages.success(request, f"Created the scenario “{clone.name}”.")
+    return redirect("design_editor", code=clone.code)
+
+
+@require_http_methods(["GET", "POST"])
+def design_delete(request, code):
+    """GET: the confirmation step; POST: delete (owner only)."""
+    row = _get_design_for_user(request, code)
+    if row.owner_id != request.user.id:
+        raise PermissionDenied("Only the owner can delete a design")
+    if request.method == "POST":
+        name = row.name
+        row.delete()
+        messages.success(request, f"Deleted “{name}”.")
+        return redirect("design_list")
+    return render(request, "designs/confirm_delete.html", {"design": row, "racks": row.racks.count()})
+
+
+@require_POST
+def design_import(request):
+    """Upload a design file; a bad one is refused (400) with the JSON path of the problem, nothing saved."""
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "designs/list.html", _list_context(request, import_form=form), status=400)
+    upload = form.cleaned_data["file"]
+    if upload.size > MAX_IMPORT_BYTES:
+        form.add_error("file", f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+        return render(request, "designs/list.html", _list_context(request, import_form=form), status=400)
+    try:
+        text = upload.read().decode("utf-8")
+    except UnicodeDecodeError:
+        form.add_error("file", "The file is not UTF-8 text.")
+        return render(request, "designs/list.html", _list_context(request, import_form=form), status=400)
+    try:
+        row = services.import_design_text(request.user, text)
+    except services.DesignFileError as exc:
+        form.add_error("file", str(exc))
+        return render(request, "designs/list.html", _list_context(request, import_form=form), status=400)
+    messages.success(request, f"Imported “{row.name}”.")
+    return redirect("design_editor", code=row.code)
+
+
+@require_GET
+def design_export(request, code):
+    row = _get_design_for_user(request, code)
+    full = services.designs_with_content().get(pk=row.pk)
+    text = dump_design_text(services.design_to_domain(full))
+    response = HttpResponse(text, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(row.name) or "design"}.json"'
+    return response

@@ -1,0 +1,215 @@
+"""The interactive editor: the page, the rack elevation panel, and one POST per edit.
+
+An edit is a small form (``version`` + the operation's fields) posted by htmx; the answer is
+the changed fragments swapped out of band: the racks whose look changed, the findings panel,
+the totals bar and the new version (plus the site or fabrics panel when those changed). A
+refused edit answers 400 with the reason and the racks concerned repainted where they were; a
+stale version answers 409 with the whole workspace refreshed.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from catalog.source import get_catalog
+from studio.domain.catalog import FacilityCooling, Pdu, Rack, RackCooling, Storage, Switch, System
+from studio.domain.designfile import is_placeable
+
+from .. import editing, svg
+from ..models import Design, DevicePlacement
+from ..services import StaleVersion
+from .designs import _get_design_for_user
+
+UNDO_KEY = "editor-undo"
+
+
+def _version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+def findings_groups(report) -> list[dict]:
+    groups = {"error": [], "warning": [], "info": []}
+    for f in report.findings:
+        groups[f.severity].append(f)
+    titles = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
+    return [{"severity": s, "title": titles[s], "items": items} for s, items in groups.items() if items]
+
+
+def palettes(catalog) -> dict:
+    racks = sorted(catalog.of_kind(Rack), key=lambda r: (r.u_height, r.width_mm, r.depth_mm))
+    rack_scale = [s for s in catalog.of_kind(System) if s.is_rack_scale]
+    devices = [i for i in catalog if isinstance(i, (System, Switch, Storage, FacilityCooling)) and is_placeable(i)]
+    kind_order = {"system": 0, "switch": 1, "storage": 2, "facility_cooling": 3}
+    devices.sort(key=lambda i: (kind_order.get(i.kind, 9), i.vendor, i.name))
+    return {
+        "rack_models": racks, "rack_scale": rack_scale, "devices": devices,
+        "systems": [i for i in devices if isinstance(i, System)],
+        "pdus": catalog.of_kind(Pdu), "rack_coolings": catalog.of_kind(RackCooling),
+        "switches": catalog.of_kind(Switch), "storage_items": catalog.of_kind(Storage),
+        "facility_items": [i for i in catalog.of_kind(FacilityCooling)],
+    }
+
+
+def workspace_context(request, row: Design, state, catalog, **extra) -> dict:
+    report = state.report
+    return {
+        "design": row, "state": state, "report": report, "totals": report.totals,
+        "findings_groups": findings_groups(report),
+        "rack_subjects": {r.id for r in state.design.racks},
+        "floor_svg": svg.floor_svg(catalog, state.design, report.findings),
+        "site_form": editing.SiteForm(instance=row), "undo_depth": len(_undo_stack(request, row)),
+        "fabrics": state.design.fabrics, "storage": state.design.storage, "facility": state.design.facility,
+        **extra,
+    }
+
+
+@require_GET
+def editor(request, code):
+    row = _get_design_for_user(request, code)
+    catalog = get_catalog()
+    state = editing.load_state(row, catalog)
+    context = workspace_context(request, row, state, catalog, **palettes(catalog))
+    return render(request, "designs/editor.html", context)
+
+
+def _elevation_context(row: Design, state, catalog, label: str) -> dict:
+    rack = state.design.rack(label)
+    ids = list(DevicePlacement.objects.filter(rack__design=row, rack__label=label).order_by("u", "id")
+               .values_list("id", flat=True))
+    model = svg.lookup(catalog, rack.model)
+    limits = editing.rack_limits(catalog, rack, state.design.site.tile_mm)
+    meters = [
+        {"label": "Space", "value": limits.u_used, "limit": limits.u_total, "unit": "U", "digits": 0},
+        {"label": "Power", "value": limits.power_kw, "limit": limits.power_limit_kw, "unit": "kW", "digits": 1},
+        {"label": "Heat to air", "value": limits.heat_air_kw, "limit": limits.air_limit_kw, "unit": "kW", "digits": 1},
+        {"label": "Heat to liquid", "value": limits.heat_liquid_kw, "limit": limits.liquid_limit_kw, "unit": "kW",
+         "digits": 1},
+        {"label": "Load", "value": limits.load_kg, "limit": limits.load_limit_kg, "unit": "kg", "digits": 0},
+    ]
+    for m in meters:
+        m["pct"] = min(100, round(100 * m["value"] / m["limit"])) if m["limit"] else (100 if m["value"] else 0)
+        m["level"] = ("over" if m["limit"] and m["value"] > m["limit"] + 1e-9 or (not m["limit"] and m["value"])
+                      else "near" if m["pct"] >= 90 else "ok")
+    pdu_a = [p.model for p in rack.pdus if p.feed == "A"]
+    pdu_b = [p.model for p in rack.pdus if p.feed == "B"]
+    return {"rack": rack, "rack_model": model, "elevation_svg": svg.elevation_svg(catalog, rack, ids),
+            "meters": meters, "rack_findings": [f for f in state.report.findings if f.subject == label],
+            "pdu_a": pdu_a[0] if pdu_a else "", "pdu_a_count": len(pdu_a),
+            "pdu_b": pdu_b[0] if pdu_b else "", "pdu_b_count": len(pdu_b),
+            "is_rack_scale": isinstance(model, System) and model.is_rack_scale}
+
+
+@require_GET
+def rack_panel(request, code, label):
+    row = _get_design_for_user(request, code)
+    catalog = get_catalog()
+    state = editing.load_state(row, catalog)
+    if label not in {r.id for r in state.design.racks}:
+        return render(request, "designs/editor.html#rack-missing", {"label": label}, status=404)
+    context = {"design": row, **_elevation_context(row, state, catalog, label), **palettes(catalog)}
+    return render(request, "designs/editor.html#rack-panel", context)
+
+
+def _undo_stack(request, row: Design) -> list:
+    return request.session.get(UNDO_KEY, {}).get(str(row.code), [])
+
+
+def _push_undo(request, row: Design, inverse: dict | None) -> None:
+    if inverse is None:
+        return
+    stacks = request.session.get(UNDO_KEY, {})
+    stack = stacks.get(str(row.code), [])
+    stack.append(inverse)
+    stacks[str(row.code)] = stack[-editing.UNDO_DEPTH:]
+    request.session[UNDO_KEY] = stacks
+
+
+def _change_response(request, row: Design, change, catalog, *, status: int = 200, error: str = "",
+                     field_errors=None):
+    state = change.state
+    worst = svg.worst_by_subject(state.report.findings)
+    tile_mm = state.design.site.tile_mm
+    index = state.index()
+    racks_svg = "".join(svg.rack_g(catalog, state.design.racks[index[label]], tile_mm, worst.get(label), oob=True)
+                        for label in change.racks if label in index and label not in change.added)
+    added_svg = "".join(svg.rack_g(catalog, state.design.racks[index[label]], tile_mm, worst.get(label))
+                        for label in change.added if label in index)
+    open_rack = request.POST.get("open_rack", "")
+    context = {
+        "design": row, "state": state, "report": state.report, "totals": state.report.totals,
+        "findings_groups": findings_groups(state.report), "rack_subjects": set(index),
+        "racks_svg": racks_svg, "added_svg": added_svg, "removed": change.removed,
+        "full_floor": svg.floor_svg(catalog, state.design, state.report.findings) if change.full else "",
+        "panels": change.panels, "message": error or change.message, "is_error": bool(error),
+        "site_form": (editing.SiteForm(request.POST, instance=row) if field_errors
+                      else editing.SiteForm(instance=row)) if "site" in change.panels or field_errors else None,
+        "fabrics": state.design.fabrics, "storage": state.design.storage, "facility": state.design.facility,
+        "undo_depth": len(_undo_stack(request, row)),
+    }
+    if "fabrics" in change.panels:
+        context.update(palettes(catalog))
+    if open_rack and open_rack in index:
+        context.update(_elevation_context(row, state, catalog, open_rack))
+        context["refresh_rack"] = True
+        context.update({k: v for k, v in palettes(catalog).items() if k in ("devices", "systems", "pdus",
+                                                                                "rack_coolings")})
+    if field_errors and "site" not in change.panels:
+        context["panels"] = (*change.panels, "site")
+    return render(request, "designs/_change.html", context, status=status)
+
+
+@require_POST
+def edit(request, code, op):
+    """One edit. 200: saved (fragments); 400: refused (reason, nothing saved); 409: stale version."""
+    row = _get_design_for_user(request, code, write=True)
+    catalog = get_catalog()
+    expected = _version(request)
+    try:
+        change = editing.apply(op, row, expected, request.POST)
+    except StaleVersion as exc:
+        return _stale_response(request, code, catalog, str(exc))
+    except editing.EditError as exc:
+        state = editing.load_state(row, catalog)
+        labels = [label for label in request.POST.getlist("rack") if label in state.index()]
+        refused = editing.Change(state, racks=labels, panels=("site",) if exc.field_errors else ())
+        return _change_response(request, row, refused, catalog, status=400, error=str(exc),
+                                field_errors=exc.field_errors or None)
+    _push_undo(request, row, change.inverse)
+    return _change_response(request, row, change, catalog)
+
+
+def _stale_response(request, code, catalog, message: str):
+    row = _get_design_for_user(request, code)
+    state = editing.load_state(row, catalog)
+    change = editing.Change(state, full=True, panels=("site", "fabrics", "name"))
+    return _change_response(request, row, change, catalog, status=409, error=message)
+
+
+@require_POST
+def undo(request, code):
+    row = _get_design_for_user(request, code, write=True)
+    catalog = get_catalog()
+    stacks = request.session.get(UNDO_KEY, {})
+    stack = stacks.get(str(row.code), [])
+    if not stack:
+        state = editing.load_state(row, catalog)
+        return _change_response(request, row, editing.Change(state), catalog, status=400,
+                                error="Nothing to undo in this session")
+    try:
+        change = editing.apply_undo(row, _version(request), stack[-1])
+    except StaleVersion as exc:
+        return _stale_response(request, code, catalog, str(exc))
+    stack.pop()
+    stacks[str(row.code)] = stack
+    request.session[UNDO_KEY] = stacks
+    return _change_response(request, row, change, catalog)
+
+
+def require_edit(row: Design) -> None:
+    if not getattr(row, "can_edit", False):
+        raise PermissionDenied("You can view this design but not change it")
