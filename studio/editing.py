@@ -741,7 +741,7 @@ def update_fabrics(row: Design, expected: int, data) -> Change:
     state = load_state(row, catalog)
     fabrics = {}
     for role in d.FABRIC_ROLES:
-        slug = data.get(f"{role}_model")
+        slug = data.get(f"fabric_{role}_model")
         if slug is None:
             if role in state.design.fabrics:
                 fabrics[role] = state.design.fabrics[role]
@@ -749,10 +749,10 @@ def update_fabrics(row: Design, expected: int, data) -> Change:
         if not slug:
             continue
         switch = _catalog_item(catalog, slug, (Switch,), "a switch")
-        topology = data.get(f"{role}_topology") or "rail-optimized"
+        topology = data.get(f"fabric_{role}_topology") or "rail-optimized"
         if topology not in d.TOPOLOGIES:
             raise EditError(f"The topology must be one of {', '.join(d.TOPOLOGIES)}")
-        raw = (data.get(f"{role}_oversubscription") or "1").strip()
+        raw = (data.get(f"fabric_{role}_oversubscription") or "1").strip()
         try:
             over = float(raw)
         except ValueError:
