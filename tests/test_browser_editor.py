@@ -6,10 +6,29 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import browser, page, screenshot, sign_in  # noqa: F401 - fixtures
+from tests import browser as browser_helpers
+from tests.browser import page, screenshot, sign_in  # noqa: F401 - fixtures
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="session")
+def browser(request):
+    """The session's Chromium. Only one sync Playwright may run in a thread, and each module that
+    imports ``tests.browser.browser`` gets its own session fixture: reuse one another module has
+    already started (the catalog's), else start our own."""
+    manager = request._fixturemanager
+    defs = [fd for table in ("_arg2node2fixturedefs", "_arg2nodeid2fixturedefs", "_arg2fixturedefs")
+            for group in getattr(manager, table, {}).get("browser", {}).values()
+            for fd in (group if isinstance(group, (list, tuple)) else [group])] if any(
+        hasattr(manager, t) for t in ("_arg2node2fixturedefs", "_arg2nodeid2fixturedefs")) else []
+    for fixturedef in defs:
+        cached = getattr(fixturedef, "cached_result", None)
+        if cached and cached[0] is not None and "test_browser_editor" not in str(fixturedef.baseid):
+            yield cached[0]
+            return
+    yield from browser_helpers.browser.__wrapped__()
 
 
 def tile_point(page, x: float, y: float, svg_id: str = "floor-svg"):  # noqa: F811
