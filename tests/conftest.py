@@ -9,6 +9,8 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
+from tests.browser import browser, page  # noqa: E402,F401 - the one session-wide Chromium for browser tests
+
 PASSWORD = "a-long-test-password-1"
 
 

@@ -5,13 +5,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import browser, page, screenshot, sign_in  # noqa: F401 - fixtures
+from tests.browser import screenshot, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_user_signs_in_and_filters_the_catalog(page, live_server, owner, loaded_catalog):  # noqa: F811
+def test_a_user_signs_in_and_filters_the_catalog(page, live_server, owner, loaded_catalog):
     sign_in(page, live_server, "owner", PASSWORD)
     page.click("text=Catalog")
     expect(page.locator("#catalog-count")).to_have_text(re.compile(r"\d+ items"))
@@ -38,7 +38,7 @@ def test_a_user_signs_in_and_filters_the_catalog(page, live_server, owner, loade
     screenshot(page, "catalog-item")
 
 
-def test_the_sample_job_runs_with_a_live_progress_bar(page, live_server, owner, loaded_catalog, settings):  # noqa: F811
+def test_the_sample_job_runs_with_a_live_progress_bar(page, live_server, owner, loaded_catalog, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     sign_in(page, live_server, "owner", PASSWORD)
     page.goto(f"{live_server.url}/jobs/")

@@ -6,32 +6,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests import browser as browser_helpers
-from tests.browser import page, screenshot, sign_in  # noqa: F401 - fixtures
+from tests.browser import screenshot, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="session")
-def browser(request):
-    """The session's Chromium. Only one sync Playwright may run in a thread, and each module that
-    imports ``tests.browser.browser`` gets its own session fixture: reuse one another module has
-    already started (the catalog's), else start our own."""
-    manager = request._fixturemanager
-    defs = [fd for table in ("_arg2node2fixturedefs", "_arg2nodeid2fixturedefs", "_arg2fixturedefs")
-            for group in getattr(manager, table, {}).get("browser", {}).values()
-            for fd in (group if isinstance(group, (list, tuple)) else [group])] if any(
-        hasattr(manager, t) for t in ("_arg2node2fixturedefs", "_arg2nodeid2fixturedefs")) else []
-    for fixturedef in defs:
-        cached = getattr(fixturedef, "cached_result", None)
-        if cached and cached[0] is not None and "test_browser_editor" not in str(fixturedef.baseid):
-            yield cached[0]
-            return
-    yield from browser_helpers.browser.__wrapped__()
-
-
-def tile_point(page, x: float, y: float, svg_id: str = "floor-svg"):  # noqa: F811
+def tile_point(page, x: float, y: float, svg_id: str = "floor-svg"):
     """Screen coordinates of floor tile (x, y) (fractions allowed)."""
     return page.evaluate("""([x, y, id]) => {
         const svg = document.getElementById(id); const t = parseFloat(svg.dataset.tilePx);
@@ -39,7 +20,7 @@ def tile_point(page, x: float, y: float, svg_id: str = "floor-svg"):  # noqa: F8
         const s = p.matrixTransform(svg.getScreenCTM()); return [s.x, s.y]; }""", [x, y, svg_id])
 
 
-def u_point(page, u: int):  # noqa: F811
+def u_point(page, u: int):
     """Screen coordinates of the middle of U slot ``u`` in the open elevation."""
     slot = page.locator(f"#elevation-svg .u-slot[data-u='{u}']")
     slot.scroll_into_view_if_needed()
@@ -47,7 +28,7 @@ def u_point(page, u: int):  # noqa: F811
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
-def drag(page, source, target_xy):  # noqa: F811
+def drag(page, source, target_xy):
     box = source.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
@@ -57,7 +38,7 @@ def drag(page, source, target_xy):  # noqa: F811
     page.mouse.up()
 
 
-def test_a_sales_engineer_lays_out_a_hall_live(page, live_server, owner, loaded_catalog):  # noqa: F811
+def test_a_sales_engineer_lays_out_a_hall_live(page, live_server, owner, loaded_catalog):
     sign_in(page, live_server, "owner", PASSWORD)
     page.click("text=Designs")
     page.locator("form.reference-card[data-template=starter-4-racks] button").click()

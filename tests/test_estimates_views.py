@@ -117,3 +117,20 @@ def test_an_estimate_job_of_another_design_is_not_shown_here(owner_client, owner
     other = create_from_reference(owner, "starter-4-racks")
     job = Job.objects.create(owner=owner, kind="estimate", params={"design": str(other.code)})
     assert owner_client.get(reverse("design_estimate_detail", args=[design.code, job.code])).status_code == 404
+
+
+def test_compare_shows_each_scenarios_latest_estimate(owner_client, owner, design):
+    from studio.services import clone_as_scenario
+
+    scenario = clone_as_scenario(design, owner, "Half the racks")
+    owner_client.post(reverse("design_estimate_start", args=[design.code]))
+    job = run_latest_job(design)
+    html = owner_client.get(reverse("design_compare", args=[design.code]), {"with": str(scenario.code)}).content.decode()
+    tokens = job.result["results"][0]["training"]["tokens_per_s"]
+    assert "Training throughput" in html and f"{tokens:,.0f}" in html
+    assert reverse("design_estimates", args=[scenario.code]) in html  # the other one is not estimated yet
+
+
+def test_the_editor_links_to_the_estimates(owner_client, design):
+    html = owner_client.get(reverse("design_editor", args=[design.code])).content.decode()
+    assert reverse("design_estimates", args=[design.code]) in html

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from catalog.source import get_catalog
 
 from .. import editing, svg
-from ..models import Design
+from ..models import Design, Job
 from .designs import _get_design_for_user
 
 # The rows of the comparison: (label, getter on the totals, unit, decimals, "higher is better"?)
@@ -37,6 +37,23 @@ def family(row: Design, user) -> list[Design]:
                 .order_by("created_at"))
 
 
+def latest_estimate(design: Design) -> dict | None:
+    """Headline figures of the design's latest finished estimate (summed over its workloads)."""
+    job = (Job.objects.filter(kind="estimate", state=Job.SUCCEEDED, params__design=str(design.code))
+           .only("result", "finished_at").first())
+    if job is None or not job.result:
+        return None
+    inference = [r["inference"] for r in job.result.get("results", []) if r.get("inference")]
+    training = [r["training"] for r in job.result.get("results", []) if r.get("training")]
+    return {
+        "output_tokens_per_s": sum(i["output_tokens_per_s"] for i in inference) if inference else None,
+        "tokens_per_joule": inference[0]["tokens_per_joule"] if inference else None,
+        "usd_per_million_tokens": inference[0]["usd_per_million_tokens"] if inference else None,
+        "training_tokens_per_s": sum(t["tokens_per_s"] for t in training) if training else None,
+        "stale": job.result.get("version") != design.version,
+    }
+
+
 @require_GET
 def compare(request, code):
     row = _get_design_for_user(request, code)
@@ -48,7 +65,7 @@ def compare(request, code):
     columns = []
     for design in chosen:
         state = editing.load_state(design, catalog)
-        columns.append({"design": design, "totals": state.report.totals})
+        columns.append({"design": design, "totals": state.report.totals, "estimate": latest_estimate(design)})
     rows = []
     for label, get, unit, digits in ROWS:
         values = [get(c["totals"]) for c in columns]
