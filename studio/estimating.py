@@ -12,17 +12,44 @@ from studio.domain import perf
 from studio.domain.design import Design, Workload
 from studio.domain.perf.cases import hardware_for, run_inference
 from studio.domain.perf.cost import CostInputs
+from studio.domain.perf.scaling import su_size
 
 from .services import design_to_domain, designs_with_content
 
 Progress = Callable[..., None]
 CONCURRENCY_SWEEP = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)  # in-flight requests per replica group
 SCALING_GROWTH_IF_NO_SITE_LIMIT = 4  # sweep to 4× the design's GPUs when the site sets no IT power
+SCALING_MIN_STEPS = 12  # below this many reference SUs, step by smaller blocks so the chart says something
+
+
+def workload_label(workload: Workload, fallback: str) -> str:
+    """What a workload is called on the page: its name, else its preset and model, else kind and model."""
+    if workload.name:
+        return workload.name
+    preset = perf.PRESETS.get(workload.preset or "")
+    base = preset.label if preset else workload.kind.capitalize()
+    return f"{base} · {workload.model}" if workload.model else (base or fallback)
+
+
+def scaling_step_systems(system, switch, fabric, site, max_gpus: int | None) -> int:
+    """Systems per step of the scaling sweep: one reference SU (SuperPOD sizing) when the site
+    holds many SUs, else a block small enough to give about ``SCALING_MIN_STEPS`` steps up to
+    1.5× the site's power (so a 4-rack hall is not swept in one 512-GPU jump)."""
+    su = su_size(system, switch, fabric)
+    if max_gpus is not None:
+        capacity = max_gpus // max(system.accelerators, 1)
+    elif site.it_power_kw:
+        capacity = int(1.5 * site.it_power_kw * 1000 / (system.power_typical_w or system.power_max_w))
+    else:
+        return su
+    if capacity >= SCALING_MIN_STEPS * su:
+        return su
+    return max(1, -(-capacity // SCALING_MIN_STEPS))
 
 
 def _result_dict(r: perf.WorkloadResult) -> dict:
     return {
-        "id": r.id, "label": r.workload.name or r.id, "system": r.system, "gpus": r.gpus, "error": r.error,
+        "id": r.id, "label": workload_label(r.workload, r.id), "system": r.system, "gpus": r.gpus, "error": r.error,
         "workload": {k: v for k, v in vars(r.workload).items() if v is not None},
         "inference": r.inference.to_dict() if r.inference else None,
         "training": r.training.to_dict() if r.training else None,
@@ -80,8 +107,11 @@ def estimate_design_row(code, progress: Progress) -> dict:
         max_gpus = None
         if not design.site.it_power_kw:
             max_gpus = SCALING_GROWTH_IF_NO_SITE_LIMIT * max(r.gpus for r in estimate.results if r.system == system)
-        path = perf.scaling_path(system, workload, catalog, site=design.site, fabric=design.fabrics.get("compute"),
-                                 max_gpus=max_gpus,
+        fabric = design.fabrics.get("compute")
+        system_item = catalog.get(system)
+        switch = catalog.get(fabric.model) if fabric else None
+        path = perf.scaling_path(system, workload, catalog, site=design.site, fabric=fabric, max_gpus=max_gpus,
+                                 su_systems=scaling_step_systems(system_item, switch, fabric, design.site, max_gpus),
                                  progress=lambda done, total, msg: progress(70 + 29 * done / max(total, 1),
                                                                             f"Scaling path: {msg}"))
         scaling = {"system": path.system, "workload": {k: v for k, v in vars(path.workload).items() if v is not None},

@@ -115,14 +115,16 @@ def training_chart(results: list[dict]) -> dict | None:
 
 def _walls(fig: go.Figure, scaling: dict, rows: int) -> None:
     steps = scaling["steps"]
-    for wall, index in scaling["walls"]:
+    for k, (wall, index) in enumerate(scaling["walls"]):
         if index is None or index >= len(steps):
             continue
         x = steps[index]["gpus"]
+        colour = WALL_COLOURS.get(wall, "#666")
         for row in range(1, rows + 1):
-            fig.add_vline(x=x, line_dash="dot", line_color=WALL_COLOURS.get(wall, "#666"), row=row, col=1)
-        fig.add_annotation(x=x, y=1.0, yref="paper", text=wall, showarrow=False, textangle=-90, xanchor="right",
-                           yanchor="top", font={"size": 10, "color": WALL_COLOURS.get(wall, "#666")})
+            fig.add_vline(x=x, line_dash="dot", line_width=1.5, opacity=0.9, line_color=colour, row=row, col=1)
+        fig.add_annotation(x=x, y=1.0, yref="y domain", text=f"{wall} ({x:,} GPUs)", showarrow=False, xanchor="left",
+                           xshift=4, yanchor="top", yshift=-16 * k, font={"size": 11, "color": colour},
+                           bgcolor="rgba(255,255,255,.85)")
 
 
 def scaling_chart(scaling: dict | None, site_it_kw: float = 0, site_facility_kw: float = 0) -> dict | None:
@@ -139,17 +141,17 @@ def scaling_chart(scaling: dict | None, site_it_kw: float = 0, site_facility_kw:
     fig.add_scatter(x=gpus, y=[s["facility_power_kw"] for s in steps], mode="lines", name="facility power (× PUE)",
                     line={"color": "#5aa0e0"}, row=2, col=1)
     if site_it_kw:
-        fig.add_hline(y=site_it_kw, line_dash="dash", line_color="#b4451f", row=2, col=1,
+        fig.add_hline(y=site_it_kw, line_dash="dash", line_width=1.5, opacity=0.9, line_color="#b4451f", row=2, col=1,
                       annotation_text="site IT limit", annotation_position="top left")
     if site_facility_kw:
-        fig.add_hline(y=site_facility_kw, line_dash="dash", line_color="#8c6d1f", row=2, col=1,
+        fig.add_hline(y=site_facility_kw, line_dash="dash", line_width=1.5, opacity=0.9, line_color="#8c6d1f", row=2, col=1,
                       annotation_text="facility limit", annotation_position="bottom right")
     for key, name, colour in (("leaf", "leaf", "#0b5cad"), ("spine", "spine", "#5aa0e0"), ("core", "core", "#9aa5b1")):
         fig.add_bar(x=gpus, y=[s[key] for s in steps], name=name, marker_color=colour, row=3, col=1)
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title_text="GPUs", row=3, col=1)
     _walls(fig, scaling, 3)
-    return _layout(fig, f"Scaling path: {scaling['system']}, one SU = {scaling['su_systems']} systems", height=720)
+    return _layout(fig, f"Scaling path: {scaling['system']}, one step = {scaling['su_systems']} systems", height=720)
 
 
 def estimate_charts(result: dict, site_it_kw: float = 0, site_facility_kw: float = 0) -> list[dict]:

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from catalog.source import get_catalog
 from studio.domain.catalog import LlmModel
+from studio.domain.design import Workload
 from studio.domain.designfile import dump_workload
 from studio.domain.perf import PRESETS, preset_workload
 
 from .. import jobs
+from ..estimating import workload_label
 from ..models import Design, Job
 from ..reports.charts import estimate_charts
 from ..tasks import estimate_design_task
@@ -43,8 +45,7 @@ def _page_context(design: Design, job: Job | None) -> dict:
 
 
 def _with_label(workload: dict) -> dict:
-    preset = PRESETS.get(workload.get("preset") or "")
-    label = workload.get("name") or (preset.label if preset else workload.get("kind", "workload"))
+    label = workload_label(Workload(**workload), "workload")
     return {"ttft_p99_limit_ms": None, "tpot_p99_limit_ms": None, "train_tokens": None, **workload, "label": label}
 
 
