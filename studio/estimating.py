@@ -12,7 +12,7 @@ from studio.domain import perf
 from studio.domain.design import Design, Workload
 from studio.domain.perf.cases import hardware_for, run_inference
 from studio.domain.perf.cost import CostInputs
-from studio.domain.perf.scaling import su_size
+from studio.domain.perf.scaling import su_size, systems_per_rack
 
 from .services import design_to_domain, designs_with_content
 
@@ -120,3 +120,28 @@ def estimate_design_row(code, progress: Progress) -> dict:
                    "walls": [list(w) for w in path.walls]}
     return {"design": design.name, "version": row.version, "systems": estimate.systems, "results": results,
             "latency_curves": curves, "scaling": scaling}
+
+
+MAX_TARGET_GPUS = 1_000_000
+
+
+def smallest_build_for(design: Design, workload: Workload, system_slug: str, catalog, *,
+                       target_tokens_per_s: float | None = None, target_time_to_train_s: float | None = None) -> dict:
+    """The inverse question: the fewest racks of ``system_slug`` whose estimate reaches the target,
+    and whether that build still fits the site (the walls met on the way are listed).
+
+    Steps are one rack's worth of systems, so the answer is at rack granularity.
+    """
+    system = catalog.get(system_slug)
+    fabric = design.fabrics.get("compute")
+    path = perf.scaling_path(system_slug, workload, catalog, site=design.site, fabric=fabric,
+                             max_gpus=MAX_TARGET_GPUS, su_systems=systems_per_rack(system),
+                             target_tokens_per_s=target_tokens_per_s, target_time_to_train_s=target_time_to_train_s)
+    last = path.steps[-1]
+    reached = (target_tokens_per_s is not None and last.tokens_per_s >= target_tokens_per_s) or (
+        target_time_to_train_s is not None and last.time_to_train_s is not None
+        and last.time_to_train_s <= target_time_to_train_s)
+    binding = [wall for wall, _ in path.walls if wall != "new fabric tier"]
+    return {"reached": reached, "step": asdict(last), "system": system_slug,
+            "walls": [wall for wall, _ in path.walls], "within_site": reached and not binding,
+            "binding_walls": binding}

@@ -134,3 +134,22 @@ def test_compare_shows_each_scenarios_latest_estimate(owner_client, owner, desig
 def test_the_editor_links_to_the_estimates(owner_client, design):
     html = owner_client.get(reverse("design_editor", args=[design.code])).content.decode()
     assert reverse("design_estimates", args=[design.code]) in html
+
+
+def test_the_smallest_build_for_a_throughput_target_is_named_with_its_site_fit(owner_client, design):
+    url = reverse("design_estimates", args=[design.code])
+    html = owner_client.get(url, {"target_workload": 0, "target_system": "dgx-h100",
+                                  "target_value": 1}).content.decode()
+    # workload 0 of the DGX H100 SU is pre-training: the target is days to train
+    assert 'id="target-answer"' in html and "to train" in html
+    html = owner_client.get(url, {"target_workload": 0, "target_system": "dgx-h100",
+                                  "target_value": 1e-9}).content.decode()
+    assert "No build of dgx-h100 reaches that target" in html and "workload cannot use more GPUs" in html
+
+
+def test_a_bad_target_gets_a_clear_message(owner_client, design):
+    url = reverse("design_estimates", args=[design.code])
+    html = owner_client.get(url, {"target_workload": 0, "target_system": "dgx-h100", "target_value": "lots"}).content.decode()
+    assert "give a positive number" in html
+    html = owner_client.get(url, {"target_workload": 0, "target_system": "nope", "target_value": 5}).content.decode()
+    assert "Unknown system &#x27;nope&#x27;" in html

@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.source import get_catalog
-from studio.domain.catalog import LlmModel
+from studio.domain.catalog import LlmModel, System
 from studio.domain.design import Workload
 from studio.domain.designfile import dump_workload
-from studio.domain.perf import PRESETS, preset_workload
+from studio.domain.perf import PRESETS, EstimateError, count_systems, preset_workload
 
-from .. import jobs
-from ..estimating import workload_label
+from .. import jobs, services
+from ..estimating import smallest_build_for, workload_label
 from ..models import Design, Job
 from ..reports.charts import estimate_charts
 from ..tasks import estimate_design_task
@@ -49,13 +49,53 @@ def _with_label(workload: dict) -> dict:
     return {"ttft_p99_limit_ms": None, "tpot_p99_limit_ms": None, "train_tokens": None, **workload, "label": label}
 
 
+def _target_answer(request, design: Design) -> dict | None:
+    """Answer "what is the smallest build that reaches this target?" when the form was sent."""
+    params = request.GET
+    if "target_value" not in params:
+        return None
+    answer: dict = {"form": {k: params.get(k, "") for k in ("target_workload", "target_system", "target_value")}}
+    try:
+        index = int(params.get("target_workload", ""))
+        workload = Workload(**design.workloads[index])
+        value = float(params.get("target_value", ""))
+        if not value > 0:
+            raise ValueError
+    except (ValueError, IndexError, TypeError):
+        answer["error"] = "Pick a workload and give a positive number as the target."
+        return answer
+    catalog = get_catalog()
+    system = params.get("target_system", "")
+    if system not in catalog or not isinstance(catalog.get(system), System):
+        answer["error"] = f"Unknown system '{system}'."
+        return answer
+    try:
+        if workload.kind == "training":
+            answer.update(smallest_build_for(services.design_to_domain(design), workload, system, catalog,
+                                             target_time_to_train_s=value * 86400))
+            answer["unit"] = "days"
+        else:
+            answer.update(smallest_build_for(services.design_to_domain(design), workload, system, catalog,
+                                             target_tokens_per_s=value))
+            answer["unit"] = "tokens/s"
+    except EstimateError as exc:
+        answer["error"] = str(exc)
+    return answer
+
+
 @require_GET
 def estimates(request, code):
     design = _get_design_for_user(request, code)
     job = _estimate_jobs(design).first()
     if job:
         job = jobs.refresh_stale(job)
-    return render(request, "estimates/design.html", _page_context(design, job))
+    context = _page_context(design, job)
+    full = services.designs_with_content().get(pk=design.pk)
+    catalog = get_catalog()
+    context["target"] = _target_answer(request, full)
+    context["systems"] = sorted(catalog.of_kind(System), key=lambda s: s.name)
+    context["latest_systems"] = list(count_systems(services.design_to_domain(full), catalog))
+    return render(request, "estimates/design.html", context)
 
 
 @require_GET

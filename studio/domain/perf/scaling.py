@@ -38,7 +38,9 @@ DEFAULT_SU_SERVERS = 32
 DEFAULT_SU_RACK_SCALE = 8
 #: Switch price for the capital estimate [M].
 SWITCH_PRICE_USD = 30_000
-WALLS = ("new fabric tier", "site power exhausted", "site cooling exhausted", "floor space exhausted")
+# the job's global batch cannot be split over more GPUs (data parallelism runs out of sequences)
+WORKLOAD_WALL = "workload cannot use more GPUs"
+WALLS = ("new fabric tier", "site power exhausted", "site cooling exhausted", "floor space exhausted", WORKLOAD_WALL)
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,14 @@ def scaling_path(system_slug: str, workload: Workload, catalog: Catalog, site: S
                 per_gpu_inference = est.output_tokens_per_s / gpus
             tokens = per_gpu_inference * gpus
         elif workload.kind == "training":
-            est = run_training(wl, hw, gpus, catalog, inputs, calibration)
+            try:
+                est = run_training(wl, hw, gpus, catalog, inputs, calibration)
+            except EstimateError:
+                if not steps:
+                    raise
+                # the global batch cannot be split over more GPUs: the workload, not the site, stops here
+                walls.append((WORKLOAD_WALL, n - 2))
+                break
             tokens, ttt = est.tokens_per_s, est.time_to_train_s
         else:
             tokens = 0.0
