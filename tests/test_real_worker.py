@@ -105,7 +105,7 @@ def exercise_worker(env, tmp_path):
         failed = wait_for(env, bad, {"succeeded", "failed"})
         assert failed["state"] == "failed" and "unknown catalog kind(s) ['spaceship']" in failed["error"]
 
-        slow = create_job(env, {"pace_s": 2.0})
+        slow = create_job(env, {"pace_s": 1.0})
         running = wait_for(env, slow, {"running", "succeeded", "failed"})
         assert running["state"] == "running"
     finally:
@@ -121,7 +121,7 @@ def env_stale_s(env) -> int:
 
 def base_env(tmp_path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "PYTEST", "DJANGO_SETTINGS"))}
-    env.update({"STUDIO_VAR_DIR": str(tmp_path / "var"), "STUDIO_JOB_STALE_AFTER_S": "3",
+    env.update({"STUDIO_VAR_DIR": str(tmp_path / "var"), "STUDIO_JOB_STALE_AFTER_S": "6",
                 "DJANGO_SETTINGS_MODULE": "studio.settings"})
     return env
 
