@@ -36,7 +36,7 @@ def throughput_chart(results: list[dict]) -> dict | None:
         est = r["inference"] or r["training"]
         value = est["output_tokens_per_s"] if r["inference"] else est["tokens_per_s"]
         band = est["band"]
-        names.append(f"{r['id']}<br>{r['gpus']} × {r['system']}")
+        names.append(f"{r.get('label', r['id'])}<br>{r['gpus']} × {r['system']}")
         values.append(value)
         lows.append(value * (1 - band["low"]))
         highs.append(value * (band["high"] - 1))
@@ -54,7 +54,7 @@ def breakdown_chart(results: list[dict]) -> dict | None:
     if not rows:
         return None
     fig = go.Figure()
-    labels = [r["id"] for r in rows]
+    labels = [r.get("label", r["id"]) for r in rows]
     totals = []
     for r in rows:
         b = (r["inference"] or r["training"])["breakdown"]
@@ -92,7 +92,7 @@ def efficiency_chart(results: list[dict]) -> dict | None:
         return None
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Tokens per joule (at the wall, with PUE)",
                                                         "Cost per million output tokens (USD)"))
-    labels = [r["id"] for r in rows]
+    labels = [r.get("label", r["id"]) for r in rows]
     fig.add_bar(x=labels, y=[r["inference"]["tokens_per_joule"] for r in rows], marker_color=ACCENT, row=1, col=1,
                 showlegend=False, hovertemplate="%{y:.2f} tokens/J<extra></extra>")
     fig.add_bar(x=labels, y=[r["inference"]["usd_per_million_tokens"] for r in rows], marker_color="#5aa0e0",
@@ -105,7 +105,7 @@ def training_chart(results: list[dict]) -> dict | None:
     if not rows:
         return None
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Model FLOPs utilisation", "Time to train (days)"))
-    labels = [r["id"] for r in rows]
+    labels = [r.get("label", r["id"]) for r in rows]
     fig.add_bar(x=labels, y=[100 * r["training"]["mfu"] for r in rows], marker_color=ACCENT, row=1, col=1,
                 showlegend=False, hovertemplate="%{y:.1f}% MFU<extra></extra>")
     fig.add_bar(x=labels, y=[r["training"]["time_to_train_s"] / 86400 for r in rows], marker_color="#5aa0e0",
