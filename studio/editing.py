@@ -477,9 +477,10 @@ def _set_devices(rack: d.RackPlacement, devices) -> d.RackPlacement:
 
 
 def _rack_change(row: Design, expected: int, state: State, catalog: Catalog, new_rack: d.RackPlacement,
-                 message: str) -> Change:
+                 message: str, inverse: dict) -> Change:
+    """The change of one rack's contents: revalidated, that rack repainted, undoable by ``inverse``."""
     design = _with_racks(state.design, {new_rack.id: new_rack})
-    return Change(_full_state(design, catalog), racks=[new_rack.id], message=message)
+    return Change(_full_state(design, catalog), racks=[new_rack.id], message=message, inverse=inverse)
 
 
 def _device_placeable(catalog: Catalog, slug: str):
@@ -501,10 +502,8 @@ def add_device(row: Design, expected: int, data) -> Change:
     inverse = _inverse_racks(state, [rack.id])
     _bump(row, expected)
     DevicePlacement.objects.create(rack=_rack_row(row, rack.id), model=item.slug, u=u)
-    change = _rack_change(row, expected, state, catalog, _set_devices(rack, rack.devices + (d.DevicePlacement(item.slug, u),)),
-                          f"Added {item.name} to {rack.id} at U{u}")
-    change.inverse = inverse
-    return change
+    return _rack_change(row, expected, state, catalog, _set_devices(rack, rack.devices + (d.DevicePlacement(item.slug, u),)),
+                          f"Added {item.name} to {rack.id} at U{u}", inverse)
 
 
 def _device_row(row: Design, rack: d.RackPlacement, data) -> DevicePlacement:
@@ -535,10 +534,8 @@ def move_device(row: Design, expected: int, data) -> Change:
         if dev.model == device.model and dev.u == old_u:
             devices[i] = d.DevicePlacement(dev.model, u)
             break
-    change = _rack_change(row, expected, state, catalog, _set_devices(rack, devices),
-                          f"Moved {item.name} in {rack.id} from U{old_u} to U{u}")
-    change.inverse = inverse
-    return change
+    return _rack_change(row, expected, state, catalog, _set_devices(rack, devices),
+                          f"Moved {item.name} in {rack.id} from U{old_u} to U{u}", inverse)
 
 
 def remove_device(row: Design, expected: int, data) -> Change:
@@ -555,10 +552,8 @@ def remove_device(row: Design, expected: int, data) -> Change:
             del devices[i]
             break
     item = lookup(catalog, device.model)
-    change = _rack_change(row, expected, state, catalog, _set_devices(rack, devices),
-                          f"Removed {item.name if item else device.model} from {rack.id}")
-    change.inverse = inverse
-    return change
+    return _rack_change(row, expected, state, catalog, _set_devices(rack, devices),
+                          f"Removed {item.name if item else device.model} from {rack.id}", inverse)
 
 
 @dataclass
@@ -641,10 +636,8 @@ def autofill_rack(row: Design, expected: int, data) -> Change:
     _bump(row, expected)
     rack_row = _rack_row(row, rack.id)
     DevicePlacement.objects.bulk_create([DevicePlacement(rack=rack_row, model=item.slug, u=u) for u in added])
-    change = _rack_change(row, expected, state, catalog, current,
-                          f"Auto-filled {rack.id} with {len(added)} × {item.name}")
-    change.inverse = inverse
-    return change
+    return _rack_change(row, expected, state, catalog, current,
+                          f"Auto-filled {rack.id} with {len(added)} × {item.name}", inverse)
 
 
 def set_rack(row: Design, expected: int, data) -> Change:
@@ -665,10 +658,8 @@ def set_rack(row: Design, expected: int, data) -> Change:
     _bump(row, expected)
     RackPlacement.objects.filter(design=row, label=rack.id).update(
         cooling=cooling, pdus=[{"model": p.model, "feed": p.feed} for p in pdus])
-    change = _rack_change(row, expected, state, catalog, replace(rack, cooling=cooling, pdus=tuple(pdus)),
-                          f"Updated the cooling and PDUs of {rack.id}")
-    change.inverse = inverse
-    return change
+    return _rack_change(row, expected, state, catalog, replace(rack, cooling=cooling, pdus=tuple(pdus)),
+                          f"Updated the cooling and PDUs of {rack.id}", inverse)
 
 
 # --- the design: site, fabrics, storage, facility, name ----------------------------------------
