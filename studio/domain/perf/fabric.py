@@ -22,14 +22,12 @@ from __future__ import annotations
 import math
 
 from studio.domain.catalog import Switch, System
+from studio.domain.rules.network import RACK_SCALE_RAILS  # rails of a rack-scale system: one source with the rules
 
 from .errors import EstimateError
 from .results import FabricEstimate
 
 TOPOLOGIES = ("rail-optimized", "fat-tree")
-#: Rails of a rack-scale system: ports are grouped as on an 8-GPU server (one rail per GPU
-#: position of a tray pair) [M].
-RACK_SCALE_RAILS = 8
 
 
 def radix(switch: Switch, endpoint_gbps: float) -> int:
