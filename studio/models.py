@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -108,6 +109,42 @@ class DesignMember(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["design", "user"], name="one_membership_per_user")]
+
+
+def new_share_token() -> str:
+    """An unguessable share token: 32 random bytes, URL-safe base64 (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+class ShareLink(models.Model):
+    """A read-only link to a design (``kind=design``) or to a comparison of its scenarios
+    (``kind=compare``, the other designs' codes in ``compare_with``). The URL carries ``token``,
+    never the design's code; ``code`` names the link in the owner's revoke form. A revoked or
+    expired link answers 404, like an unknown token."""
+
+    DESIGN, COMPARE = "design", "compare"
+    KIND_CHOICES = [(DESIGN, "Design"), (COMPARE, "Scenario comparison")]
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
+    design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="share_links")
+    kind = models.CharField(max_length=8, choices=KIND_CHOICES, default=DESIGN)
+    compare_with = models.JSONField(default=list, blank=True)  # codes (str) of the other scenarios shown
+    label = models.CharField(max_length=120)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_kind_display()})"
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
 class RackPlacement(models.Model):
