@@ -30,6 +30,14 @@ class Config:
     celery_result_backend: str | None
     require_services: bool
     var_dir: Path
+    #: Production transport security (ignored while ``debug``): see ``load`` and the README.
+    insecure_http: bool = False
+    behind_tls_proxy: bool = False
+    ssl_redirect: bool = True
+    hsts_seconds: int = 0
+    hsts_include_subdomains: bool = False
+    hsts_preload: bool = False
+    csrf_trusted_origins: tuple[str, ...] = ()
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -67,6 +75,40 @@ def parse_broker_url(env: Mapping[str, str], var_dir: Path) -> str:
     return raw
 
 
+#: Django's deploy check (security.W009) wants at least 50 characters and 5 distinct ones.
+SECRET_KEY_MIN_CHARS = 50
+SECRET_KEY_MIN_DISTINCT = 5
+#: One year, the value https://hstspreload.org/ asks for (max-age >= 31536000).
+DEFAULT_HSTS_SECONDS = 31_536_000
+
+
+def parse_int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={raw!r} is below the minimum {minimum}")
+    return value
+
+
+def parse_origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    origins = tuple(o.strip() for o in env.get(name, "").split(",") if o.strip())
+    for origin in origins:
+        if urlparse(origin).scheme not in {"http", "https"} or not urlparse(origin).netloc:
+            raise ConfigError(f"{name} has {origin!r}: expected origins like https://studio.example.com")
+    return origins
+
+
+def check_secret_key(secret_key: str) -> None:
+    if len(secret_key) < SECRET_KEY_MIN_CHARS or len(set(secret_key)) < SECRET_KEY_MIN_DISTINCT:
+        raise ConfigError(f"SECRET_KEY is too weak: use at least {SECRET_KEY_MIN_CHARS} random characters "
+                          f"(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))')")
+
+
 def load(env: Mapping[str, str], base_dir: Path) -> Config:
     """Build the configuration; raises ``ConfigError`` with the variable's name on bad input."""
     debug = parse_bool(env, "DEBUG", default=True)
@@ -75,8 +117,8 @@ def load(env: Mapping[str, str], base_dir: Path) -> Config:
         if not debug:
             raise ConfigError("SECRET_KEY is not set: it is required when DEBUG is off")
         secret_key = DEV_SECRET_KEY
-    elif len(secret_key) < 32:
-        raise ConfigError("SECRET_KEY is too short: use at least 32 random characters")
+    else:
+        check_secret_key(secret_key)
     hosts_raw = env.get("ALLOWED_HOSTS", "")
     hosts = [h.strip() for h in hosts_raw.split(",") if h.strip()]
     if not hosts:
@@ -85,6 +127,11 @@ def load(env: Mapping[str, str], base_dir: Path) -> Config:
         hosts = ["localhost", "127.0.0.1", "[::1]", "testserver"]
     var_dir = Path(env.get("STUDIO_VAR_DIR", "") or base_dir / "var")
     result_backend = env.get("CELERY_RESULT_BACKEND", "").strip() or None
+    # Transport security. Production is HTTPS: TLS at the studio's own front (or a proxy that says so in
+    # X-Forwarded-Proto), HTTPS redirect, HSTS, Secure cookies. STUDIO_INSECURE_HTTP=1 is the explicit,
+    # documented opt-out for a plain-HTTP trial on a private machine; it turns all of that off.
+    insecure_http = parse_bool(env, "STUDIO_INSECURE_HTTP", default=False)
+    secure = not debug and not insecure_http
     return Config(
         debug=debug,
         secret_key=secret_key,
@@ -94,4 +141,11 @@ def load(env: Mapping[str, str], base_dir: Path) -> Config:
         celery_result_backend=result_backend,
         require_services=parse_bool(env, "STUDIO_REQUIRE_SERVICES", default=False),
         var_dir=var_dir,
+        insecure_http=insecure_http,
+        behind_tls_proxy=parse_bool(env, "STUDIO_BEHIND_TLS_PROXY", default=False),
+        ssl_redirect=secure and parse_bool(env, "STUDIO_SSL_REDIRECT", default=True),
+        hsts_seconds=parse_int(env, "STUDIO_HSTS_SECONDS", DEFAULT_HSTS_SECONDS) if secure else 0,
+        hsts_include_subdomains=secure and parse_bool(env, "STUDIO_HSTS_INCLUDE_SUBDOMAINS", default=True),
+        hsts_preload=secure and parse_bool(env, "STUDIO_HSTS_PRELOAD", default=True),
+        csrf_trusted_origins=parse_origins(env, "CSRF_TRUSTED_ORIGINS"),
     )

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "studio.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,7 +149,22 @@ LOGGING = {
     "loggers": {"studio": {"level": "INFO"}, "catalog": {"level": "INFO"}},
 }
 
+# --- Transport security (studio/config.py; README "Production") -----------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if CONFIG.behind_tls_proxy:
+    # Only behind a proxy that sets X-Forwarded-Proto itself and strips it from clients' requests.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SESSION_COOKIE_SECURE = not CONFIG.insecure_http
+    CSRF_COOKIE_SECURE = not CONFIG.insecure_http
+    SECURE_SSL_REDIRECT = CONFIG.ssl_redirect
+    SECURE_HSTS_SECONDS = CONFIG.hsts_seconds
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = CONFIG.hsts_include_subdomains
+    SECURE_HSTS_PRELOAD = CONFIG.hsts_preload
+    if CONFIG.insecure_http:
+        # The explicit plain-HTTP trial: the deploy check's HTTPS warnings are the point of the setting.
+        SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
+CSRF_TRUSTED_ORIGINS = list(CONFIG.csrf_trusted_origins)
+SESSION_COOKIE_HTTPONLY = True
