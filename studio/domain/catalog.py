@@ -254,6 +254,10 @@ class LlmModel(Item):
     dense_layers: int = spec(minimum=0, maximum=1000, label="Leading dense layers (MoE models)", default=0)
     kv_lora_rank: int = spec(minimum=0, maximum=8192, label="MLA KV latent rank", default=0)
     rope_dim: int = spec(minimum=0, maximum=1024, label="MLA decoupled RoPE dim", default=0)
+    # Local attention (gpt-oss sliding window, Llama 4 chunked attention): ``window_layers`` of the
+    # layers attend to at most ``window_tokens`` tokens, so their KV cache stops growing there.
+    window_tokens: int = spec("tokens", minimum=0, maximum=10000000, label="Local attention window", default=0)
+    window_layers: int = spec(minimum=0, maximum=1000, label="Layers with local attention", default=0)
 
     @property
     def is_moe(self) -> bool:
