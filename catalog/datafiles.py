@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from studio.domain.catalog import Catalog, CatalogError, item_from_record
+from studio.domain.catalog import Catalog, CatalogError, item_from_record, require_price
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -25,6 +25,7 @@ class DataFileError(ValueError):
 def read_records(data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
     """All records of all ``*.yaml`` files in ``data_dir``, validated, in file order.
 
+    Every purchasable item (all kinds but ``model``) must carry a list ``price``.
     Each record gets ``_file`` (the file name) so that loaders can report where it came from.
     """
     records: list[dict[str, Any]] = []
@@ -42,7 +43,7 @@ def read_records(data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
                                 f"found {type(loaded).__name__}")
         for index, record in enumerate(loaded):
             try:
-                item_from_record(record)
+                require_price(item_from_record(record))
             except CatalogError as exc:
                 raise DataFileError(f"{path.name}: item #{index + 1}: {exc}") from exc
             slug = record["slug"]

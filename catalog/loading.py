@@ -10,7 +10,8 @@ from django.db import transaction
 from .datafiles import DATA_DIR, read_records
 from .models import CatalogItem
 
-FIELDS = ("kind", "name", "vendor", "description", "source", "confidence", "specs", "data_file")
+FIELDS = ("kind", "name", "vendor", "description", "source", "confidence", "specs", "data_file",
+          "price_list_usd", "price_currency", "price_date", "price_source", "price_confidence")
 
 
 @dataclass
@@ -44,6 +45,7 @@ def load_catalog(data_dir: Path = DATA_DIR, prune: bool = False) -> LoadReport:
                 "kind": record["kind"], "name": record["name"].strip(), "vendor": record["vendor"].strip(),
                 "description": str(record.get("description", "") or ""), "source": record["source"].strip(),
                 "confidence": record["confidence"], "specs": record["specs"], "data_file": record["_file"],
+                **CatalogItem.price_columns(record.get("price")),
             }
             row = existing.get(record["slug"])
             if row is None:

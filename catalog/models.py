@@ -39,6 +39,18 @@ class CatalogItem(models.Model):
     confidence = models.CharField(max_length=8, choices=CONFIDENCE_CHOICES,
                                   help_text="V: read in the source; V-3p: secondary source; M: background/arithmetic")
     specs = models.JSONField(default=dict, help_text="Spec values; a value may be {value, source, confidence}")
+    price_list_usd = models.FloatField(
+        "list price (USD)", null=True, blank=True,
+        help_text="List price of one unit in US dollars; empty only for a model (a model is not bought)")
+    price_currency = models.CharField("price currency", max_length=3, blank=True, default="",
+                                      help_text="ISO 4217 code the source quoted in (USD unless converted)")
+    price_date = models.CharField("price date", max_length=7, blank=True, default="",
+                                  validators=[RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", "Month as YYYY-MM")],
+                                  help_text="Month of the quote, YYYY-MM")
+    price_source = models.TextField("price source", blank=True, default="",
+                                    help_text="Where the price comes from; an [M] estimate says so")
+    price_confidence = models.CharField("price confidence", max_length=8, blank=True, default="",
+                                        choices=CONFIDENCE_CHOICES)
     data_file = models.CharField(max_length=100, blank=True, help_text="The catalog/data file it was loaded from")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -56,4 +68,16 @@ class CatalogItem(models.Model):
                   "source": self.source, "confidence": self.confidence, "specs": self.specs}
         if self.description:
             record["description"] = self.description
+        if self.price_list_usd is not None:
+            record["price"] = {"list_usd": self.price_list_usd, "currency": self.price_currency,
+                               "date": self.price_date, "source": self.price_source,
+                               "confidence": self.price_confidence}
         return record
+
+    @staticmethod
+    def price_columns(price: dict | None) -> dict:
+        """A record's ``price`` mapping as this model's ``price_*`` column values (empty when none)."""
+        price = price or {}
+        return {"price_list_usd": float(price["list_usd"]) if "list_usd" in price else None,
+                "price_currency": price.get("currency", ""), "price_date": str(price.get("date", "")),
+                "price_source": price.get("source", ""), "price_confidence": price.get("confidence", "")}

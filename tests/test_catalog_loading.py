@@ -18,6 +18,7 @@ GOOD = """
   vendor: Acme
   source: Acme datasheet rev 1
   confidence: V
+  price: {list_usd: 25000, currency: USD, date: "2025-06", source: "Acme price list 2025", confidence: V}
   specs:
     memory_gb: 80
     memory_bandwidth_tb_s: 3.35
@@ -29,6 +30,7 @@ GOOD = """
   vendor: Acme
   source: Acme server guide
   confidence: M
+  price: {list_usd: 250000, currency: EUR, date: "2025-01", source: "[M] estimate, 230,000 EUR at 1.087", confidence: M}
   specs:
     accelerator: test-gpu
     accelerators: 8
@@ -118,6 +120,18 @@ def test_the_domain_catalog_follows_the_database_once_loaded(db, data_dir):
     assert len(catalog) == 2
     assert catalog.get("test-gpu").source_of("tdp_w").confidence == "V-3p"
     assert catalog.get("test-gpu").source_of("memory_gb").source == "Acme datasheet rev 1"
+
+
+def test_a_price_is_stored_in_the_database_and_comes_back_as_item_price(db, data_dir):
+    load_catalog(data_dir)
+    row = CatalogItem.objects.get(slug="test-server")
+    assert (row.price_list_usd, row.price_currency, row.price_date, row.price_confidence) == (
+        250000.0, "EUR", "2025-01", "M")
+    price = get_catalog().get("test-server").price
+    assert price.list_usd == 250000 and price.source == "[M] estimate, 230,000 EUR at 1.087"
+    (data_dir / "items.yaml").write_text(GOOD.replace("list_usd: 250000", "list_usd: 260000"))
+    assert load_catalog(data_dir).updated == ["test-server"]  # a new price is a change
+    assert get_catalog().get("test-server").price.list_usd == 260000
 
 
 def test_without_a_loaded_database_the_files_are_used(db):

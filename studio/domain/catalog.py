@@ -9,6 +9,9 @@ A *record* is a plain dict, the same shape whether it comes from a YAML file und
                "power_typical_w": {"value": 8500, "source": "supercluster.blog/p/6", "confidence": "V-3p"},
                ...}}
 
+A purchasable item also carries ``price: {list_usd, currency, date, source, confidence}``
+(``Item.price``, a ``Price``); a model carries none.
+
 A spec value is either a bare value (it inherits the item's ``source`` and ``confidence``)
 or a mapping ``{"value", "source", "confidence"}`` when that number comes from elsewhere.
 Every number therefore has a traceable source (``Item.source_of(field)``).
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +59,28 @@ def spec(unit: str = "", *, minimum: float | None = None, maximum: float | None 
     return field(default=default, metadata=meta)
 
 
+#: Kinds that are not bought: an LLM is a workload, so it carries no price (every other kind must).
+UNPRICED_KINDS = ("model",)
+_PRICE_DATE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class Price:
+    """A list price: what one unit costs before discounts, in US dollars.
+
+    ``currency`` is the currency the source quoted in (``USD`` unless the source note gives a
+    conversion); ``date`` is the month of the quote (``YYYY-MM``); ``confidence`` uses the same tags
+    as every number (``M`` for an estimate where no public price exists — the source says so).
+    Record form: ``price: {list_usd: 300000, currency: USD, date: "2025-06", source: "...", confidence: M}``.
+    """
+
+    list_usd: float
+    currency: str
+    date: str
+    source: str
+    confidence: str
+
+
 @dataclass(frozen=True)
 class Item:
     slug: str
@@ -65,6 +91,7 @@ class Item:
     confidence: str
     description: str = ""
     field_sources: Mapping[str, FieldSource] = field(default_factory=dict, compare=False, repr=False)
+    price: Price | None = field(default=None, compare=False)
 
     def source_of(self, field_name: str) -> FieldSource:
         """Where one number comes from: its own source if it has one, else the item's."""
@@ -133,6 +160,8 @@ class Switch(Item):
     role: str = spec(choices=("compute", "storage", "inband", "oob", "scale-up"), label="Typical role", default="compute")
     ports: int = spec(minimum=1, maximum=1024, label="Ports", default=1)
     port_speed_gbps: float = spec("Gb/s", minimum=1, maximum=3200, label="Port speed", default=1)
+    # sub-ports one port may split into, as the datasheet states (1 = no split); studio.domain.fabric.radix
+    max_split: int = spec(minimum=1, maximum=8, label="Port split (datasheet)", default=1)
     u_height: int = spec("U", minimum=0, maximum=20, label="Height", default=1)
     power_typical_w: float = spec("W", minimum=1, maximum=20000, label="Typical power", default=1)
     power_max_w: float = spec("W", minimum=1, maximum=20000, label="Max power (with optics)", default=1)
@@ -329,7 +358,57 @@ def _check_value(slug: str, f: dataclasses.Field, value: Any) -> Any:
 
 
 REQUIRED_RECORD_KEYS = ("slug", "kind", "name", "vendor", "source", "confidence", "specs")
-OPTIONAL_RECORD_KEYS = ("description",)
+OPTIONAL_RECORD_KEYS = ("description", "price")
+PRICE_KEYS = ("list_usd", "currency", "date", "source", "confidence")
+
+
+def price_from_record(slug: str, kind: str, raw: Any) -> Price | None:
+    """Validate an item's ``price`` mapping and build its ``Price``; ``None`` when there is none.
+
+    A model may not carry a price (it is not bought). Whether a price is *required* is the data
+    files' and the admin's business (``require_price``): tests build in-memory items without one.
+    """
+    if raw is None:
+        return None
+    where = f"item '{slug}', field 'price'"
+
+    def at(part: str) -> str:
+        return f"item '{slug}', field 'price.{part}'"
+
+    if kind in UNPRICED_KINDS:
+        raise CatalogError(f"{where}: a {kind} is not bought, so it has no price", slug=slug, field_name="price")
+    if not isinstance(raw, Mapping) or set(raw) != set(PRICE_KEYS):
+        found = sorted(raw) if isinstance(raw, Mapping) else type(raw).__name__
+        raise CatalogError(f"{where}: expected exactly {list(PRICE_KEYS)}, found {found}",
+                           slug=slug, field_name="price")
+    usd = raw["list_usd"]
+    if isinstance(usd, bool) or not isinstance(usd, (int, float)) or not math.isfinite(usd) or usd < 0:
+        raise CatalogError(f"{at('list_usd')}: expected a number of US dollars >= 0, found {usd!r}",
+                           slug=slug, field_name="price")
+    currency = raw["currency"]
+    if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
+        raise CatalogError(f"{at('currency')}: expected an ISO 4217 code such as 'USD', found {currency!r}",
+                           slug=slug, field_name="price")
+    date = str(raw["date"])
+    if not _PRICE_DATE.match(date):
+        raise CatalogError(f"{at('date')}: expected the month as 'YYYY-MM', found {raw['date']!r}",
+                           slug=slug, field_name="price")
+    source = raw["source"]
+    if not isinstance(source, str) or not source.strip():
+        raise CatalogError(f"{at('source')}: expected non-empty text", slug=slug, field_name="price")
+    if raw["confidence"] not in CONFIDENCES:
+        raise CatalogError(f"{at('confidence')}: expected one of {list(CONFIDENCES)}, found {raw['confidence']!r}",
+                           slug=slug, field_name="price")
+    return Price(list_usd=float(usd), currency=currency, date=date, source=source.strip(),
+                 confidence=raw["confidence"])
+
+
+def require_price(item: Item) -> None:
+    """Refuse a purchasable item without a list price (the data files and the admin call this)."""
+    if item.kind not in UNPRICED_KINDS and item.price is None:
+        raise CatalogError(f"item '{item.slug}': missing 'price' — every {item.kind} has a list price "
+                           "({list_usd, currency, date, source, confidence}; an [M] estimate says so in its source)",
+                           slug=item.slug, field_name="price")
 
 
 def item_from_record(record: Mapping[str, Any]) -> Item:
@@ -381,9 +460,11 @@ def item_from_record(record: Mapping[str, Any]) -> Item:
             raw = raw["value"]
         values[name] = _check_value(slug, f, raw)
     cls = KIND_CLASSES[kind]
+    price = price_from_record(slug, kind, record.get("price"))
     return cls(slug=slug, kind=kind, name=record["name"].strip(), vendor=record["vendor"].strip(),
                source=record["source"].strip(), confidence=record["confidence"],
-               description=str(record.get("description", "") or ""), field_sources=sources, **values)
+               description=str(record.get("description", "") or ""), field_sources=sources, price=price,
+               **values)
 
 
 class Catalog:
