@@ -12,7 +12,7 @@ $PY manage.py load_catalog
 $PY manage.py ensure_demo_user
 
 echo "==> Starting the background worker"
-.venv/bin/celery -A studio worker --loglevel=INFO --concurrency=2 --hostname="studio@%h" > var/worker.log 2>&1 &
+.venv/bin/celery -A studio worker --beat --loglevel=INFO --concurrency=2 --hostname="studio@%h" > var/worker.log 2>&1 &
 WORKER_PID=$!
 trap 'echo "==> Stopping the worker"; kill $WORKER_PID 2>/dev/null || true; wait $WORKER_PID 2>/dev/null || true' EXIT INT TERM
 

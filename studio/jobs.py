@@ -1,7 +1,13 @@
 """Recording a background job's life on its ``Job`` row: the only place job state changes.
 
-Tasks call ``start``/``report_progress``/``succeed``/``fail``; views call ``refresh_stale`` before
-showing a job, so a job whose worker died shows as failed with a reason, never running forever.
+Tasks call ``start``/``report_progress``/``succeed``/``fail``. A job can never hang or lie:
+
+- ``enqueue`` fails the job at once, with the reason, when the broker cannot take it;
+- the periodic ``sweep`` (Celery beat, every ``STUDIO_JOB_SWEEP_EVERY_S``) fails running jobs whose heartbeat is
+  older than ``STUDIO_JOB_STALE_AFTER_S`` and queued jobs no worker took within
+  ``STUDIO_JOB_QUEUE_TIMEOUT_S``, and records that a worker is alive (``WorkerBeat``);
+- views still call ``refresh_stale`` before showing a job, so the answer is right between sweeps;
+- ``retry`` starts a failed job again with the same parameters.
 """
 
 from __future__ import annotations
@@ -13,17 +19,33 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Job
+from .models import Job, WorkerBeat
 
 log = logging.getLogger(__name__)
 
 WORKER_LOST_REASON = ("The worker stopped responding (no progress for {s} s); it was probably killed or "
                       "restarted. Start the job again.")
+NEVER_STARTED_REASON = ("No worker took the job within {s} s: is the worker running? Start the job again "
+                        "once it is.")
+BROKER_DOWN_REASON = ("The job queue (broker) cannot be reached, so the job was not started: {error}. "
+                      "Try again in a moment; if it persists, ask the operator to check the broker.")
 
 
 def enqueue(job: Job, task) -> None:
-    """Send the job to the worker once the row is committed (never a job the worker cannot see)."""
-    task.delay_on_commit(job.pk)
+    """Send the job to the worker once the row is committed (never a job the worker cannot see).
+
+    When the broker refuses or cannot be reached, the job ends failed with the reason at once
+    instead of waiting queued for ever (the user's page then shows why, and offers a retry).
+    """
+
+    def send():
+        try:
+            task.apply_async(args=[job.pk], retry=False)
+        except Exception as exc:  # kombu/redis/OS errors all mean the same to the user
+            log.error("job %s: broker refused the task: %s", job.code, exc)
+            fail(job.pk, BROKER_DOWN_REASON.format(error=f"{type(exc).__name__}: {exc}"[:300]))
+
+    transaction.on_commit(send)
 
 
 def start(job_id: int) -> Job | None:
@@ -57,6 +79,47 @@ def fail(job_id: int, reason: str) -> None:
     now = timezone.now()
     Job.objects.filter(pk=job_id).exclude(state=Job.SUCCEEDED).update(
         state=Job.FAILED, error=reason[:5000], message="Failed", finished_at=now)
+
+
+def sweep(worker: str = "worker") -> dict:
+    """Fail every job that can no longer finish; note that ``worker`` is alive. Returns the counts.
+
+    Running jobs with a heartbeat older than ``STUDIO_JOB_STALE_AFTER_S`` lost their worker; queued
+    jobs older than ``STUDIO_JOB_QUEUE_TIMEOUT_S`` were never taken. One UPDATE each, so the sweep
+    costs two indexed queries however many jobs there are.
+    """
+    now = timezone.now()
+    stale_s, queue_s = settings.STUDIO_JOB_STALE_AFTER_S, settings.STUDIO_JOB_QUEUE_TIMEOUT_S
+    lost = Job.objects.filter(state=Job.RUNNING, heartbeat_at__lt=now - timedelta(seconds=stale_s)).update(
+        state=Job.FAILED, error=WORKER_LOST_REASON.format(s=stale_s), message="Failed", finished_at=now)
+    never = Job.objects.filter(state=Job.QUEUED, created_at__lt=now - timedelta(seconds=queue_s)).update(
+        state=Job.FAILED, error=NEVER_STARTED_REASON.format(s=queue_s), message="Failed", finished_at=now)
+    WorkerBeat.objects.update_or_create(name=worker[:200], defaults={"seen_at": now})
+    if lost or never:
+        log.warning("job sweep: %s lost their worker, %s were never started", lost, never)
+    return {"lost": lost, "never_started": never}
+
+
+def worker_alive(last_seen_s: float | None) -> bool:
+    """A worker is alive when it ran the sweep within three sweep periods (one missed beat is no alarm)."""
+    return last_seen_s is not None and last_seen_s <= 3 * settings.STUDIO_JOB_SWEEP_EVERY_S
+
+
+def worker_last_seen_s() -> float | None:
+    """Seconds since any worker last ran the sweep; None when none ever has."""
+    beat = WorkerBeat.objects.order_by("-seen_at").first()
+    return None if beat is None else (timezone.now() - beat.seen_at).total_seconds()
+
+
+def retry(job: Job) -> Job:
+    """A new job of the same kind and parameters as a failed one, queued by the same task."""
+    from .tasks import TASKS_BY_KIND
+
+    if job.state != Job.FAILED:
+        raise ValueError("Only a failed job can be retried.")
+    again = Job.objects.create(owner=job.owner, kind=job.kind, params=job.params)
+    enqueue(again, TASKS_BY_KIND[job.kind])
+    return again
 
 
 def refresh_stale(job: Job) -> Job:

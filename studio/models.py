@@ -55,6 +55,17 @@ class Job(models.Model):
         return (timezone.now() - self.created_at).total_seconds()
 
 
+class WorkerBeat(models.Model):
+    """When a worker last ran the periodic job sweep (``studio.sweep_jobs``): ``/healthz`` reads it to say
+    whether a worker is alive, whatever the broker (the filesystem broker has no remote-control ping)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
 class Design(models.Model):
     """A design: its site, racks (``RackPlacement``), fabrics, storage, facility equipment and workloads.
 

@@ -136,9 +136,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing a task waits at most this long for the broker before the job is failed (studio/jobs.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_MAX_RETRIES = 1
+# The worker runs with --beat (Procfile, scripts/run.sh): the job sweep, and the worker's sign of life.
+STUDIO_JOB_SWEEP_EVERY_S = 30
+CELERY_BEAT_SCHEDULE = {"sweep-jobs": {"task": "studio.sweep_jobs", "schedule": float(STUDIO_JOB_SWEEP_EVERY_S)}}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # A job whose worker has said nothing for this long is marked failed (see studio/jobs.py).
 STUDIO_JOB_STALE_AFTER_S = int(os.environ.get("STUDIO_JOB_STALE_AFTER_S", "120"))
+# A job still queued after this long was never taken by a worker: the sweep fails it.
+STUDIO_JOB_QUEUE_TIMEOUT_S = int(os.environ.get("STUDIO_JOB_QUEUE_TIMEOUT_S", "900"))
 STUDIO_REQUIRE_SERVICES = CONFIG.require_services
 
 LOGGING = {

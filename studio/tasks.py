@@ -39,3 +39,16 @@ def estimate_design_task(job_id: int) -> None:
     from .estimating import estimate_design_row
 
     run_job(job_id, lambda job, progress: estimate_design_row(job.params["design"], progress))
+
+
+@shared_task(name="studio.sweep_jobs", ignore_result=True, soft_time_limit=50, time_limit=60)
+def sweep_jobs_task() -> dict:
+    """Periodic (beat): fail jobs that cannot finish any more; record that a worker is alive."""
+    from celery import current_task
+
+    hostname = getattr(getattr(current_task, "request", None), "hostname", None) or "worker"
+    return jobs.sweep(hostname)
+
+
+#: Which task runs a job of each kind (``jobs.retry`` starts the same one again).
+TASKS_BY_KIND = {"catalog_stats": catalog_statistics_task, "estimate": estimate_design_task}

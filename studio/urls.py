@@ -13,6 +13,7 @@ urlpatterns = [
     path("jobs/", jobs.job_list, name="job_list"),
     path("jobs/catalog-stats/", jobs.job_start_catalog_stats, name="job_start_catalog_stats"),
     path("jobs/<uuid:code>/", jobs.job_detail, name="job_detail"),
+    path("jobs/<uuid:code>/retry/", jobs.job_retry, name="job_retry"),
     path("designs/", designs.design_list, name="design_list"),
     path("designs/new/", designs.design_create, name="design_create"),
     path("designs/import/", designs.design_import, name="design_import"),

@@ -1,6 +1,6 @@
 """Background jobs: start the sample job, watch it with an htmx progress bar, see its result."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,6 +31,18 @@ def job_start_catalog_stats(request):
     if request.htmx:
         return render(request, "studio/job_detail.html#job-card", {"job": job})
     return redirect("job_detail", code=job.code)
+
+
+@require_POST
+def job_retry(request, code):
+    """Start a failed job again (same kind and parameters); the new job's page answers."""
+    job = _get_job_for_user(request, code)
+    if job.state != Job.FAILED:
+        return HttpResponseBadRequest("Only a failed job can be retried; this one is " + job.state + ".")
+    again = jobs.retry(job)
+    if job.kind == "estimate":
+        return redirect("design_estimate_detail", code=job.params["design"], job_code=again.code)
+    return redirect("job_detail", code=again.code)
 
 
 @require_GET
