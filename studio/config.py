@@ -38,6 +38,9 @@ class Config:
     hsts_include_subdomains: bool = False
     hsts_preload: bool = False
     csrf_trusted_origins: tuple[str, ...] = ()
+    #: Sign-in rate limit (django-axes): wrong passwords per user name and address, then a lock-out.
+    login_failure_limit: int = 5
+    login_cooloff_minutes: int = 15
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -148,4 +151,6 @@ def load(env: Mapping[str, str], base_dir: Path) -> Config:
         hsts_include_subdomains=secure and parse_bool(env, "STUDIO_HSTS_INCLUDE_SUBDOMAINS", default=True),
         hsts_preload=secure and parse_bool(env, "STUDIO_HSTS_PRELOAD", default=True),
         csrf_trusted_origins=parse_origins(env, "CSRF_TRUSTED_ORIGINS"),
+        login_failure_limit=parse_int(env, "STUDIO_LOGIN_FAILURE_LIMIT", 5, minimum=1),
+        login_cooloff_minutes=parse_int(env, "STUDIO_LOGIN_COOLOFF_MIN", 15, minimum=1),
     )

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
     "template_partials",
     "studio",
     "catalog",
@@ -50,7 +51,21 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+# --- Sign-in rate limiting (django-axes) -----------------------------------------------------
+# After AXES_FAILURE_LIMIT wrong passwords for one user name from one address, that pair is locked
+# out for AXES_COOLOFF_TIME (hours); other users and addresses are unaffected. A locked-out sign-in
+# answers 429 with the page templates/registration/locked_out.html.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = CONFIG.login_failure_limit
+AXES_COOLOFF_TIME = CONFIG.login_cooloff_minutes / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "studio.urls"
 LOGIN_URL = "login"

@@ -26,7 +26,7 @@ def run_latest_job(design):
 def test_starting_an_estimate_queues_a_job_and_shows_its_progress(owner_client, design, monkeypatch,
                                                                   django_capture_on_commit_callbacks):
     sent = []
-    monkeypatch.setattr(estimate_design_task, "delay", lambda job_id: sent.append(job_id))
+    monkeypatch.setattr(estimate_design_task, "apply_async", lambda args, **kw: sent.extend(args))
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.post(reverse("design_estimate_start", args=[design.code]))
     job = Job.objects.get(kind="estimate")

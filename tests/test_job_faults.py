@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from kombu import Connection
@@ -85,14 +86,15 @@ def test_a_worker_that_missed_three_sweeps_is_not_alive(settings):
     assert not jobs.worker_alive(None)
 
 
-def test_a_failed_job_can_be_retried_by_its_owner_only(owner_client, owner, outsider, client, monkeypatch,
+def test_a_failed_job_can_be_retried_by_its_owner_only(owner_client, owner, outsider, monkeypatch,
                                                      django_capture_on_commit_callbacks):
     sent = []
     monkeypatch.setattr(catalog_statistics_task, "apply_async", lambda args, **kw: sent.append(args))
     failed = Job.objects.create(owner=owner, kind="catalog_stats", state=Job.FAILED, error="boom",
                                 params={"pace_s": 0.0})
-    client.force_login(outsider)
-    assert client.post(reverse("job_retry", args=[failed.code])).status_code == 404
+    stranger = Client()
+    stranger.force_login(outsider)
+    assert stranger.post(reverse("job_retry", args=[failed.code])).status_code == 404
 
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.post(reverse("job_retry", args=[failed.code]))

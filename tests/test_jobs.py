@@ -87,7 +87,7 @@ def test_a_finished_job_is_not_restarted_by_a_duplicate_delivery(owner):
 
 def test_starting_a_job_from_the_page_queues_it_after_commit(owner_client, owner, django_capture_on_commit_callbacks, monkeypatch):
     sent = []
-    monkeypatch.setattr(catalog_statistics_task, "delay", lambda job_id: sent.append(job_id))
+    monkeypatch.setattr(catalog_statistics_task, "apply_async", lambda args, **kw: sent.extend(args))
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.post(reverse("job_start_catalog_stats"))
     job = Job.objects.get(owner=owner)

@@ -39,3 +39,16 @@ def millions(value):
     if value in (None, ""):
         return "–"
     return f"{float(value) / 1e6:,.1f}"
+
+
+@register.filter
+def duration_words(value):
+    """A ``timedelta`` in words: "15 minutes", "2 hours", "1 hour 30 minutes"; '' for None."""
+    if value is None:
+        return ""
+    minutes = round(value.total_seconds() / 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes or not parts:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)
