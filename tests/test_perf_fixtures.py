@@ -14,6 +14,7 @@ H100 = rec("h100", "accelerator", family="hopper", memory_gb=80, memory_bandwidt
            fp8_dense_tflops=1978.9, scale_up_bandwidth_gb_s=900, tdp_w=700)
 DGX = rec("dgx", "system", form_factor="server", accelerator="h100", accelerators=8, scale_up_domain=8, u_height=8,
           power_max_w=10200, power_typical_w=7500, compute_ports=8, compute_port_gbps=400)
+DGX["price"] = {"list_usd": 300_000, "currency": "USD", "date": "2025-01", "source": "test", "confidence": "M"}
 QM9700 = rec("qm9700", "switch", protocol="infiniband", ports=64, port_speed_gbps=400)
 LLAMA2_70B = rec("llama-2-70b", "model", params_total_b=68.98, params_active_b=68.98, layers=80, hidden=8192, heads=64,
                  kv_heads=8, head_dim=128, ffn=28672, vocab=32000, max_context=4096, attention="gqa")

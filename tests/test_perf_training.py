@@ -38,7 +38,8 @@ def test_a_70b_model_on_64_h100_gets_a_plausible_mfu_and_consistent_step_time():
 
 def test_time_to_train_follows_the_token_budget():
     est = train(train_tokens=1e11)
-    assert est.time_to_train_s == pytest.approx(1e11 / est.tokens_per_s)
+    assert est.time_to_train_s == pytest.approx(1e11 / est.tokens_per_s / est.goodput)
+    assert 0.99 < est.goodput < 1.0  # 64 GPUs are rarely interrupted
 
 
 def test_pipeline_bubble_shrinks_with_more_micro_batches():

@@ -1,8 +1,9 @@
 """Cost per million tokens and per training run: amortised capital plus electricity.
 
-Capital prices are not in the catalog (they are quotes, not specifications): the table below
-holds default list prices, every one tagged [M] (background knowledge of public reporting,
-2024–2025), and every function takes an override. Electricity comes from the site.
+Capital prices come from the catalog: every purchasable item carries ``price`` (``Item.price``:
+``list_usd``, currency, date, source, confidence), so a price lives in one place; every
+function takes an override (``CostInputs.system_price_usd``) for a quote. Electricity comes
+from the site.
 """
 
 from __future__ import annotations
@@ -12,20 +13,8 @@ from dataclasses import dataclass
 from studio.domain.catalog import System
 
 from .energy import DEFAULT_PUE
+from .errors import EstimateError
 
-#: Default purchase price per system in USD [M: press and reseller reports 2024–2025; replace
-#: with a quote]. Rack-scale systems include their NVLink switch trays and power shelves.
-SYSTEM_PRICE_USD: dict[str, float] = {
-    "dgx-a100": 200_000, "dgx-h100": 300_000, "dgx-h200": 350_000, "dgx-b200": 450_000,
-    "dgx-b300": 550_000, "gb200-nvl72": 3_300_000, "gb300-nvl72": 4_000_000,
-    "mi300x-oam8": 250_000, "mi325x-oam8": 300_000, "mi355x-oam8": 400_000, "gaudi3-oam8": 160_000,
-}
-#: Fallback price per accelerator by family when a system is not in the table [M].
-PRICE_PER_ACCELERATOR_USD: dict[str, float] = {
-    "ampere": 25_000, "hopper": 40_000, "blackwell": 55_000, "blackwell-ultra": 65_000,
-    "cdna3": 32_000, "cdna4": 50_000, "gaudi3": 20_000,
-}
-DEFAULT_PRICE_PER_ACCELERATOR_USD = 40_000
 #: Straight-line depreciation period of accelerator servers: 4 years [M: hyperscaler filings
 #: use 5–6 years for servers; GPU clouds commonly 4].
 AMORTIZATION_YEARS = 4.0
@@ -50,13 +39,19 @@ class CostInputs:
     system_price_usd: float | None = None
 
 
-def system_price_usd(system: System, family: str, inputs: CostInputs = CostInputs()) -> float:
-    """Price of one system: the override, else the table, else accelerators × family price."""
+def system_price_usd(system: System, family: str = "", inputs: CostInputs = CostInputs()) -> float:
+    """Price of one system: the override, else the catalog's list price (``system.price.list_usd``).
+
+    DGX H100 in the catalog (list_usd 300,000): 300,000. A hand-built catalog item without a
+    price is an ``EstimateError`` naming it (the data files refuse such items).
+    """
     if inputs.system_price_usd is not None:
         return inputs.system_price_usd
-    if system.slug in SYSTEM_PRICE_USD:
-        return SYSTEM_PRICE_USD[system.slug]
-    return system.accelerators * PRICE_PER_ACCELERATOR_USD.get(family, DEFAULT_PRICE_PER_ACCELERATOR_USD)
+    price = getattr(system, "price", None)
+    if price is not None and price.list_usd:
+        return float(price.list_usd)
+    raise EstimateError(f"system '{system.slug}' has no list price in the catalog: give a price "
+                        f"(price.list_usd) or a quote")
 
 
 def usd_per_hour(systems: float, price_usd: float, it_power_w: float, inputs: CostInputs = CostInputs()) -> float:

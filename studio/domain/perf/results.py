@@ -114,6 +114,8 @@ class TrainingEstimate:
     breakdown: TimeBreakdown
     band: Band
     assumptions: tuple[str, ...]
+    gpus_used: int = 0  # GPUs the layout keeps busy (≤ gpus; the rest idle), 0 = all
+    goodput: float = 1.0  # share of wall time that trains (interruptions, restarts, checkpoints)
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -45,13 +45,19 @@ from .constants import (
     TRAINING_RESERVED_GB,
 )
 from .cost import CostInputs, system_price_usd, usd_per_hour, usd_per_run
-from .energy import it_power_w, systems_for_gpus
+from .energy import idle_power_w, it_power_w, systems_for_gpus
 from .errors import EstimateError
+from .goodput import goodput
 from .hardware import Hardware
 from .results import TimeBreakdown, TrainingEstimate, TrainingLayout
 
 #: Most virtual pipeline stages per rank considered (Megatron interleaved schedule) [M].
 MAX_VIRTUAL_STAGES = 4
+#: Deepest pipeline considered (Megatron-LM runs up to one layer per stage) [M].
+MAX_PIPELINE_STAGES = 128
+#: A cluster the workload cannot half fill is refused rather than estimated with most GPUs idle:
+#: the global batch, not the hardware, is what stops it [M: a planning threshold].
+MIN_USABLE_SHARE = 0.5
 POWERS_OF_TWO = (1, 2, 4, 8, 16, 32, 64, 128)
 #: Logits are materialised in FP32 on the last stage: ``s · vocab · 4 B / TP`` [M].
 LOGIT_BYTES = 4.0
@@ -121,8 +127,10 @@ def _step(req: TrainingRequest, hw: Hardware, f: Factors, tp: int, pp: int, cp: 
     micro = -(-req.global_batch_sequences // dp)  # the busiest DP rank's micro-batches
     tokens_per_gpu = micro * s / (tp * pp * cp)
     peak = hw.peak_flops(req.precision) * f.training_gemm_efficiency
-    compute = hardware_flops_per_token(m, s, full) * tokens_per_gpu / peak
-    layers_per_stage = m.layers / pp
+    imbalance = stage_imbalance(m.layers, pp)
+    compute = hardware_flops_per_token(m, s, full) * tokens_per_gpu / peak * imbalance
+    compute += moe_expert_penalty_s(m, s, tokens_per_gpu * imbalance, peak, full, f.moe_gemm_ratio)
+    layers_per_stage = m.layers / pp * imbalance
     act = s / cp * m.hidden * ACTIVATION_BYTES
     tp_comm = 0.0
     if tp > 1:
@@ -149,21 +157,48 @@ def _step(req: TrainingRequest, hw: Hardware, f: Factors, tp: int, pp: int, cp: 
                           overhead_s=overhead), micro, v)
 
 
+def pipeline_choices(layers: int) -> tuple[int, ...]:
+    """Pipeline depths tried: powers of two and the divisors of ``layers`` and of ``layers + 2``
+    (Megatron counts the embedding and the loss as one stage-layer each, as Llama 3 did to split
+    126 layers over 16 stages), capped at ``MAX_PIPELINE_STAGES``.
+
+    Llama-3.1-405B (126 layers): 1, 2, 3, 4, 6, 7, 8, 9, 14, 16, 18, 21, 32, 42, 63, 64, 126.
+    """
+    found = {p for p in POWERS_OF_TWO if p <= layers}
+    for n in (layers, layers + 2):
+        found |= {d for d in range(1, min(n, MAX_PIPELINE_STAGES) + 1) if n % d == 0 and d <= layers}
+    return tuple(sorted(p for p in found if p <= MAX_PIPELINE_STAGES))
+
+
+def stage_imbalance(layers: int, pp: int) -> float:
+    """Slowest stage ÷ average stage: ``ceil(n / pp) · pp / n`` with n = layers, or n = layers + 2
+    when the embedding and loss are placed as stage-layers (whichever balances better).
+
+    126 layers on 8 stages: 128 / 8 = 16 exactly → 1.0; 80 layers on 3 stages: 27 × 3 / 80 = 1.0125.
+    """
+    if pp <= 1:
+        return 1.0
+    return min(-(-n // pp) * pp / n for n in (layers, layers + 2))
+
+
 def layouts(req: TrainingRequest, hw: Hardware):
-    """Every (tp, pp, cp, dp, ep) that divides the GPUs, with at least one sequence per DP rank
-    (a batch that does not divide evenly leaves the busiest rank one micro-batch more)."""
+    """Every (tp, pp, cp, dp, ep) that fits in the cluster: TP within the scale-up domain and
+    dividing the attention heads, DP = ⌊GPUs / (TP·PP·CP)⌋ capped so that every DP rank gets at
+    least PP micro-batches (a pipeline needs PP in flight to fill, Narayanan et al. 2021 §2.2).
+    GPU counts that no layout divides run on the largest usable subset; the rest idle (the
+    estimate says how many). A batch that does not divide evenly leaves the busiest rank one
+    micro-batch more."""
     m = req.model
     for tp in POWERS_OF_TWO:
-        if tp > hw.scale_up_domain or tp > m.heads or req.gpus % tp:
+        if tp > hw.scale_up_domain or tp > m.heads or m.heads % tp or tp > req.gpus:
             continue
         for cp in (1, 2, 4, 8):
             if cp > 1 and req.sequence_length < 4096 * cp // 2:
                 continue
-            for pp in POWERS_OF_TWO:
-                if pp > m.layers or req.gpus % (tp * cp * pp):
-                    continue
-                dp = req.gpus // (tp * cp * pp)
-                if dp > req.global_batch_sequences:
+            for pp in pipeline_choices(m.layers):
+                group = tp * cp * pp
+                dp = min(req.gpus // group, req.global_batch_sequences // pp)
+                if dp < 1:
                     continue
                 if not m.is_moe:
                     yield tp, pp, cp, dp, 1
@@ -173,33 +208,66 @@ def layouts(req: TrainingRequest, hw: Hardware):
                         yield tp, pp, cp, dp, ep
 
 
-def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
-                      cost_inputs: CostInputs = CostInputs()) -> TrainingEstimate:
-    """The fastest feasible layout's throughput, MFU, step time and time to train."""
-    validate(req)
+def moe_expert_penalty_s(model: LlmModel, seq: int, tokens_per_gpu: float, peak_flops: float, full: bool,
+                         moe_gemm_ratio: float) -> float:
+    """Extra time of routed-expert GEMMs, which run at ``moe_gemm_ratio`` of the dense GEMM rate
+    (grouped GEMMs on small per-expert batches, routing imbalance — the same fitted factor as in
+    serving): ``3 · routed FLOPs/token · tokens / peak · (1 / ratio − 1)``.
+
+    DeepSeek-V3 (40.9 GFLOP routed per token forward) at ratio 0.5, 1 M tokens on a 1 PFLOP/s
+    achievable peak: 3 × 40.9e9 × 1e6 / 1e15 × (2 − 1) = 122.7 s.
+    """
+    if not model.is_moe or moe_gemm_ratio >= 1.0 or moe_gemm_ratio <= 0.0:
+        return 0.0
+    routed = 3.0 * M.routed_flops_per_token(model) * (FULL_RECOMPUTE_FLOP_FACTOR if full else 1.0)
+    return routed * tokens_per_gpu / peak_flops * (1.0 / moe_gemm_ratio - 1.0)
+
+
+def _search(req: TrainingRequest, hw: Hardware, factors: Factors):
     budget = hw.memory_bytes - TRAINING_RESERVED_GB * GB
-    best = None
+    best, most_used = None, 0
     for tp, pp, cp, dp, ep in layouts(req, hw):
         for full in (False, True):
             mem = _memory_bytes(req, tp, pp, cp, dp, ep, full)
             if mem > budget:
                 continue
+            most_used = max(most_used, tp * pp * cp * dp)
             bd, micro, v = _step(req, hw, factors, tp, pp, cp, dp, ep, full)
             if best is None or bd.total_s < best[0].total_s:
                 best = (bd, TrainingLayout(tp, pp, cp, dp, ep, micro, v, "full" if full else "selective", mem / GB))
             break  # selective recompute fits: full recompute is only slower
+    return best, most_used
+
+
+def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
+                      cost_inputs: CostInputs = CostInputs()) -> TrainingEstimate:
+    """The fastest feasible layout's throughput, MFU, step time and time to train.
+
+    Any GPU count is estimated: when no layout divides it, the job runs on the largest subset a
+    layout uses and the rest idle (said in the assumptions, drawing idle power). A cluster that
+    the workload cannot even half fill (the global batch runs out of sequences) is an error that
+    says so. Time to train includes goodput: interruptions, restarts and checkpoint stalls."""
+    validate(req)
+    best, most_used = _search(req, hw, factors)
     if best is None:
         raise EstimateError(
             f"{req.model.slug} ({req.model.params_total_b:g} B parameters, 16 B each for training) does not fit "
             f"on {req.gpus} × {hw.accelerator.memory_gb:g} GB GPUs at any parallel layout with global batch "
             f"{req.global_batch_sequences}")
+    if most_used < MIN_USABLE_SHARE * req.gpus:
+        raise EstimateError(
+            f"a global batch of {req.global_batch_sequences} sequences can keep at most {most_used:,} of "
+            f"{req.gpus:,} GPUs busy (every data-parallel rank needs at least one sequence per pipeline stage): "
+            f"the workload cannot use more GPUs — give a larger global_batch_sequences")
     bd, layout = best
+    used = layout.tensor_parallel * layout.pipeline_parallel * layout.context_parallel * layout.data_parallel
     step = bd.total_s
     tokens_per_s = req.global_batch_sequences * req.sequence_length / step
-    mfu = model_flops_per_token(req.model, req.sequence_length) * tokens_per_s / (req.gpus * hw.peak_flops(req.precision))
+    mfu = model_flops_per_token(req.model, req.sequence_length) * tokens_per_s / (used * hw.peak_flops(req.precision))
     train_tokens = req.train_tokens or DEFAULT_TRAIN_TOKENS
-    seconds = train_tokens / tokens_per_s
-    power = it_power_w(hw.system, req.gpus)
+    run_goodput = goodput(used)
+    seconds = train_tokens / tokens_per_s / run_goodput
+    power = it_power_w(hw.system, used) + idle_power_w(hw.system, req.gpus - used)
     hourly = usd_per_hour(systems_for_gpus(hw.system, req.gpus), system_price_usd(hw.system, hw.family, cost_inputs),
                           power, cost_inputs)
     assumptions = (
@@ -207,8 +275,13 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
         f"DP{layout.data_parallel}" + (f" EP{layout.expert_parallel}" if req.model.is_moe else "")
         + f", {layout.micro_batches} micro-batches per step, {layout.virtual_stages} virtual stage(s), "
         f"{layout.recompute} recompute, {layout.memory_gb_per_gpu:.0f} GB per GPU",
+        *((f"the job uses {used:,} of {req.gpus:,} GPUs (the largest subset a layout fills with this batch); "
+           f"{req.gpus - used:,} idle at idle power",) if used < req.gpus else ()),
         "distributed optimizer (ZeRO-1), 16 B per parameter before sharding",
-        f"time to train for {train_tokens:.3g} tokens" + ("" if req.train_tokens else " (default: no train_tokens given)"),
+        f"time to train for {train_tokens:.3g} tokens" + ("" if req.train_tokens else " (default: no train_tokens given)")
+        + f" at {run_goodput:.1%} goodput (interruptions, restarts, checkpoint stalls at the Llama 3 rate)",
+        *((f"routed experts run at {factors.moe_gemm_ratio:.2f} of the dense GEMM rate (grouped GEMMs)",)
+          if req.model.is_moe else ()),
         *factors.notes,
     )
     return TrainingEstimate(
@@ -218,4 +291,5 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
         power_w=power, energy_kwh=power * seconds / 3.6e6, usd_per_run=usd_per_run(hourly, seconds),
         layout=layout, breakdown=bd,
         band=band(factors.anchored_training, "training", hw.family, req.precision), assumptions=assumptions,
+        gpus_used=used, goodput=run_goodput,
     )

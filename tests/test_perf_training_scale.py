@@ -1,0 +1,119 @@
+"""Training at any scale: every catalog system × GPU counts from 8 to 100,000 gives an estimate or
+an error that names what stops it; odd counts run on the largest usable subset; goodput."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from catalog.datafiles import file_catalog
+from studio.domain.catalog import LlmModel, System
+from studio.domain.perf import calibration as cal
+from studio.domain.perf.errors import EstimateError
+from studio.domain.perf.goodput import checkpoint_interval_s, goodput, mean_time_between_interruptions_s
+from studio.domain.perf.hardware import hardware_of
+from studio.domain.perf.training import (
+    TrainingRequest,
+    estimate_training,
+    pipeline_choices,
+    stage_imbalance,
+)
+
+CAT = file_catalog()
+GPU_COUNTS = (8, 72, 100, 1000, 4096, 10_000, 98_304, 100_000)
+#: What an estimate may refuse, and only this: the model does not fit, or the batch cannot use the GPUs.
+ALLOWED_REASONS = ("does not fit", "cannot use more GPUs")
+
+
+def _hw(slug: str):
+    system = CAT.get(slug, System)
+    return hardware_of(system, CAT.accelerator_of(system))
+
+
+def _train(system: str, gpus: int, model: str = "llama-3.1-405b", precision: str = "bf16", gbs: int = 2048,
+           seq: int = 8192, **kw):
+    hw = _hw(system)
+    req = TrainingRequest(CAT.get(model, LlmModel), precision, seq, gbs, gpus, **kw)
+    return estimate_training(req, hw, cal.load().factors_for(hw.family, precision))
+
+
+def _trainable_systems() -> list[str]:
+    out = []
+    for system in CAT.of_kind(System):
+        try:
+            _hw(system.slug)
+        except (EstimateError, KeyError):
+            continue
+        out.append(system.slug)
+    return out
+
+
+def test_every_system_at_every_gpu_count_estimates_or_names_what_stops_it():
+    started = time.perf_counter()
+    checked = 0
+    for slug in _trainable_systems():
+        for gpus in GPU_COUNTS:
+            for model, gbs in (("llama-3.1-405b", 2048), ("llama-3.1-70b", 512)):
+                try:
+                    est = _train(slug, gpus, model=model, gbs=gbs)
+                except EstimateError as exc:
+                    assert any(reason in str(exc) for reason in ALLOWED_REASONS), (slug, gpus, model, str(exc))
+                    continue
+                checked += 1
+                assert est.tokens_per_s > 0 and 0 < est.mfu < 1, (slug, gpus, model)
+                assert 0 < est.gpus_used <= gpus and est.gpus_used >= gpus / 2, (slug, gpus, model)
+                assert est.time_to_train_s * est.goodput == pytest.approx(est.train_tokens / est.tokens_per_s)
+    assert checked > 100
+    assert time.perf_counter() - started < 60  # quick enough for the suite on two shared cores
+
+
+def test_100000_h100_estimates_because_98304_does_and_is_never_slower():
+    at_98304 = _train("dgx-h100", 98_304)
+    at_100000 = _train("dgx-h100", 100_000)
+    assert at_100000.tokens_per_s >= at_98304.tokens_per_s * 0.999
+    assert at_100000.gpus_used < 100_000
+    assert any("idle" in line for line in at_100000.assumptions)
+
+
+def test_llama_405b_trains_on_72_gb200_using_all_of_them():
+    est = _train("gb200-nvl72", 72)
+    assert est.gpus_used == 72
+    assert est.layout.pipeline_parallel * est.layout.tensor_parallel * est.layout.context_parallel == 72
+
+
+@pytest.mark.parametrize("gpus", [216, 432, 576, 1152])
+def test_gb200_hall_steps_estimate_405b_training(gpus):
+    # the 2 MW and 5 MW GB200 halls sweep in steps of 3 and 6 NVL72 racks (216 and 432 GPUs), which
+    # no power-of-two layout divides: they used to raise and fail the estimate job
+    est = _train("gb200-nvl72", gpus)
+    assert est.gpus_used >= 0.9 * gpus
+
+
+def test_a_batch_too_small_for_the_cluster_names_the_limit():
+    with pytest.raises(EstimateError, match="cannot use more GPUs"):
+        _train("dgx-h100", 100_000, model="llama-3.1-8b", gbs=64)
+
+
+def test_pipeline_depths_include_the_divisors_that_balance_126_layers():
+    assert pipeline_choices(126) == (1, 2, 3, 4, 6, 7, 8, 9, 14, 16, 18, 21, 32, 42, 63, 64, 126)
+
+
+def test_stage_imbalance_follows_the_docstring_examples():
+    assert stage_imbalance(126, 8) == 1.0  # 128 stage-layers (embedding and loss counted) over 8 stages
+    assert stage_imbalance(80, 3) == pytest.approx(81 / 80)
+    assert stage_imbalance(80, 1) == 1.0
+
+
+def test_goodput_follows_the_docstring_worked_example():
+    assert mean_time_between_interruptions_s(16_384) == pytest.approx(11_136, rel=1e-3)
+    assert goodput(16_384) == pytest.approx(0.909, abs=1e-3)  # Llama 3: "higher than 90 %"
+    assert goodput(100_000) == pytest.approx(0.743, abs=1e-3)
+    assert goodput(8) == pytest.approx(0.998, abs=1e-3)
+    assert checkpoint_interval_s(16_384) == pytest.approx(817, abs=1)
+
+
+def test_goodput_stretches_time_to_train_more_at_scale():
+    small, large = _train("dgx-h100", 1024), _train("dgx-h100", 16_384)
+    assert small.goodput > large.goodput
+    assert large.time_to_train_s == pytest.approx(large.train_tokens / large.tokens_per_s / large.goodput)
