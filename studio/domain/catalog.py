@@ -141,6 +141,7 @@ class System(Item):
     oob_ports: int = spec(minimum=0, maximum=64, label="Out-of-band (BMC) ports", default=1)
     psu_count: int = spec(minimum=0, maximum=64, label="PSUs", default=0)
     psu_redundant: int = spec(minimum=0, maximum=64, label="Redundant PSUs", default=0)
+    psu_rating_w: float = spec("W", minimum=0, maximum=100000, label="Rated output of one PSU", default=0)
     # rack-scale only: the rack's own power shelves and its weight rating
     rack_u: int = spec("U", minimum=0, maximum=60, label="Rack units (rack-scale)", default=0)
     rack_power_capacity_w: float = spec("W", minimum=0, maximum=2000000,
@@ -150,6 +151,15 @@ class System(Item):
     @property
     def is_rack_scale(self) -> bool:
         return self.form_factor == "rack-scale"
+
+    @property
+    def psu_usable_w(self) -> float:
+        """What the power supplies deliver with their redundancy held: ``(PSUs - redundant) x rating``.
+
+        Worked example: DGX H100, 6 x 3,300 W in 4+2 → (6 - 2) x 3,300 = 13,200 W, above its 10,200 W
+        maximum. 0 when the rating is not in the catalog.
+        """
+        return max(self.psu_count - self.psu_redundant, 0) * self.psu_rating_w
 
 
 @dataclass(frozen=True)
