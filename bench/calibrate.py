@@ -34,8 +34,8 @@ GLOBAL_NOTES = {
     "step_overhead_s": "fixed host time per iteration/step (scheduling, sampling, optimizer launch), fitted to all cases",
     "moe_gemm_ratio": "grouped-GEMM efficiency of MoE experts relative to dense GEMMs (routing imbalance, small "
                       "per-expert batches), fitted to the MoE inference cases",
-    "ttft_iterations": "mean TTFT in mixed iterations under random arrivals (residual + wait + the iteration carrying "
-                       "the prompt), fitted to measured server/interactive TTFT",
+    "prefill_fixed_s": "fixed time of every prefill (eager-mode kernel launches, scheduling, tokenisation, first-token "
+                       "return), fitted to measured TTFT",
 }
 
 

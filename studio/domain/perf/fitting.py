@@ -24,7 +24,7 @@ GLOBAL_BOUNDS = {
     "layer_overhead_s": (0.0, 60e-6),
     "step_overhead_s": (0.0, 20e-3),
     "moe_gemm_ratio": (0.3, 1.0),
-    "ttft_iterations": (1.0, 3.0),
+    "prefill_fixed_s": (0.0, 0.3),
 }
 FAMILY_BOUNDS = {"inference_gemm_efficiency": (0.15, 0.9), "training_gemm_efficiency": (0.2, 0.8)}
 REGIME_OF = {"inference": "inference_gemm_efficiency", "training": "training_gemm_efficiency"}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from studio.domain.catalog import Accelerator, System
 
-from .constants import GB, TERA
+from .constants import DEFAULT_NIC_GBPS_PER_GPU, GB, TERA
 from .errors import EstimateError
 
 
@@ -53,11 +53,13 @@ def hardware_of(system: System, accelerator: Accelerator) -> Hardware:
 
     Scale-up per direction is half the catalog's bidirectional figure (H100: 900 → 450 GB/s).
     Scale-out per GPU = compute ports × port speed ÷ accelerators (DGX H100: 8 × 400 Gb/s ÷ 8
-    = 50 GB/s per GPU).
+    = 50 GB/s per GPU); a system without NIC data gets ``DEFAULT_NIC_GBPS_PER_GPU`` (400 Gb/s).
     """
     if system.accelerators <= 0 or not accelerator.memory_gb or not accelerator.memory_bandwidth_tb_s:
         raise EstimateError(f"system '{system.slug}' has no accelerators with memory in the catalog")
     per_gpu_out = system.compute_ports * system.compute_port_gbps * 1e9 / 8.0 / system.accelerators
+    if per_gpu_out <= 0:  # the catalog names no compute NICs: one 400 Gb/s NIC per GPU [M]
+        per_gpu_out = DEFAULT_NIC_GBPS_PER_GPU * 1e9 / 8.0
     return Hardware(
         system=system,
         accelerator=accelerator,

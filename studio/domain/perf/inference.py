@@ -1,43 +1,45 @@
-"""Inference serving estimates per scenario, on ``gpus`` GPUs split into TP replicas.
+"""Inference serving estimates per scenario, on ``gpus`` GPUs served as a ``layouts.Deployment``.
 
 Scenarios (MLPerf vocabulary):
 
-* ``offline`` — maximum throughput: every replica runs the largest batch memory allows.
-* ``server`` / ``interactive`` — maximum throughput while p99 TTFT and TPOT stay under the
-  limits. p99 is modelled as mean × a fixed ratio (``TPOT_P99_OVER_MEAN``, ``TTFT_P99_OVER_MEAN``);
-  Poisson arrivals leave ``POISSON_LOAD_FACTOR`` headroom.
-* ``concurrency`` — a fixed number of requests in flight (benchmark clients): TTFT, TPOT and the
-  throughput that follows. Requests of fixed lengths run in lock-step waves of
-  ``PREFILL_CHUNK_TOKENS / input`` requests, so TTFT is one wave's prefill plus half an iteration.
+* ``offline`` — maximum throughput: every decode worker runs the largest batch memory allows.
+* ``server`` / ``interactive`` — open Poisson arrivals: the largest load whose p99 TTFT and p99 TPOT
+  stay under the limits. When no layout meets them the result says ``slo_met: false`` and gives the
+  best latencies reachable (at batch ~1) and the throughput there — never a throughput that breaks a
+  limit silently.
+* ``concurrency`` — a closed loop of ``concurrency`` clients (benchmark harnesses): the operating point
+  where the requests in decode plus those waiting for their first token add up to the clients
+  (Little's law: ``C = W·b + X·TTFT``); TTFT and TPOT are then the median request's.
 
-Continuous batching in steady state: a replica with ``B`` running sequences admits ``B·in/out``
-prompt tokens per iteration, so every iteration mixes decode and prefill work.
-When TP is not given, every TP up to the scale-up domain is tried and the best kept;
-replicas = GPUs // TP.
+Operating point at decode batch ``b`` per decode worker (``operating_point``): an iteration carries
+``b`` decode tokens (× the tokens verified per step with MTP) and, aggregated, the ``b·in/out`` prompt
+tokens that keep the batch full; TPOT = iteration ÷ tokens per step; request rate ``X = W·b/(out·TPOT)``.
+TTFT = fixed prefill cost + the prompt's prefill on its worker + the wait for the prefill server
+(``queueing``) + half a decode iteration (+ the KV-cache transfer when disaggregated), and never less
+than the prompt's compute/memory floor. When no ``config`` is given, every candidate layout
+(``layouts.candidate_layouts``) is tried aggregated, and disaggregated splits of the GPUs too when
+the scenario has latency limits or a concurrency; the best is kept (``search.py``).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from studio.domain.catalog import LlmModel
 
 from . import models as M
 from .calibration import Factors
-from .confidence import band
-from .constants import GB, PREFILL_CHUNK_TOKENS, TP_CHOICES, TPOT_P99_OVER_MEAN, TTFT_P99_OVER_MEAN
-from .cost import CostInputs, system_price_usd, usd_per_hour, usd_per_million_tokens
-from .energy import it_power_w, systems_for_gpus, tokens_per_joule
+from .collectives import kv_transfer_s
+from .constants import TPOT_P99_OVER_MEAN
 from .errors import EstimateError
 from .hardware import Hardware
-from .results import InferenceEstimate, TimeBreakdown
+from .layouts import Deployment
+from .queueing import RHO_MAX, mean_wait_s, quantile_wait_s
+from .results import TimeBreakdown
 from .serving import Replica
+from .specdec import SpecDecoding
 
 SCENARIOS = ("offline", "server", "interactive", "concurrency")
-#: Share of the saturated throughput a Poisson-loaded server sustains while its queue stays
-#: bounded (MLPerf v4.1 server ÷ offline on the same system: H100 0.88, H200 0.93) [M].
-POISSON_LOAD_FACTOR = 0.9
 
 
 @dataclass(frozen=True)
@@ -52,19 +54,39 @@ class InferenceRequest:
     concurrency: int | None = None
     ttft_p99_limit_ms: float | None = None
     tpot_p99_limit_ms: float | None = None
+    config: dict | None = None
+    spec_decoding: str | None = None
+
+    @property
+    def has_limits(self) -> bool:
+        return self.ttft_p99_limit_ms is not None or self.tpot_p99_limit_ms is not None
 
 
 @dataclass(frozen=True)
-class _Point:
-    tp: int
-    batch: int
-    tokens_per_s: float
-    ttft_s: float
+class Point:
+    """One operating point of one deployment."""
+
+    deployment: Deployment
+    batch: float  # mean sequences decoding per decode worker
+    tokens_per_s: float  # whole deployment, output tokens
+    ttft_s: float  # median
+    ttft_mean_s: float
+    ttft_p99_s: float
     tpot_s: float
+    tpot_p99_s: float
     breakdown: TimeBreakdown
     limited_by: str
-    kv_gb: float
-    weights_gb: float
+    decode_worker: Replica
+    prefill_rho: float
+
+    def meets(self, req: InferenceRequest) -> bool:
+        if req.ttft_p99_limit_ms is not None and self.ttft_p99_s * 1e3 > req.ttft_p99_limit_ms:
+            return False
+        return not (req.tpot_p99_limit_ms is not None and self.tpot_p99_s * 1e3 > req.tpot_p99_limit_ms)
+
+    @property
+    def tokens_per_s_per_user(self) -> float:
+        return 1.0 / self.tpot_s if self.tpot_s > 0 else 0.0
 
 
 def validate(req: InferenceRequest) -> None:
@@ -80,129 +102,154 @@ def validate(req: InferenceRequest) -> None:
                             f"{req.model.slug}'s context of {req.model.max_context} tokens")
     if req.tensor_parallel is not None and (req.tensor_parallel < 1 or req.tensor_parallel > req.gpus):
         raise EstimateError(f"tensor_parallel {req.tensor_parallel} must be between 1 and the {req.gpus} GPUs")
+    if req.tensor_parallel is not None and req.model.heads % req.tensor_parallel:
+        raise EstimateError(f"tensor_parallel {req.tensor_parallel} does not divide {req.model.slug}'s "
+                            f"{req.model.heads} attention heads")
     if req.scenario == "concurrency" and (req.concurrency is None or req.concurrency < 1):
         raise EstimateError("scenario 'concurrency' needs concurrency ≥ 1")
+    for name in ("ttft_p99_limit_ms", "tpot_p99_limit_ms"):
+        value = getattr(req, name)
+        if value is not None and not value > 0:
+            raise EstimateError(f"{name} must be a positive number of milliseconds, found {value!r}")
 
 
-def tp_candidates(req: InferenceRequest, hw: Hardware) -> list[int]:
-    if req.tensor_parallel:
-        return [req.tensor_parallel]
-    limit = min(req.gpus, hw.scale_up_domain)
-    return [t for t in TP_CHOICES if t <= limit and t <= req.model.heads]
+@dataclass(frozen=True)
+class Pools:
+    """The workers of a deployment, built once (their memory fit is per layout)."""
+
+    deployment: Deployment
+    decode: Replica
+    prefill: Replica  # the decode worker itself when aggregated
+    bmax: int  # sequences a decode worker holds
+    spec: SpecDecoding | None
 
 
-def _steady_iteration(rep: Replica, req: InferenceRequest, batch: float) -> TimeBreakdown:
-    """One mixed iteration at batch ``batch``: B decode tokens + B·in/out prompt tokens."""
+def build_pools(dep: Deployment, req: InferenceRequest, hw: Hardware, factors: Factors,
+                spec: SpecDecoding | None) -> Pools | None:
+    """The deployment's workers, or None when a worker cannot hold one full sequence."""
+    d = dep.decode
+    dec = Replica(req.model, hw, req.precision, d.tp, factors, d.ep, d.dp_attention)
+    bmax = dec.max_batch(req.input_tokens, req.output_tokens)
+    if bmax < 1:
+        return None
+    pre = dec
+    if dep.disaggregated:
+        p = dep.prefill
+        pre = Replica(req.model, hw, req.precision, p.tp, factors, p.ep, p.dp_attention)
+        if pre.max_batch(req.input_tokens, 1) < 1:
+            return None
+    return Pools(dep, dec, pre, bmax, spec)
+
+
+def operating_point(pools: Pools, req: InferenceRequest, b: float) -> Point:
+    """The deployment at a mean of ``b`` sequences decoding per decode worker (see the module doc)."""
+    dep, dec, pre, spec = pools.deployment, pools.decode, pools.prefill, pools.spec
     i, o = req.input_tokens, req.output_tokens
-    return rep.iteration(batch, i + o / 2.0, batch * i / o, i / 2.0)
-
-
-def _ttft_queue_s(rep: Replica, req: InferenceRequest, t_iter: float) -> float:
-    """Mean TTFT under random arrivals: ``ttft_iterations`` mixed iterations (half a residual
-    iteration, the wait for a token budget, the iteration that carries the prompt)."""
-    return rep.factors.ttft_iterations * t_iter
-
-
-def _offline(rep: Replica, req: InferenceRequest, bmax: int) -> _Point:
-    it = _steady_iteration(rep, req, bmax)
-    t = it.total_s
-    limit = "memory (KV cache)" if bmax < 2048 else "engine batch limit"
-    return _Point(rep.tp, bmax, bmax / t, _ttft_queue_s(rep, req, t), t, it, limit, 0, 0)
-
-
-def _latency_bound(rep: Replica, req: InferenceRequest, bmax: int) -> _Point:
-    def ok(b: int) -> bool:
-        t = _steady_iteration(rep, req, b).total_s
-        if req.tpot_p99_limit_ms and t * TPOT_P99_OVER_MEAN * 1e3 > req.tpot_p99_limit_ms:
-            return False
-        return not (req.ttft_p99_limit_ms and _ttft_queue_s(rep, req, t) * TTFT_P99_OVER_MEAN * 1e3 > req.ttft_p99_limit_ms)
-
-    if ok(bmax):
-        b, limit = bmax, "memory (KV cache)"
-    elif not ok(1):
-        b, limit = 1, "latency limits unreachable even at batch 1"
+    verify = 1 + spec.draft_tokens if spec else 1
+    per_step = spec.tokens_per_step if spec else 1.0
+    prompt_tokens = 0.0 if dep.disaggregated else b * i / o * per_step
+    it = dec.iteration(b, i + o / 2.0, prompt_tokens, i / 2.0, verify)
+    step = it.total_s
+    if spec:  # the draft module: one extra layer's iteration share per drafted token
+        step += spec.draft_tokens * spec.draft_layers * (step - it.overhead_s) / req.model.layers
+    tpot = step / per_step
+    workers = dep.decode_workers
+    rate = workers * b / (o * tpot)  # requests per second
+    service = pre.prefill_s(i) - pre.factors.prefill_fixed_s
+    if dep.disaggregated:
+        rho = rate / dep.prefill_workers * service
+        transfer = kv_transfer_s(M.kv_bytes_per_sequence(req.model, req.precision, i),
+                                 min(pre.gpus, dec.gpus), pre.hw.scale_up_domain >= dep.gpus, pre.hw)
+        fixed = pre.factors.prefill_fixed_s + service + transfer + step / 2.0
     else:
-        lo, hi = 1, bmax  # ok(lo), not ok(hi)
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            lo, hi = (mid, hi) if ok(mid) else (lo, mid)
-        b, limit = lo, "p99 latency limits"
-    it = _steady_iteration(rep, req, b)
-    t = it.total_s
-    return _Point(rep.tp, b, b / t * POISSON_LOAD_FACTOR, _ttft_queue_s(rep, req, t), t, it, limit, 0, 0)
+        rho = rate / workers * service
+        fixed = pre.factors.prefill_fixed_s + service + step / 2.0
+    fixed = max(fixed, pre.prefill_floor_s(i))
+    ttft_med = fixed + quantile_wait_s(rho, service, 0.5)
+    ttft_mean = fixed + mean_wait_s(rho, service)
+    ttft_p99 = fixed + quantile_wait_s(rho, service, 0.99)
+    limit = "memory (KV cache)" if b >= pools.bmax else "load"
+    return Point(dep, b, rate * o, ttft_med, ttft_mean, ttft_p99, tpot, tpot * TPOT_P99_OVER_MEAN, it, limit,
+                 dec, rho)
 
 
-def _concurrency(rep: Replica, req: InferenceRequest, bmax: int, replicas: int) -> _Point:
-    """``concurrency`` requests spread over the replicas (idle replicas when fewer requests);
-    throughput = concurrency × output / request time, whatever the replica count."""
-    i, o = req.input_tokens, req.output_tokens
-    per_replica = math.ceil(req.concurrency / replicas)
-    b = min(per_replica, bmax)
-    it = _steady_iteration(rep, req, b)
-    tpot = it.total_s
-    wave = min(b, max(1, PREFILL_CHUNK_TOKENS // i))
-    prefill = rep.iteration(0, 0, wave * i, i / 2.0).total_s
-    ttft = prefill + 0.5 * tpot
-    request_s = ttft + (o - 1) * tpot
-    if per_replica > b:  # the rest wait for a free slot
-        ttft += (per_replica / b - 1) * request_s
-        request_s = ttft + (o - 1) * tpot
-    limit = "fixed concurrency" if per_replica <= bmax else "memory (KV cache): requests queue"
-    total = req.concurrency * o / request_s
-    return _Point(rep.tp, b, total / replicas, ttft, tpot, it, limit, 0, 0)
+def _max_batch(pools: Pools, req: InferenceRequest) -> float:
+    """The largest batch the decode workers can run with the prefill server below saturation."""
+    hi = float(pools.bmax)
+    if operating_point(pools, req, hi).prefill_rho < RHO_MAX:
+        return hi
+    lo = min(1.0, hi)
+    if operating_point(pools, req, lo).prefill_rho >= RHO_MAX:
+        return lo
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if operating_point(pools, req, mid).prefill_rho < RHO_MAX else (lo, mid)
+    return lo
 
 
-def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
-                       cost_inputs: CostInputs = CostInputs()) -> InferenceEstimate:
-    """Estimate one inference workload on ``req.gpus`` GPUs of ``hw``; see the module doc."""
-    validate(req)
-    best: _Point | None = None
-    best_replicas = 0
-    tried = []
-    for tp in tp_candidates(req, hw):
-        rep = Replica(req.model, hw, req.precision, tp, factors)
-        bmax = rep.max_batch(req.input_tokens, req.output_tokens)
-        tried.append(tp)
-        if bmax < 1:
-            continue
-        replicas = req.gpus // tp
-        if req.scenario == "offline":
-            p = _offline(rep, req, bmax)
-        elif req.scenario == "concurrency":
-            p = _concurrency(rep, req, bmax, replicas)
-        else:
-            p = _latency_bound(rep, req, bmax)
-        p = _Point(p.tp, p.batch, p.tokens_per_s * replicas, p.ttft_s, p.tpot_s, p.breakdown, p.limited_by,
-                   rep.kv_capacity_bytes_per_gpu / GB, rep.weights_bytes_per_gpu / GB)
-        if best is None or p.tokens_per_s > best.tokens_per_s * 1.0001:
-            best, best_replicas = p, replicas
-    if best is None:
-        need = M.weight_bytes(req.model, req.precision) / GB
-        raise EstimateError(
-            f"{req.model.slug} at {req.precision} ({need:.0f} GB of weights plus KV cache for "
-            f"{req.input_tokens + req.output_tokens} tokens) does not fit in {hw.accelerator.memory_gb:g} GB GPUs "
-            f"at tensor-parallel sizes {tried}")
-    power = it_power_w(hw.system, best.tp * best_replicas)
-    hourly = usd_per_hour(systems_for_gpus(hw.system, best.tp * best_replicas),
-                          system_price_usd(hw.system, hw.family, cost_inputs), power, cost_inputs)
-    regime = "latency" if req.scenario == "concurrency" else "inference"
-    assumptions = (
-        f"TP{best.tp} × {best_replicas} replica(s), {best.batch} sequences in flight per replica ({best.limited_by})",
-        f"weights {best.weights_gb:.1f} GB and KV cache {best.kv_gb:.1f} GB per GPU; KV cache in "
-        f"{'FP8' if req.precision != 'bf16' else 'BF16'}",
-        "continuous batching: decode and prompt tokens share every iteration",
-        f"wall power {hw.system.power_typical_w:g} W per {hw.system.slug} under load (catalog typical)",
-        *factors.notes,
-    )
-    return InferenceEstimate(
-        model=req.model.slug, system=hw.system.slug, precision=req.precision, scenario=req.scenario,
-        gpus=req.gpus, tensor_parallel=best.tp, replicas=best_replicas, batch_per_replica=best.batch,
-        output_tokens_per_s=best.tokens_per_s, ttft_ms=best.ttft_s * 1e3, tpot_ms=best.tpot_s * 1e3,
-        ttft_p99_ms=best.ttft_s * 1e3 * TTFT_P99_OVER_MEAN, tpot_p99_ms=best.tpot_s * 1e3 * TPOT_P99_OVER_MEAN,
-        power_w=power, tokens_per_joule=tokens_per_joule(best.tokens_per_s, power),
-        usd_per_million_tokens=usd_per_million_tokens(hourly, best.tokens_per_s, cost_inputs),
-        kv_cache_gb_per_gpu=best.kv_gb, weights_gb_per_gpu=best.weights_gb, breakdown=best.breakdown,
-        limited_by=best.limited_by,
-        band=band(factors.anchored_inference, regime, hw.family, req.precision),
-        assumptions=assumptions,
-    )
+def offline_point(pools: Pools, req: InferenceRequest) -> Point:
+    b = _max_batch(pools, req)
+    p = operating_point(pools, req, b)
+    limit = "memory (KV cache)" if b >= pools.bmax else "prefill capacity"
+    if b >= pools.bmax and pools.bmax >= 2048 * pools.decode.attn_dp:
+        limit = "engine batch limit"
+    return _relabel(p, limit)
+
+
+def _relabel(p: Point, limit: str) -> Point:
+    return Point(p.deployment, p.batch, p.tokens_per_s, p.ttft_s, p.ttft_mean_s, p.ttft_p99_s, p.tpot_s,
+                 p.tpot_p99_s, p.breakdown, limit, p.decode_worker, p.prefill_rho)
+
+
+def latency_point(pools: Pools, req: InferenceRequest) -> Point:
+    """Open arrivals: the largest batch meeting the p99 limits; batch ~1 when none does."""
+    hi = _max_batch(pools, req)
+    top = operating_point(pools, req, hi)
+    if top.meets(req):
+        return _relabel(top, "memory (KV cache)" if hi >= pools.bmax else "prefill capacity")
+    lo = min(1.0, hi)
+    low = operating_point(pools, req, lo)
+    if not low.meets(req):
+        return _relabel(low, "latency limits unreachable even at batch 1")
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if operating_point(pools, req, mid).meets(req) else (lo, mid)
+    return _relabel(operating_point(pools, req, lo), "p99 latency limits")
+
+
+def concurrency_point(pools: Pools, req: InferenceRequest) -> Point:
+    """Closed loop of ``req.concurrency`` clients: solve ``W·b + X·TTFT = C`` for ``b``."""
+    c = float(req.concurrency)
+    workers = pools.deployment.decode_workers
+
+    def clients(p: Point) -> float:
+        return workers * p.batch + p.tokens_per_s / req.output_tokens * p.ttft_mean_s
+
+    hi = _max_batch(pools, req)
+    top = operating_point(pools, req, hi)
+    if clients(top) <= c:  # saturated: the rest of the clients queue for a slot or for prefill
+        rate = top.tokens_per_s / req.output_tokens
+        queued = (c - clients(top)) / rate if rate > 0 else 0.0
+        limit = "memory (KV cache): requests queue" if hi >= pools.bmax else "prefill capacity: requests queue"
+        return Point(top.deployment, top.batch, top.tokens_per_s, top.ttft_s + queued, top.ttft_mean_s + queued,
+                     top.ttft_p99_s + queued, top.tpot_s, top.tpot_p99_s, top.breakdown, limit,
+                     top.decode_worker, top.prefill_rho)
+    lo = 0.0
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if clients(operating_point(pools, req, mid)) < c else (lo, mid)
+    return _relabel(operating_point(pools, req, (lo + hi) / 2), "fixed concurrency")
+
+
+def point_for(pools: Pools, req: InferenceRequest) -> Point:
+    if req.scenario == "offline":
+        return offline_point(pools, req)
+    if req.scenario == "concurrency":
+        return concurrency_point(pools, req)
+    return latency_point(pools, req)
+
+
+from .search import estimate_inference  # noqa: E402  (the public entry point; search builds on this module)
+
+__all__ = ["SCENARIOS", "InferenceRequest", "Point", "Pools", "build_pools", "estimate_inference",
+           "operating_point", "point_for", "validate"]

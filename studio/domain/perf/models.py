@@ -101,6 +101,42 @@ def kv_bytes_per_token(model: LlmModel, precision: str = "bf16") -> float:
     return 2.0 * model.layers * model.kv_heads * model.head_dim * element
 
 
+def attended_context(model: LlmModel, context: float) -> float:
+    """Mean tokens each layer attends to at ``context``: local-attention layers stop at their window.
+
+    gpt-oss-120b (18 of 36 layers with a 128-token window) at 2,000 tokens:
+    (18 × 2,000 + 18 × 128) / 36 = 1,064 tokens.
+    """
+    if model.window_tokens <= 0 or model.window_layers <= 0:
+        return context
+    local = min(model.window_layers, model.layers)
+    return ((model.layers - local) * context + local * min(context, model.window_tokens)) / model.layers
+
+
+def kv_bytes_per_sequence(model: LlmModel, precision: str, context: float) -> float:
+    """KV-cache bytes of one sequence at ``context`` tokens (local-attention layers keep only
+    their window). Llama-2-70B FP8 at 1,000 tokens: 1,000 × 160 KiB = 163.8 MB; gpt-oss-120b FP8 at
+    2,000 tokens: 1,064 × 36 × 2 × 8 × 64 × 1 B = 39.2 MB instead of 73.7 MB.
+    """
+    return kv_bytes_per_token(model, precision) * attended_context(model, context)
+
+
+def expert_weight_bytes(model: LlmModel, precision: str) -> float:
+    """Bytes of all routed experts at ``precision`` (DeepSeek-V3 FP8: 653.9 B params → 653.9 GB)."""
+    return routed_expert_params(model) * WEIGHT_BYTES_PER_PARAM[precision]
+
+
+def routed_flops_per_token(model: LlmModel) -> float:
+    """Routed-expert GEMM FLOPs per token: ``2 · moe_layers · k · 3 · hidden · moe_ffn``.
+
+    DeepSeek-V3: 2 × 58 × 8 × 3 × 7,168 × 2,048 = 40.9 GFLOP of the 72.1 GFLOP linear per token; the
+    rest (attention projections, dense layers, shared expert, lm_head) is ``linear − routed``.
+    """
+    if not model.is_moe:
+        return 0.0
+    return 2.0 * moe_layers(model) * model.experts_active * 3.0 * model.hidden * expert_ffn_size(model)
+
+
 def weight_bytes(model: LlmModel, precision: str) -> float:
     """Bytes of all weights when served at ``precision`` (embeddings stay BF16).
 

@@ -67,6 +67,9 @@ class InferenceEstimate:
     limited_by: str
     band: Band
     assumptions: tuple[str, ...]
+    slo_met: bool | None = None  # None when no latency limit was given
+    layout: dict | None = None  # the deployment chosen, in the ``config`` shape (ARCHITECTURE.md)
+    frontier: tuple = ()  # Pareto points (dicts) when asked for (``--frontier``)
 
     @property
     def output_tokens_per_s_per_gpu(self) -> float:

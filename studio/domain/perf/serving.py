@@ -1,31 +1,63 @@
-"""One model replica of ``tp`` GPUs under continuous batching: memory and iteration time.
+"""One serving worker (an engine instance) under continuous batching: memory fit and iteration time.
 
-An *iteration* of an in-flight-batching engine (TensorRT-LLM, vLLM) carries one decode token
-for each of ``B`` running sequences plus ``p`` prompt tokens of newly admitted ones. Its time is
-the sum of per-operator rooflines (operators run one after another, not overlapped):
+A worker spans ``gpus = max(tp, ep)`` GPUs (see ``layouts.Layout``). Attention runs tensor-parallel
+over ``attn_tp`` GPUs, or data-parallel (``dp_attention``: every GPU its own sequences, ``attn_tp = 1``);
+routed experts are spread over all the worker's GPUs (expert parallel when ``ep > 1``, else sliced by
+TP). An *iteration* carries one decode token for each of ``B`` running sequences plus ``p`` prompt
+tokens; its time is the sum of per-operator rooflines (operators run one after another):
 
-* linear layers: ``max(weights streamed / (HBM·η_hbm), 2·N·(B+p) / (peak·η_gemm))``
-* attention: KV bytes of the B decoding sequences / (HBM·η_hbm) + prompt attention FLOPs
-* tensor-parallel all-reduce: 2 per layer of ``(B+p)·hidden·2 B`` on the scale-up link
+* non-expert linear layers (attention projections, dense FFNs, shared experts, lm_head):
+  ``max(weights / attn_tp streamed at HBM·η, 2·N_dense·(B+p)/G at peak·η_gemm)``
+* routed experts: ``max(touched experts' bytes / G, FLOPs / G × load imbalance at peak·η_gemm·η_moe)``
+* attention: KV bytes of the sequences a GPU holds, and prompt attention FLOPs
+* communication, priced on the link it crosses (``collectives.group_*``): two all-reduces per layer
+  of tensor-parallel attention; dispatch + combine all-to-all per MoE layer with data-parallel
+  attention (FP8 dispatch, BF16 combine)
 * overhead: kernel launches per layer plus a per-iteration scheduling/sampling cost.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from studio.domain.catalog import LlmModel
 
 from . import models as M
 from .calibration import Factors
-from .collectives import scale_up_link, switch_all_reduce_s
-from .constants import ACTIVATION_BYTES, GB, KV_CACHE_MEMORY_FRACTION, MAX_BATCH_SEQUENCES, SERVING_RESERVED_GB
+from .collectives import group_all_reduce_s, group_all_to_all_s
+from .constants import (
+    ACTIVATION_BYTES,
+    DISPATCH_BYTES,
+    EP_POPULARITY_SKEW,
+    GB,
+    KV_CACHE_MEMORY_FRACTION,
+    MAX_BATCH_SEQUENCES,
+    SERVING_RESERVED_GB,
+)
 from .hardware import Hardware
 from .results import TimeBreakdown
 
 #: Attention (FMHA) runs at FP8 for FP8/FP4 serving and at BF16 otherwise [V-3p: TRT-LLM
 #: FP8 context FMHA]; FP4 has no attention kernels.
 ATTENTION_PRECISION = {"bf16": "bf16", "fp8": "fp8", "fp4": "fp8"}
+#: Non-expert weights of FP4 checkpoints stay at FP8 (NVFP4 DeepSeek-R1 quantises the MoE experts'
+#: linear layers only; gpt-oss MXFP4 the experts only) [V-3p: nvidia/DeepSeek-R1-0528-FP4 model card;
+#: openai/gpt-oss config.json modules_to_not_convert].
+DENSE_PRECISION = {"bf16": "bf16", "fp8": "fp8", "fp4": "fp8"}
+
+
+def ep_imbalance(tokens_per_gpu_assignments: float, ep: int) -> float:
+    """Busiest GPU's expert load ÷ the mean under expert parallelism over ``ep`` GPUs.
+
+    Random routing gives each GPU a Poisson-like count with mean μ; the largest of ``ep`` such counts
+    is about ``μ + sqrt(2·μ·ln ep)``; expert popularity adds ``EP_POPULARITY_SKEW``. 64 token-expert
+    assignments per GPU over EP 16: (1 + sqrt(2 × ln 16 / 64)) × 1.1 = 1.36. ``ep = 1``: 1.
+    """
+    if ep <= 1:
+        return 1.0
+    mu = max(tokens_per_gpu_assignments, 1.0)
+    return (1.0 + math.sqrt(2.0 * math.log(ep) / mu)) * EP_POPULARITY_SKEW
 
 
 @dataclass(frozen=True)
@@ -35,68 +67,143 @@ class Replica:
     precision: str
     tp: int
     factors: Factors
+    ep: int = 1
+    dp_attention: bool = False
+
+    @property
+    def gpus(self) -> int:
+        return max(self.tp, self.ep)
+
+    @property
+    def attn_tp(self) -> int:
+        return 1 if self.dp_attention else self.tp
+
+    @property
+    def attn_dp(self) -> int:
+        return max(1, self.gpus // self.attn_tp)
+
+    @property
+    def dense_precision(self) -> str:
+        """Precision of the non-expert weights: the serving precision, except FP4 MoE checkpoints."""
+        return DENSE_PRECISION[self.precision] if self.model.is_moe else self.precision
 
     # --- memory --------------------------------------------------------------------------
     @property
+    def expert_bytes(self) -> float:
+        return M.expert_weight_bytes(self.model, self.precision)
+
+    @property
+    def dense_bytes(self) -> float:
+        """Everything but the routed experts (embeddings BF16, the rest at the dense precision)."""
+        return M.weight_bytes(self.model, self.dense_precision) - M.expert_weight_bytes(
+            self.model, self.dense_precision)
+
+    @property
     def weights_bytes_per_gpu(self) -> float:
-        """Weights sharded over TP: Llama-2-70B FP8 on TP2 ≈ 69.5 GB / 2 = 34.7 GB."""
-        return M.weight_bytes(self.model, self.precision) / self.tp
+        """Non-expert weights over ``attn_tp`` plus routed experts over all the worker's GPUs.
+
+        Llama-2-70B FP8 on TP2 ≈ 69.5 GB / 2 = 34.7 GB; DeepSeek-V3 FP8 on EP8 with data-parallel
+        attention: 17.1 GB replicated + 653.9 GB / 8 = 98.9 GB per GPU.
+        """
+        return self.dense_bytes / self.attn_tp + self.expert_bytes / self.gpus
 
     @property
     def kv_bytes_per_token_per_gpu(self) -> float:
-        """KV bytes per token on one GPU. GQA/MHA heads split over TP (but a head is never
-        split: TP beyond kv_heads replicates). MLA's latent is replicated on every TP rank."""
+        """KV bytes per token a GPU holds for one of its sequences. GQA/MHA heads split over the
+        attention TP (a head is never split: TP beyond kv_heads replicates). MLA's latent is
+        replicated on every TP rank."""
         per_token = M.kv_bytes_per_token(self.model, self.precision)
         if self.model.attention == "mla":
             return per_token
-        return per_token / min(self.tp, self.model.kv_heads)
+        return per_token / min(self.attn_tp, self.model.kv_heads)
 
     @property
     def kv_capacity_bytes_per_gpu(self) -> float:
-        """``(HBM − weights/TP − reserved) × 0.9`` — what the engine gives the KV cache."""
+        """``(HBM − weights per GPU − reserved) × 0.9`` — what the engine gives the KV cache."""
         free = self.hw.memory_bytes - self.weights_bytes_per_gpu - SERVING_RESERVED_GB * GB
         return max(0.0, free * KV_CACHE_MEMORY_FRACTION)
 
+    def seq_kv_bytes_per_gpu(self, context: float) -> float:
+        return self.kv_bytes_per_token_per_gpu * M.attended_context(self.model, context)
+
     def max_batch(self, input_tokens: int, output_tokens: int) -> int:
-        """Sequences that fit at once: KV capacity ÷ mean occupancy ``(in + out/2)`` per sequence,
-        provided one full sequence (in + out) fits; capped at the engine's 2,048.
+        """Sequences the worker holds at once: per-GPU KV capacity ÷ mean occupancy ``(in + out/2)``
+        per sequence, times the attention data-parallel ranks; 0 when one full sequence does not fit;
+        capped at the engine's 2,048 per rank.
 
         Llama-2-70B FP8, TP2 on H100, 300/290 tokens: (80 − 34.7 − 4) × 0.9 = 37.1 GB per GPU ÷
         (445 × 80 KiB) ≈ 1,018 sequences.
         """
         cap = self.kv_capacity_bytes_per_gpu
-        if cap < self.kv_bytes_per_token_per_gpu * (input_tokens + output_tokens):
+        if cap < self.seq_kv_bytes_per_gpu(input_tokens + output_tokens):
             return 0
-        mean_tokens = input_tokens + output_tokens / 2.0
-        return int(min(MAX_BATCH_SEQUENCES, cap // (self.kv_bytes_per_token_per_gpu * mean_tokens)))
+        per_rank = cap // self.seq_kv_bytes_per_gpu(input_tokens + output_tokens / 2.0)
+        return int(min(MAX_BATCH_SEQUENCES, per_rank) * self.attn_dp)
 
     # --- time ----------------------------------------------------------------------------
     def iteration(self, decode_seqs: float, decode_context: float, prefill_tokens: float,
-                  prefill_context: float) -> TimeBreakdown:
+                  prefill_context: float, verify_tokens: float = 1.0) -> TimeBreakdown:
         """Time of one iteration with ``decode_seqs`` decoding at mean context ``decode_context``
-        and ``prefill_tokens`` prompt tokens at mean position ``prefill_context``."""
+        and ``prefill_tokens`` prompt tokens at mean position ``prefill_context``, all summed over
+        the worker's GPUs. ``verify_tokens`` > 1: each decoding sequence checks that many tokens
+        (speculative decoding) — more GEMM rows, the same KV reads."""
         f, hw, m = self.factors, self.hw, self.model
-        tokens = decode_seqs + prefill_tokens
-        gemm_eff = f.inference_gemm_efficiency * (f.moe_gemm_ratio if m.is_moe else 1.0)
+        g, a, d = self.gpus, self.attn_tp, self.attn_dp
+        tokens = decode_seqs * verify_tokens + prefill_tokens
         hbm = hw.hbm_bytes_per_s * f.hbm_efficiency
-        peak = hw.peak_flops(self.precision) * gemm_eff
+        dense_peak = hw.peak_flops(self.dense_precision) * f.inference_gemm_efficiency
         attn_peak = hw.peak_flops(ATTENTION_PRECISION[self.precision]) * f.inference_gemm_efficiency
 
-        linear_compute = M.linear_flops_per_token(m) * tokens / self.tp / peak
-        linear_memory = M.weight_bytes_read_per_step(m, self.precision, tokens) / self.tp / hbm
-        attn_per_ctx = M.attention_flops_per_token_per_context(m) / self.tp / attn_peak
-        decode_per_ctx = M.attention_flops_per_token_per_context(m, absorbed=True) / self.tp / attn_peak
-        kv_read = max(decode_seqs * decode_context * self.kv_bytes_per_token_per_gpu / hbm,
-                      decode_seqs * decode_context * decode_per_ctx)
-        attn_compute = prefill_tokens * prefill_context * attn_per_ctx
+        routed_flops = M.routed_flops_per_token(m)
+        dense_flops = M.linear_flops_per_token(m) - routed_flops
+        dense_read = self.dense_bytes - m.vocab * m.hidden * 2.0  # the input embedding is a gather
+        dense_c = dense_flops * tokens / g / dense_peak
+        dense_m = dense_read / a / hbm
+        compute, memory = (dense_c, 0.0) if dense_c >= dense_m else (0.0, dense_m)
+        if m.is_moe:
+            assignments = tokens * m.experts_active
+            imbalance = ep_imbalance(assignments / g, self.ep)
+            moe_peak = hw.peak_flops(self.precision) * f.inference_gemm_efficiency * f.moe_gemm_ratio
+            touched = 1.0 - (1.0 - m.experts_active / m.experts) ** max(tokens, 1.0)
+            exp_c = routed_flops * tokens / g * imbalance / moe_peak
+            exp_m = self.expert_bytes * touched / g / hbm
+            if exp_c >= exp_m:
+                compute += exp_c
+            else:
+                memory += exp_m
+
+        ctx = M.attended_context(m, decode_context)
+        seqs_per_gpu = decode_seqs / d
+        decode_per_ctx = M.attention_flops_per_token_per_context(m, absorbed=True) / a / attn_peak
+        kv_read = max(seqs_per_gpu * ctx * self.kv_bytes_per_token_per_gpu / hbm,
+                      seqs_per_gpu * verify_tokens * ctx * decode_per_ctx)
+        attn_per_ctx = M.attention_flops_per_token_per_context(m) / a / attn_peak
+        attn_compute = prefill_tokens / d * M.attended_context(m, prefill_context) * attn_per_ctx
+
         comm = 0.0
-        if self.tp > 1:
-            link = scale_up_link(hw)
-            comm = 2 * m.layers * switch_all_reduce_s(tokens * m.hidden * ACTIVATION_BYTES, self.tp, link)
+        if a > 1:
+            comm += 2 * m.layers * group_all_reduce_s(tokens / d * m.hidden * ACTIVATION_BYTES, a, hw)
+        if self.dp_attention and g > 1 and m.is_moe:
+            per_gpu = tokens / g * min(m.experts_active, g) * m.hidden * (DISPATCH_BYTES + ACTIVATION_BYTES)
+            comm += M.moe_layers(m) * group_all_to_all_s(per_gpu, g, hw)
         overhead = m.layers * f.layer_overhead_s + f.step_overhead_s
-        if linear_compute >= linear_memory:
-            compute, memory = linear_compute, 0.0
-        else:
-            compute, memory = 0.0, linear_memory
         return TimeBreakdown(compute_s=compute + attn_compute, memory_s=memory + kv_read,
                              communication_s=comm, overhead_s=overhead)
+
+    def prefill_s(self, prompt_tokens: float, prompts: float = 1.0) -> float:
+        """Time to prefill ``prompts`` prompts of ``prompt_tokens`` in one batch on this worker, plus the
+        fixed per-prefill cost (eager-mode launches, scheduling, first-token return: ``prefill_fixed_s``)."""
+        it = self.iteration(0.0, 0.0, prompt_tokens * prompts, prompt_tokens / 2.0)
+        return it.total_s + self.factors.prefill_fixed_s
+
+    def prefill_floor_s(self, prompt_tokens: float) -> float:
+        """The physical floor of one prompt's prefill on this worker: its FLOPs at the full dense peak
+        of all the worker's GPUs, or its weights read once at full HBM bandwidth, whichever is longer.
+
+        Llama-2-70B FP8, 1,000 tokens, one H100: max(138.8 TFLOP / 1,979 TFLOP/s, 69.5 GB / 3.35 TB/s)
+        = max(70 ms, 21 ms) = 70 ms.
+        """
+        flops = M.prefill_flops(self.model, int(prompt_tokens))
+        compute = flops / (self.hw.peak_flops(self.precision) * self.gpus)
+        memory = self.weights_bytes_per_gpu / self.hw.hbm_bytes_per_s
+        return max(compute, memory)

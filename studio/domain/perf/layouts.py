@@ -1,0 +1,158 @@
+"""Serving layouts: how one engine instance (a *worker*) is spread over GPUs, and how a deployment
+is made of workers — one pool (``single-node``, aggregated) or a prefill pool and a decode pool
+(``disaggregated``). The ``config`` of a case or workload (ARCHITECTURE.md) reads into a
+``Deployment``; ``Deployment.as_config()`` writes the same shape back (the ``layout`` output).
+
+A worker of ``Layout(tp, ep, dp_attention)`` spans ``max(tp, ep)`` GPUs: attention tensor-parallel over
+``tp`` (or data-parallel, one sequence set per GPU, when ``dp_attention``), routed experts over all of
+them. A worker may be wider than the scale-up domain; ``collectives`` prices what crosses the NICs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from studio.domain.catalog import LlmModel
+
+from .constants import TP_CHOICES
+from .errors import EstimateError
+
+SERVING_MODES = ("single-node", "disaggregated")
+SPEC_MODES = ("none", "mtp")
+
+
+@dataclass(frozen=True)
+class Layout:
+    tp: int = 1
+    ep: int = 1
+    dp_attention: bool = False
+
+    @property
+    def gpus(self) -> int:
+        return max(self.tp, self.ep)
+
+    @property
+    def attn_tp(self) -> int:
+        return 1 if self.dp_attention else self.tp
+
+    def as_config(self) -> dict:
+        return {"tp": self.tp, "ep": self.ep, "dp_attention": self.dp_attention}
+
+    def label(self) -> str:
+        dp = " DP-attn" if self.dp_attention else ""
+        return f"TP{self.tp}/EP{self.ep}{dp}" if self.ep > 1 else f"TP{self.tp}{dp}"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """Workers of one layout (aggregated) or a prefill and a decode pool (disaggregated)."""
+
+    decode: Layout
+    decode_workers: int
+    prefill: Layout | None = None
+    prefill_workers: int = 0
+    spec_decoding: str = "none"
+
+    @property
+    def disaggregated(self) -> bool:
+        return self.prefill is not None and self.prefill_workers > 0
+
+    @property
+    def gpus(self) -> int:
+        pre = self.prefill.gpus * self.prefill_workers if self.disaggregated else 0
+        return pre + self.decode.gpus * self.decode_workers
+
+    def as_config(self) -> dict:
+        if not self.disaggregated:
+            return {"serving": "single-node", **self.decode.as_config(), "workers": self.decode_workers,
+                    "spec_decoding": self.spec_decoding}
+        return {"serving": "disaggregated", "prefill_gpus": self.prefill.gpus * self.prefill_workers,
+                "decode_gpus": self.decode.gpus * self.decode_workers,
+                "prefill": {"workers": self.prefill_workers, **self.prefill.as_config()},
+                "decode": {"workers": self.decode_workers, **self.decode.as_config()},
+                "spec_decoding": self.spec_decoding}
+
+    def label(self) -> str:
+        spec = " + MTP" if self.spec_decoding == "mtp" else ""
+        if not self.disaggregated:
+            return f"{self.decode_workers} × {self.decode.label()}{spec}"
+        return (f"prefill {self.prefill_workers} × {self.prefill.label()}, "
+                f"decode {self.decode_workers} × {self.decode.label()}{spec}")
+
+
+def _whole(d: dict, key: str, default: int | None = None) -> int | None:
+    v = d.get(key, default)
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or int(v) != v or v < 1:
+        raise EstimateError(f"config: '{key}' must be a whole number ≥ 1, found {v!r}")
+    return int(v)
+
+
+def layout_from(d: dict, model: LlmModel, where: str = "config") -> Layout:
+    """A ``Layout`` from ``{"tp", "ep", "dp_attention"}``; missing tp/ep default to 1."""
+    if not isinstance(d, dict):
+        raise EstimateError(f"{where} must be an object with tp, ep, dp_attention")
+    tp = _whole(d, "tp", 1)
+    ep = _whole(d, "ep", 1)
+    dp = bool(d.get("dp_attention") or False)
+    layout = Layout(tp, ep, dp)
+    check_layout(layout, model)
+    return layout
+
+
+def check_layout(layout: Layout, model: LlmModel) -> None:
+    """Refuse what no engine runs: attention TP that does not divide the heads, EP on a dense
+    model or EP that does not divide the experts."""
+    a = layout.attn_tp
+    if model.heads % a:
+        raise EstimateError(f"tensor parallel {a} does not divide {model.slug}'s {model.heads} attention heads")
+    if layout.ep > 1 and not model.is_moe:
+        raise EstimateError(f"expert parallel {layout.ep} needs a mixture-of-experts model; {model.slug} is dense")
+    if model.is_moe and model.experts % layout.ep:
+        raise EstimateError(f"expert parallel {layout.ep} does not divide {model.slug}'s {model.experts} experts")
+
+
+def deployment_from_config(config: dict, model: LlmModel, gpus: int) -> Deployment:
+    """Read a case's ``config``: single-node (``tp``, ``ep``, ``dp_attention``: as many workers as
+    the GPUs hold) or disaggregated (``prefill``/``decode`` with ``workers``)."""
+    if not isinstance(config, dict):
+        raise EstimateError("config must be an object")
+    serving = config.get("serving") or ("disaggregated" if "decode" in config else "single-node")
+    if serving not in SERVING_MODES:
+        raise EstimateError(f"config: unknown serving '{serving}' (expected {' or '.join(SERVING_MODES)})")
+    spec = config.get("spec_decoding") or "none"
+    if spec not in SPEC_MODES:
+        raise EstimateError(f"config: unknown spec_decoding '{spec}' (expected none or mtp)")
+    if serving == "single-node":
+        layout = layout_from(config, model)
+        if layout.gpus > gpus:
+            raise EstimateError(f"config: a worker of {layout.gpus} GPUs does not fit on the cluster's {gpus}")
+        return Deployment(layout, gpus // layout.gpus, spec_decoding=spec)
+    pre, dec = config.get("prefill"), config.get("decode")
+    if not isinstance(pre, dict) or not isinstance(dec, dict):
+        raise EstimateError("config: disaggregated serving needs 'prefill' and 'decode' objects")
+    lp, ld = layout_from(pre, model, "config.prefill"), layout_from(dec, model, "config.decode")
+    wp, wd = _whole(pre, "workers", 1), _whole(dec, "workers", 1)
+    dep = Deployment(ld, wd, lp, wp, spec)
+    if dep.gpus > gpus:
+        raise EstimateError(f"config: the prefill and decode workers need {dep.gpus} GPUs, the cluster has {gpus}")
+    return dep
+
+
+def candidate_layouts(model: LlmModel, gpus: int, scale_up_domain: int, fixed_tp: int | None = None) -> list[Layout]:
+    """Every layout the search tries on ``gpus`` GPUs: TP of a power of two dividing the heads (up to
+    the GPUs, across nodes too, at most twice the scale-up domain); for MoE models also EP = TP with
+    tensor-parallel or data-parallel attention."""
+    limit = min(gpus, max(2 * scale_up_domain, 8), max(TP_CHOICES))
+    sizes = [fixed_tp] if fixed_tp else [t for t in TP_CHOICES if t <= limit]
+    out: list[Layout] = []
+    for t in sizes:
+        if model.heads % t == 0:
+            out.append(Layout(t, 1, False))
+        if model.is_moe and t > 1 and model.experts % t == 0:
+            if model.heads % t == 0:
+                out.append(Layout(t, t, False))
+            out.append(Layout(t, t, True))
+    return out

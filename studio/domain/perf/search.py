@@ -1,0 +1,200 @@
+"""Choosing how to serve: the deployment a ``config`` names, or the best one the search finds, and
+the estimate that results (``estimate_inference``); the throughput–interactivity frontier
+(``frontier``).
+
+Search (no ``config``): every candidate layout aggregated (as many workers as the GPUs hold); then,
+for scenarios with latency limits or a concurrency, disaggregated splits — the three layouts that
+prefill fastest per GPU × the four best aggregated decoders × prefill shares of ⅛ … ¾ of the GPUs.
+Best = highest output tokens/s among the points that meet the limits; when none meets them, the point
+closest to them (smallest worst ratio of p99 latency to its limit), reported with ``slo_met: false``.
+
+FP4 on a GPU without FP4 units is estimated as FP8 (weights stored and read at FP8, FP8 math), with an
+assumption line saying so — it is never faster than FP8 there. Likewise FP8 without FP8 units runs as BF16.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .calibration import Factors
+from .confidence import band
+from .constants import GB
+from .cost import CostInputs, system_price_usd, usd_per_hour, usd_per_million_tokens
+from .energy import DEFAULT_PUE, facility_power, it_power_w, systems_for_gpus, tokens_per_joule
+from .errors import EstimateError
+from .hardware import Hardware
+from .inference import InferenceRequest, Point, Pools, build_pools, operating_point, point_for, validate
+from .layouts import Deployment, candidate_layouts, deployment_from_config
+from .results import InferenceEstimate
+from .specdec import spec_for
+
+PREFILL_SHARES = (0.125, 0.25, 0.375, 0.5, 0.625, 0.75)
+
+
+def effective_precision(req: InferenceRequest, hw: Hardware) -> tuple[str, tuple[str, ...]]:
+    """The precision the GPU actually runs, and the assumption line when it differs."""
+    acc = hw.accelerator
+    if req.precision == "fp4" and not acc.fp4_dense_tflops:
+        return "fp8", (f"{acc.slug} has no FP4 units: FP4 estimated as FP8 (weights upcast at load, FP8 math); "
+                       "never faster than FP8 on this GPU",)
+    if req.precision == "fp8" and not acc.fp8_dense_tflops:
+        return "bf16", (f"{acc.slug} has no FP8 units: FP8 estimated as BF16",)
+    return req.precision, ()
+
+
+def _spec_mode(req: InferenceRequest) -> str:
+    if req.spec_decoding:
+        return req.spec_decoding
+    return (req.config or {}).get("spec_decoding") or "none"
+
+
+def _aggregated(req: InferenceRequest, hw: Hardware, mode: str) -> list[Deployment]:
+    layouts = candidate_layouts(req.model, req.gpus, hw.scale_up_domain, req.tensor_parallel)
+    return [Deployment(lay, req.gpus // lay.gpus, spec_decoding=mode) for lay in layouts if lay.gpus <= req.gpus]
+
+
+def _disaggregated(req: InferenceRequest, agg: list[tuple[Pools, Point]], mode: str) -> list[Deployment]:
+    if len(agg) == 0 or req.gpus < 2:
+        return []
+    i = req.input_tokens
+    fastest = sorted({p.deployment.decode for p, _ in agg},
+                     key=lambda lay: _prefill_cost(agg, lay, i))[:3]
+    decoders = [pt.deployment.decode for _, pt in sorted(agg, key=lambda a: -a[1].tokens_per_s)][:4]
+    out: set[Deployment] = set()
+    for lp in fastest:
+        for ld in decoders:
+            for share in PREFILL_SHARES:
+                wp = max(1, round(share * req.gpus / lp.gpus))
+                wd = (req.gpus - wp * lp.gpus) // ld.gpus
+                if wd >= 1:
+                    out.add(Deployment(ld, wd, lp, wp, mode))
+    return sorted(out, key=lambda d: d.label())
+
+
+def _prefill_cost(agg: list[tuple[Pools, Point]], layout, tokens: int) -> float:
+    for pools, _ in agg:
+        if pools.deployment.decode == layout:
+            return pools.decode.prefill_s(tokens) * layout.gpus
+    return float("inf")
+
+
+def _score(p: Point, req: InferenceRequest) -> tuple:
+    if not req.has_limits:
+        return (1, p.tokens_per_s, -p.ttft_s)
+    if p.meets(req):
+        return (1, p.tokens_per_s, -p.ttft_s)
+    worst = max(p.ttft_p99_s * 1e3 / req.ttft_p99_limit_ms if req.ttft_p99_limit_ms else 0.0,
+                p.tpot_p99_s * 1e3 / req.tpot_p99_limit_ms if req.tpot_p99_limit_ms else 0.0)
+    return (0, -worst, p.tokens_per_s)
+
+
+def evaluate(req: InferenceRequest, hw: Hardware, factors: Factors) -> tuple[list[tuple[Pools, Point]], list[str]]:
+    """Every deployment tried with its operating point (config: just that one)."""
+    spec = spec_for(req.model, _spec_mode(req))
+    mode = "mtp" if spec else "none"
+    tried: list[tuple[Pools, Point]] = []
+    skipped: list[str] = []
+
+    def run(deps: list[Deployment]) -> list[tuple[Pools, Point]]:
+        done = []
+        for dep in deps:
+            pools = build_pools(dep, req, hw, factors, spec)
+            if pools is None:
+                skipped.append(dep.label())
+                continue
+            done.append((pools, point_for(pools, req)))
+        return done
+
+    if req.config:
+        tried = run([replace(deployment_from_config(req.config, req.model, req.gpus), spec_decoding=mode)])
+        return tried, skipped
+    tried = run(_aggregated(req, hw, mode))
+    if req.scenario != "offline" and (req.has_limits or req.scenario == "concurrency"):
+        tried += run(_disaggregated(req, tried, mode))
+    return tried, skipped
+
+
+def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
+                       cost_inputs: CostInputs = CostInputs(), with_frontier: bool = False) -> InferenceEstimate:
+    """Estimate one inference workload on ``req.gpus`` GPUs of ``hw``; see the module doc."""
+    validate(req)
+    precision, notes = effective_precision(req, hw)
+    req = replace(req, precision=precision)
+    tried, skipped = evaluate(req, hw, factors)
+    if not tried:
+        raise EstimateError(
+            f"{req.model.slug} at {precision} does not fit in {hw.accelerator.memory_gb:g} GB GPUs "
+            f"with room for one {req.input_tokens + req.output_tokens}-token sequence at any layout on "
+            f"{req.gpus} GPUs (tried {', '.join(skipped) or 'none'})")
+    pools, best = max(tried, key=lambda t: _score(t[1], req))
+    dep = best.deployment
+    gpus_used = dep.gpus
+    power = it_power_w(hw.system, gpus_used)
+    hourly = usd_per_hour(systems_for_gpus(hw.system, gpus_used),
+                          system_price_usd(hw.system, hw.family, cost_inputs), power, cost_inputs)
+    slo_met = best.meets(req) if req.has_limits else None
+    dec = pools.decode
+    ttft_note = "median request (closed loop)" if req.scenario == "concurrency" else "mean under Poisson arrivals"
+    assumptions = (
+        f"{dep.label()} on {gpus_used} of {req.gpus} GPUs; {best.batch:.1f} sequences decoding per decode "
+        f"worker ({best.limited_by})",
+        f"weights {dec.weights_bytes_per_gpu / GB:.1f} GB and KV cache {dec.kv_capacity_bytes_per_gpu / GB:.1f} GB "
+        f"per decode GPU; KV cache in {'FP8' if precision != 'bf16' else 'BF16'}",
+        f"TTFT is the {ttft_note}; prefill server utilisation {best.prefill_rho:.0%}",
+        *(("no layout meets the latency limits: the closest is shown with the throughput there",)
+          if slo_met is False else ()),
+        *notes,
+        f"wall power {hw.system.power_typical_w:g} W per {hw.system.slug} under load (catalog typical)",
+        *factors.notes,
+    )
+    regime = "latency" if req.scenario == "concurrency" else "inference"
+    frontier = tuple(frontier_points(req, hw, factors, cost_inputs, tried)) if with_frontier else ()
+    return InferenceEstimate(
+        model=req.model.slug, system=hw.system.slug, precision=precision, scenario=req.scenario,
+        gpus=req.gpus, tensor_parallel=dep.decode.tp, replicas=dep.decode_workers,
+        batch_per_replica=max(1, round(best.batch)),
+        output_tokens_per_s=best.tokens_per_s, ttft_ms=best.ttft_s * 1e3, tpot_ms=best.tpot_s * 1e3,
+        ttft_p99_ms=best.ttft_p99_s * 1e3, tpot_p99_ms=best.tpot_p99_s * 1e3,
+        power_w=power, tokens_per_joule=tokens_per_joule(best.tokens_per_s, power),
+        usd_per_million_tokens=usd_per_million_tokens(hourly, best.tokens_per_s, cost_inputs),
+        kv_cache_gb_per_gpu=dec.kv_capacity_bytes_per_gpu / GB, weights_gb_per_gpu=dec.weights_bytes_per_gpu / GB,
+        breakdown=best.breakdown, limited_by=best.limited_by,
+        band=band(factors.anchored_inference, regime, hw.family, precision),
+        assumptions=assumptions, slo_met=slo_met, layout=dep.as_config(), frontier=frontier,
+    )
+
+
+def frontier_points(req: InferenceRequest, hw: Hardware, factors: Factors, cost_inputs: CostInputs,
+                    tried: list[tuple[Pools, Point]]) -> list[dict]:
+    """Pareto frontier of output tok/s per GPU against tok/s per user over every deployment tried and
+    decode batches of powers of two up to what memory holds. Each point carries tok/s per provisioned
+    MW (busy systems + network + storage, × PUE) and $ per million tokens."""
+    points: list[tuple[float, float, Deployment]] = []
+    for pools, _ in tried:
+        b = 1.0
+        while True:
+            p = operating_point(pools, req, min(b, pools.bmax))
+            if p.prefill_rho < 0.98:
+                points.append((p.tokens_per_s / pools.deployment.gpus, p.tokens_per_s_per_user, pools.deployment))
+            if b >= pools.bmax:
+                break
+            b *= 2
+    points.sort(key=lambda t: (-t[1], -t[0]))
+    frontier, best_gpu = [], -1.0
+    for per_gpu, per_user, dep in points:
+        if per_gpu > best_gpu * (1 + 1e-9):
+            frontier.append((per_gpu, per_user, dep))
+            best_gpu = per_gpu
+    out = []
+    per_gpu_w = it_power_w(hw.system, 1)
+    price = system_price_usd(hw.system, hw.family, cost_inputs)
+    for per_gpu, per_user, dep in frontier:
+        wall_w_per_gpu = facility_power(per_gpu_w, pue=DEFAULT_PUE).wall_w
+        hourly = usd_per_hour(systems_for_gpus(hw.system, 1), price, per_gpu_w, cost_inputs)
+        out.append({
+            "tokens_per_s_per_gpu": round(per_gpu, 2), "tokens_per_s_per_user": round(per_user, 2),
+            "tokens_per_s_per_mw": round(per_gpu / wall_w_per_gpu * 1e6, 0),
+            "usd_per_million_tokens": round(usd_per_million_tokens(hourly, per_gpu, cost_inputs), 4),
+            "layout": dep.as_config(),
+        })
+    return out
