@@ -197,3 +197,45 @@ def import_design_data(owner, data) -> Design:
 
 
 __all__ = ["DesignFileError", "StaleVersion"]
+
+
+# --- estimates carried in the design file (issue 10) ------------------------------------------
+
+
+def estimates_for_export(row: Design) -> dict | None:
+    """The design's latest finished estimate in the design file's ``estimates`` shape, or None."""
+    import datetime as dt  # noqa: PLC0415 - keeps this module's imports as they were
+
+    from .models import Job  # noqa: PLC0415
+
+    job = (Job.objects.filter(kind="estimate", state=Job.SUCCEEDED, params__design=str(row.code))
+           .exclude(result=None).only("result", "finished_at").first())
+    if job is None:
+        return None
+    finished = job.finished_at.astimezone(dt.UTC).isoformat() if job.finished_at else ""
+    return {"result": job.result, "finished_at": finished, "stale": job.result.get("version") != row.version}
+
+
+def attach_imported_estimates(row: Design, owner, estimates: dict | None):
+    """Record the estimate a design file carried as a finished estimate job of the imported design
+    (``estimates`` from ``designfile.load_estimates``); stale when it was stale at export."""
+    if not estimates:
+        return None
+    import datetime as dt  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+
+    from .models import Job  # noqa: PLC0415
+
+    try:
+        finished = dt.datetime.fromisoformat(estimates.get("finished_at") or "")
+        if timezone.is_naive(finished):
+            finished = timezone.make_aware(finished, dt.UTC)
+    except ValueError:
+        finished = timezone.now()
+    result = dict(estimates["result"])
+    result["version"] = 0 if estimates.get("stale") else row.version
+    return Job.objects.create(owner=owner, kind="estimate", state=Job.SUCCEEDED, progress=100,
+                              message="Carried in the imported design file", result=result,
+                              params={"design": str(row.code), "version": row.version, "imported": True},
+                              started_at=finished, finished_at=finished, heartbeat_at=finished)

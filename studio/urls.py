@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import compare, designs, editor, home, jobs
+from .views import bom, compare, designs, editor, home, jobs, members, sharing
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -28,5 +28,16 @@ urlpatterns = [
     path("designs/<uuid:code>/compare/", compare.compare, name="design_compare"),
     path("designs/<uuid:code>/present/", compare.present, name="design_present"),
     path("designs/<uuid:code>/", include("studio.urls_estimates")),
+    path("designs/<uuid:code>/sharing/", sharing.sharing, name="design_sharing"),
+    path("designs/<uuid:code>/sharing/members/add/", members.member_add, name="design_member_add"),
+    path("designs/<uuid:code>/sharing/members/role/", members.member_role, name="design_member_role"),
+    path("designs/<uuid:code>/sharing/members/remove/", members.member_remove, name="design_member_remove"),
+    path("designs/<uuid:code>/sharing/links/", sharing.share_create, name="design_share_create"),
+    path("designs/<uuid:code>/sharing/links/<uuid:link_code>/revoke/", sharing.share_revoke,
+         name="design_share_revoke"),
+    path("designs/<uuid:code>/bom/", bom.bom_page, name="design_bom"),
+    path("designs/<uuid:code>/bom.<str:fmt>", bom.bom_download, name="design_bom_download"),
+    path("designs/<uuid:code>/netbox.zip", bom.netbox_download, name="design_netbox"),
+    path("s/<str:token>/", sharing.share_view, name="share_view"),
     path("admin/", admin.site.urls),
 ]

@@ -326,7 +326,28 @@ def _load_workload(value: Any, path: str, catalog: Catalog) -> Workload:
 
 
 _TOP_REQUIRED = ("format", "site")
-_TOP_OPTIONAL = ("name", "racks", "fabrics", "storage", "facility", "workloads")
+_TOP_OPTIONAL = ("name", "racks", "fabrics", "storage", "facility", "workloads", "estimates")
+_ESTIMATES_KEYS = ("result", "finished_at", "stale")
+
+
+def load_estimates(data: Any) -> dict[str, Any] | None:
+    """The optional top-level ``estimates`` of a design file: the design's latest estimate results,
+    ``{"result": {...}, "finished_at": "2026-12-02T18:00:00+00:00", "stale": false}``, carried so that
+    an exported design keeps its numbers. ``validate`` and ``load_design`` ignore it; a file without
+    it reads as before. ``DesignFileError`` (with its JSON path) when present but malformed."""
+    if not isinstance(data, Mapping) or "estimates" not in data:
+        return None
+    block = _object(data["estimates"], "estimates", ("result",), _ESTIMATES_KEYS[1:])
+    result = block["result"]
+    if not isinstance(result, Mapping) or not isinstance(result.get("results", []), list):
+        raise DesignFileError("estimates.result", f"expected an estimate result object with a 'results' list, "
+                                                  f"found {_kind_of(result)}")
+    if "stale" in block and not isinstance(block["stale"], bool):
+        raise DesignFileError("estimates.stale", f"expected true or false, found {_kind_of(block['stale'])}")
+    finished = block.get("finished_at", "")
+    if not isinstance(finished, str):
+        raise DesignFileError("estimates.finished_at", f"expected a date-time text, found {_kind_of(finished)}")
+    return {"result": dict(result), "finished_at": finished, "stale": bool(block.get("stale", False))}
 
 
 def load_design(data: Any, catalog: Catalog) -> Design:
@@ -419,6 +440,9 @@ def dump_design(design: Design) -> dict[str, Any]:
     }
 
 
-def dump_design_text(design: Design, *, indent: int | None = 2) -> str:
-    """The design file as JSON text."""
-    return json.dumps(dump_design(design), indent=indent, ensure_ascii=False) + "\n"
+def dump_design_text(design: Design, *, indent: int | None = 2, estimates: dict[str, Any] | None = None) -> str:
+    """The design file as JSON text; with ``estimates`` (see ``load_estimates``) as its last key."""
+    data = dump_design(design)
+    if estimates is not None:
+        data["estimates"] = estimates
+    return json.dumps(data, indent=indent, ensure_ascii=False) + "\n"

@@ -4,11 +4,12 @@ clone as scenario, delete (with a confirmation step), import a design file, expo
 from __future__ import annotations
 
 import functools
+import json
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.source import get_catalog
 from studio.domain import design as d
-from studio.domain.designfile import dump_design_text
+from studio.domain.designfile import dump_design_text, load_estimates
 from studio.domain.rules import validate
 
 from .. import services
@@ -81,6 +82,13 @@ def _list_context(request, blank_form=None, import_form=None) -> dict:
     roles = dict(DesignMember.objects.filter(user=request.user).values_list("design_id", "role"))
     for row in shared:
         row.role = roles.get(row.pk)
+    # a scenario's parent is named only while the user may still see it (a former member's clone
+    # must not keep showing the original's current name)
+    parents = {row.parent_id for row in mine if row.parent_id}
+    visible = set(Design.objects.filter(pk__in=parents).filter(Q(owner=request.user) | Q(members__user=request.user))
+                  .values_list("pk", flat=True)) if parents else set()
+    for row in mine:
+        row.parent_name = row.parent.name if row.parent_id in visible else ""
     return {"mine": mine, "shared": shared, "references": reference_cards(),
             "blank_form": blank_form or BlankDesignForm(), "import_form": import_form or ImportForm()}
 
@@ -172,7 +180,9 @@ def design_import(request):
         form.add_error("file", "The file is not UTF-8 text.")
         return render(request, "designs/list.html", _list_context(request, import_form=form), status=400)
     try:
+        estimates = load_estimates(_json_or_none(text))
         row = services.import_design_text(request.user, text)
+        services.attach_imported_estimates(row, request.user, estimates)
     except services.DesignFileError as exc:
         form.add_error("file", str(exc))
         return render(request, "designs/list.html", _list_context(request, import_form=form), status=400)
@@ -180,11 +190,19 @@ def design_import(request):
     return redirect("design_editor", code=row.code)
 
 
+def _json_or_none(text: str):
+    """The decoded JSON, or None when it is not JSON (the design reader then says where it breaks)."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
 @require_GET
 def design_export(request, code):
     row = _get_design_for_user(request, code)
     full = services.designs_with_content().get(pk=row.pk)
-    text = dump_design_text(services.design_to_domain(full))
+    text = dump_design_text(services.design_to_domain(full), estimates=services.estimates_for_export(row))
     response = HttpResponse(text, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(row.name) or "design"}.json"'
     return response

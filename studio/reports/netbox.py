@@ -1,0 +1,284 @@
+"""A design as CSV files for NetBox's bulk import, so that a built design flows into operations.
+
+The columns are those of NetBox's import forms (``netbox/dcim/forms/bulk_import.py``,
+netbox-community/netbox at commit 016a5335: ``SiteImportForm``, ``ManufacturerImportForm``,
+``DeviceRoleImportForm``, ``DeviceTypeImportForm``, ``RackImportForm``, ``DeviceImportForm``,
+``InterfaceImportForm``, ``CableImportForm``); choice values from ``dcim/choices.py``
+(``CableTypeChoices``: dac-passive, mmf, smf, cat6; ``InterfaceTypeChoices``: infiniband-ndr,
+400gbase-x-osfp …). Import them in the order of ``FILES``.
+
+Cables: the endpoint links of every fabric whose leaf switches are placed in racks — each system
+(or storage appliance, or switch management port) to a leaf of its fabric, leaves taken in rack
+order and filled in turn with ``leaf`` (from ``validate``'s totals) leaves sharing the endpoints;
+rail-optimized compute fabrics put rail r of every node of a scalable unit on that unit's leaf r.
+Each cable's type and length follow the floor plan (``rules.network.cable_length_m`` and
+``cable_media``). Leaf-to-spine links need the network team's port map and are not exported: the
+README in the zip says how many there are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import zipfile
+from collections import Counter
+
+from studio.domain.catalog import Catalog, FacilityCooling, Rack, Storage, Switch, System
+from studio.domain.design import Design
+from studio.domain.rules.network import cable_length_m, cable_media, media_reach
+from studio.domain.totals import Totals
+
+FILES = ("sites.csv", "manufacturers.csv", "device_roles.csv", "device_types.csv", "racks.csv", "devices.csv",
+         "interfaces.csv", "cables.csv")
+HEADERS = {
+    "sites.csv": ["name", "slug", "status", "facility", "description"],
+    "manufacturers.csv": ["name", "slug"],
+    "device_roles.csv": ["name", "slug", "color"],
+    "device_types.csv": ["manufacturer", "model", "slug", "part_number", "u_height", "is_full_depth", "airflow",
+                         "weight", "weight_unit", "description"],
+    "racks.csv": ["site", "name", "status", "form_factor", "width", "u_height", "outer_width", "outer_depth",
+                  "outer_unit", "max_weight", "weight_unit", "description"],
+    "devices.csv": ["name", "role", "manufacturer", "device_type", "status", "site", "rack", "position", "face",
+                    "description"],
+    "interfaces.csv": ["device", "name", "type", "mgmt_only", "description"],
+    "cables.csv": ["side_a_device", "side_a_type", "side_a_name", "side_b_device", "side_b_type", "side_b_name",
+                   "type", "status", "label", "length", "length_unit"],
+}
+ROLES = {"system": ("AI system", "0b5cad"), "switch": ("Network switch", "2f7d4f"),
+         "storage": ("Storage", "8c6d1f"), "cooling": ("Facility cooling", "5aa0e0")}
+CABLE_TYPES = {"dac": "dac-passive", "multimode": "mmf", "singlemode": "smf", "rj45": "cat6"}
+ETHERNET_TYPES = {1: "1000base-t", 100: "100gbase-x-qsfp28", 200: "200gbase-x-qsfp56", 400: "400gbase-x-osfp",
+                  800: "800gbase-x-osfp"}
+INFINIBAND_TYPES = {400: "infiniband-ndr", 800: "infiniband-xdr"}
+RJ45_REACH_M = 100.0  # 1000BASE-T over Cat6 (IEEE 802.3ab), as rules.network
+U_MM = 44.45  # one rack unit (EIA-310)
+RACK_WIDTH_19_IN = "19"  # RackWidthChoices: the rail-to-rail width of every catalog cabinet
+
+
+def slugify(text: str) -> str:
+    """NetBox slugs: lower-case letters, digits, hyphens. ``"DGX H100 (8 GPU)"`` → ``"dgx-h100-8-gpu"``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:100] or "item"
+
+
+def _interface_type(speed_gbps: float, protocol: str) -> str:
+    table = INFINIBAND_TYPES if protocol == "infiniband" else ETHERNET_TYPES
+    return table.get(int(speed_gbps), "other")
+
+
+class _Export:
+    def __init__(self, design: Design, catalog: Catalog, totals: Totals):
+        self.design, self.catalog, self.totals = design, catalog, totals
+        self.site = design.name[:100]
+        self.rows: dict[str, list[list]] = {name: [] for name in FILES}
+        self.types: dict[str, object] = {}
+        self.devices: list[dict] = []  # {"name", "item", "rack", "u"}
+        self.interfaces: set[tuple[str, str]] = set()
+        self.skipped_links = 0
+        self.rack_u: dict[str, int] = {}
+
+    def item(self, slug: str):
+        return self.catalog.get(slug) if slug in self.catalog else None
+
+    # --- inventory ---------------------------------------------------------------------------
+
+    def inventory(self) -> None:
+        s = self.design.site
+        self.rows["sites.csv"].append([self.site, slugify(self.site), "planned", "",
+                                       f"AI Factory Studio design: {s.width_m:g} × {s.depth_m:g} m hall, "
+                                       f"{s.it_power_kw:g} kW IT, PUE {s.pue:g}"])
+        for rack in self.design.racks:
+            model = self.item(rack.model)
+            if isinstance(model, System):  # a rack-scale system: a rack holding one device of its own height
+                u_height = model.rack_u or 48
+                self._rack_row(rack, u_height, model.width_mm, model.depth_mm, model.rack_max_load_kg, model.name)
+                self._device(rack.id, model, 1, u_height, rack_scale=True)
+            else:
+                u_height = model.u_height if isinstance(model, Rack) else 42
+                self._rack_row(rack, u_height, getattr(model, "width_mm", 600), getattr(model, "depth_mm", 1200),
+                               getattr(model, "max_load_kg", 0), getattr(model, "name", rack.model))
+            for dev in rack.devices:
+                item = self.item(dev.model)
+                if item is not None:
+                    self._device(rack.id, item, dev.u, getattr(item, "u_height", 1) or 1)
+        for name, (label, colour) in ROLES.items():
+            if any(d["role"] == name for d in self.devices):
+                self.rows["device_roles.csv"].append([label, slugify(label), colour])
+        vendors = sorted({item.vendor for item in self.types.values()})
+        self.rows["manufacturers.csv"] = [[v, slugify(v)] for v in vendors]
+
+    def _rack_row(self, rack, u_height, width_mm, depth_mm, max_kg, model_name) -> None:
+        self.rack_u[rack.id] = u_height
+        self.rows["racks.csv"].append([
+            self.site, rack.id, "planned", "4-post-cabinet", RACK_WIDTH_19_IN, u_height, round(width_mm),
+            round(depth_mm), "mm", round(max_kg) if max_kg else "", "kg" if max_kg else "",
+            f"{model_name}; tile ({rack.x_tiles}, {rack.y_tiles}), rotation {rack.rotation}°, cooling {rack.cooling}"])
+
+    def _device(self, rack_id: str, item, u: int, height_u: int, *, rack_scale: bool = False) -> None:
+        role = ("system" if isinstance(item, System) else "switch" if isinstance(item, Switch)
+                else "storage" if isinstance(item, Storage) else "cooling" if isinstance(item, FacilityCooling)
+                else None)
+        if role is None:
+            return
+        if item.slug not in self.types:
+            self.types[item.slug] = item
+            weight = getattr(item, "weight_kg", 0)
+            self.rows["device_types.csv"].append([
+                item.vendor, item.name, slugify(item.slug), item.slug, height_u, "true", "front-to-rear",
+                weight or "", "kg" if weight else "", f"catalog item {item.slug}" + (" (rack-scale)" if rack_scale
+                                                                                     else "")])
+        name = f"{rack_id}-U{u:02d}"
+        self.devices.append({"name": name, "item": item, "rack": rack_id, "u": u, "role": role})
+        self.rows["devices.csv"].append([name, ROLES[role][0], item.vendor, item.name, "planned", self.site, rack_id,
+                                         u, "front", item.slug])
+
+    # --- cables ------------------------------------------------------------------------------
+
+    def _endpoints(self, role: str) -> list[tuple[dict, str, int]]:
+        """(device, interface name, node index) of every endpoint port of one fabric."""
+        out: list[tuple[dict, str, int]] = []
+        node = 0
+        for dev in self.devices:
+            item = dev["item"]
+            ports: list[str] = []
+            if isinstance(item, System):
+                count = {"compute": item.compute_ports, "storage": item.storage_ports, "inband": item.inband_ports,
+                         "oob": item.oob_ports}[role]
+                prefix = {"compute": "gpu-nic", "storage": "storage-nic", "inband": "inband", "oob": "bmc"}[role]
+                ports = [f"{prefix}{i + 1}" for i in range(count)]
+            elif isinstance(item, Storage) and role == "storage":
+                ports = [f"data{i + 1}" for i in range(item.ports)]
+            elif role == "oob" and isinstance(item, (Storage, Switch)):
+                ports = ["mgmt0"]
+            if ports:
+                out.extend((dev, p, node) for p in ports)
+                node += 1
+        return out
+
+    def _switches_by_role(self) -> dict[str, list[dict]]:
+        """The placed switches of each fabric: each role takes, in order, the placed switches of its model
+        it needs (leaf + spine + core from the totals); leaves are the first ones of a role."""
+        pool: dict[str, list[dict]] = {}
+        for dev in self.devices:
+            if isinstance(dev["item"], Switch):
+                pool.setdefault(dev["item"].slug, []).append(dev)
+        taken: dict[str, list[dict]] = {}
+        for role in ("compute", "storage", "inband", "oob"):
+            plan = self.totals.switches.get(role)
+            if not plan:
+                continue
+            need = plan["leaf"] + plan["spine"] + plan["core"]
+            available = pool.get(plan["model"], [])
+            taken[role], pool[plan["model"]] = available[:need], available[need:]
+        return taken
+
+    def cables(self) -> None:
+        reach_cache: dict[float, dict] = {}
+        by_role = self._switches_by_role()
+        racks = {r.id: r for r in self.design.racks}
+        for role, switches in by_role.items():
+            plan = self.totals.switches[role]
+            fabric = self.design.fabrics.get(role)
+            leaves = switches[:plan["leaf"]]
+            endpoints = self._endpoints(role)
+            if not leaves or not endpoints:
+                self.skipped_links += len(endpoints) if not leaves else 0
+                continue
+            switch = leaves[0]["item"]
+            rails = max((int(ep[1].removeprefix("gpu-nic")) for ep in endpoints if ep[1].startswith("gpu-nic")),
+                        default=1)
+            nodes = max(ep[2] for ep in endpoints) + 1
+            rail_optimized = (role == "compute" and fabric is not None and fabric.topology == "rail-optimized"
+                              and plan["leaf"] % rails == 0 and plan["leaf"] >= rails and rails > 1)
+            per_leaf = math.ceil(len(endpoints) / plan["leaf"])
+            units = plan["leaf"] // rails if rail_optimized else 1
+            nodes_per_unit = math.ceil(nodes / units)
+            used: Counter = Counter()
+            if switch.port_speed_gbps not in reach_cache:
+                reach_cache[switch.port_speed_gbps] = media_reach(self.catalog, switch.port_speed_gbps)
+            reach = reach_cache[switch.port_speed_gbps]
+            for k, (dev, port, node) in enumerate(endpoints):
+                if rail_optimized:
+                    rail = int(port.removeprefix("gpu-nic")) - 1
+                    index = (node // nodes_per_unit) * rails + rail
+                else:
+                    index = k // per_leaf
+                if index >= len(leaves):  # that leaf is needed but not placed
+                    self.skipped_links += 1
+                    continue
+                leaf = leaves[index]
+                used[leaf["name"]] += 1
+                leaf_port = f"p{used[leaf['name']]}"
+                self._link(dev, port, leaf, leaf_port, role, switch, racks, reach)
+
+    def _link(self, dev, port, leaf, leaf_port, role, switch, racks, reach) -> None:
+        a, b = racks[dev["rack"]], racks[leaf["rack"]]
+        tile_mm = self.design.site.tile_mm
+        distance = abs(a.x_tiles - b.x_tiles) + abs(a.y_tiles - b.y_tiles)
+        height_m = max(self.rack_u[a.id], self.rack_u[b.id]) * U_MM / 1000
+        length = cable_length_m(distance, tile_mm, height_m, a.id == b.id)
+        media = ("rj45" if length <= RJ45_REACH_M else "singlemode") if role == "oob" else \
+            (cable_media(length, reach) or "singlemode")
+        speed = 1 if role == "oob" else switch.port_speed_gbps
+        iface = _interface_type(speed, switch.protocol)
+        for device, name in ((dev, port), (leaf, leaf_port)):
+            if (device["name"], name) not in self.interfaces:
+                self.interfaces.add((device["name"], name))
+                self.rows["interfaces.csv"].append([device["name"], name, iface,
+                                                    "true" if name in ("mgmt0",) or name.startswith("bmc") else "false",
+                                                    f"{role} fabric"])
+        self.rows["cables.csv"].append([dev["name"], "dcim.interface", port, leaf["name"], "dcim.interface",
+                                        leaf_port, CABLE_TYPES[media], "planned", f"{role}-{len(self.rows['cables.csv']) + 1}",
+                                        round(length, 1), "m"])
+
+    def readme(self) -> str:
+        spines = {role: (p["spine"], p["core"]) for role, p in self.totals.switches.items()}
+        lines = [f"NetBox import of “{self.design.name}” (AI Factory Studio).", "",
+                 "Import in this order: " + ", ".join(FILES) + ".",
+                 f"{len(self.rows['devices.csv'])} devices in {len(self.rows['racks.csv'])} racks; "
+                 f"{len(self.rows['cables.csv'])} endpoint-to-leaf cables.", ""]
+        if self.skipped_links:
+            lines.append(f"{self.skipped_links} endpoint links are not exported: their leaf switch is not placed in a "
+                         "rack yet (place the switches in the studio, then export again).")
+        tiers = [f"{role}: {s} spine, {c} core" for role, (s, c) in spines.items() if s or c]
+        if tiers:
+            lines.append("Switch-to-switch links (" + "; ".join(tiers) + ") are not in cables.csv: they follow the "
+                         "network team's port map.")
+        return "\n".join(lines + [""])
+
+
+def netbox_files(design: Design, catalog: Catalog, totals: Totals) -> dict[str, str]:
+    """The CSV texts by file name (``FILES``) plus ``README.txt``."""
+    export = _Export(design, catalog, totals)
+    export.inventory()
+    export.cables()
+    files = {}
+    for name in FILES:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(HEADERS[name])
+        writer.writerows(export.rows[name])
+        files[name] = out.getvalue()
+    files["README.txt"] = export.readme()
+    return files
+
+
+def netbox_zip(design: Design, catalog: Catalog, totals: Totals) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in netbox_files(design, catalog, totals).items():
+            zf.writestr(name, text)
+    return out.getvalue()
+
+
+def write_netbox_dir(design: Design, catalog: Catalog, totals: Totals, directory) -> list[str]:
+    """Write the files into ``directory`` (a ``pathlib.Path``); returns their names."""
+    directory.mkdir(parents=True, exist_ok=True)
+    files = netbox_files(design, catalog, totals)
+    for name, text in files.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    return list(files)
+
+
+__all__ = ["FILES", "HEADERS", "netbox_files", "netbox_zip", "slugify", "write_netbox_dir"]
