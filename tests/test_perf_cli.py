@@ -88,7 +88,7 @@ def test_a_design_file_is_estimated_on_its_racks_systems(tmp_path):
     (line,) = [json.loads(x) for x in out.splitlines()]
     assert line["gpus"] == 16 and line["system"] == "dgx-h100"
     assert line["output_tokens_per_s"] > 0 and line["tpot_p99_ms"] <= 100
-    assert line["fabric"]["leaf"] == 8
+    assert line["fabric"]["leaf"] == 1 and line["fabric"]["spine"] == 0  # 16 ports: one switch, as validate sizes it
 
 
 def test_estimate_runs_as_a_subprocess_without_a_database(tmp_path):

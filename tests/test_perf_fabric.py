@@ -1,51 +1,131 @@
-"""Fabric sizing reproduces the DGX SuperPOD reference numbers (hardware.md §3)."""
+"""The one fabric sizer (studio.domain.fabric) reproduces the published DGX SuperPOD counts.
+
+Tables: DGX SuperPOD H100 RA network-fabrics (hardware.md §3.1), DGX SuperPOD B200 RA
+dgx-superpod-architecture (docs.nvidia.com/dgx-superpod/reference-architecture-scalable-infrastructure-b200),
+DGX SuperPOD B300-XDR RA Table 3 (docs.nvidia.com/dgx-superpod/reference-architecture/scalable-infrastructure-b300-xdr),
+GB200 RA: SU = 8 NVL72 racks = 576 GPUs on NDR (reference-architecture-scalable-infrastructure-gb200).
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from studio.domain.perf import EstimateError, size_fabric
-from tests.test_perf_fixtures import small_catalog
+from catalog.datafiles import file_catalog
+from studio.domain.fabric import (
+    FabricError,
+    compute_endpoints,
+    even_spines,
+    leaf_ports,
+    radix,
+    size_fabric,
+    size_system_fabric,
+)
 
-CAT = small_catalog()
-DGX, QM9700 = CAT.get("dgx"), CAT.get("qm9700")
+CAT = file_catalog()
+NDR, XDR, SN5600 = CAT.get("quantum-2-ndr"), CAT.get("quantum-x800-xdr"), CAT.get("spectrum-x-800g")
+H100, B200, B300, GB200 = CAT.get("dgx-h100"), CAT.get("dgx-b200"), CAT.get("dgx-b300"), CAT.get("gb200-nvl72")
 
 
-@pytest.mark.parametrize("nodes, leaf, spine", [(32, 8, 4), (64, 16, 8), (96, 24, 16), (128, 32, 16)])
-def test_rail_optimized_superpod_h100_matches_the_reference_architecture(nodes, leaf, spine):
-    f = size_fabric(DGX, nodes, QM9700, "rail-optimized", 1.0)
+@pytest.mark.parametrize(("sus", "leaf", "spine"), [(1, 8, 4), (2, 16, 8), (3, 24, 16), (4, 32, 16)])
+def test_dgx_h100_on_ndr_matches_the_superpod_h100_table(sus, leaf, spine):
+    # the RA's first SU carries 31 DGX + the UFM port on each leaf: 32 leaf ports per rail per SU
+    f = size_system_fabric(H100, 32 * sus, NDR)
     assert (f.leaf, f.spine, f.core, f.tiers) == (leaf, spine, 0, 2)
+    assert (f.endpoint_cables, f.leaf_spine_cables) == (256 * sus, 256 * sus)
+
+
+@pytest.mark.parametrize(("sus", "leaf", "spine", "core"), [
+    (2, 16, 8, 0), (4, 32, 16, 0), (8, 64, 32, 0), (16, 128, 128, 64), (32, 256, 256, 128), (64, 512, 512, 256)])
+def test_dgx_b200_on_ndr_matches_the_superpod_b200_table(sus, leaf, spine, core):
+    f = size_system_fabric(B200, 32 * sus, NDR)
+    assert (f.leaf, f.spine, f.core) == (leaf, spine, core)
+    gpus = 256 * sus
+    assert (f.endpoint_cables, f.leaf_spine_cables, f.spine_core_cables) == (gpus, gpus, gpus if core else 0)
+
+
+@pytest.mark.parametrize(("sus", "leaf", "spine"), [(1, 8, 4), (2, 16, 8), (4, 32, 18), (8, 64, 36), (18, 144, 72)])
+def test_dgx_b300_on_xdr_matches_the_superpod_b300_xdr_table(sus, leaf, spine):
+    f = size_system_fabric(B300, 72 * sus, XDR)
+    assert (f.leaf, f.spine, f.core, f.tiers) == (leaf, spine, 0, 2)
+    assert f.endpoint_cables == f.leaf_spine_cables == 576 * sus
+
+
+def test_a_gb200_nvl72_su_attaches_576_gpus_as_four_rails_of_144_trays():
+    rails, nodes, endpoints, gbps = compute_endpoints([GB200] * 8)
+    assert (rails, nodes, endpoints, gbps) == (4, 144, 576, 400)
+
+
+def test_a_gb200_nvl72_su_on_ndr_takes_20_leaves_and_16_even_spines():
+    # 144 trays per rail on 32-port leaf halves: 5 leaves per rail (4 full, 1 with 16 trays);
+    # 576 uplinks need ≥ 9 spines; an even share of a full leaf's 32 uplinks → 16
+    f = size_system_fabric(GB200, 8, NDR)
+    assert (f.leaf, f.spine, f.core, f.tiers) == (20, 16, 0, 2)
+    assert (f.endpoint_cables, f.leaf_spine_cables) == (576, 576)
+
+
+def test_gb200_nvl72_on_xdr_keeps_one_port_per_400g_nic():
+    # Q3400 has no sourced port split: a 400G CX-7 uses a whole 800G port (k = 144, 72 down)
+    assert radix(XDR, 400) == 144
+    f = size_system_fabric(GB200, 16, XDR)  # 2 SU, 288 trays per rail → 4 leaves per rail
+    assert (f.leaf, f.spine, f.tiers) == (16, 8, 2)
+
+
+def test_a_port_splits_only_where_the_datasheet_says_so():
+    assert SN5600.max_split == 4 and radix(SN5600, 400) == 128 and radix(SN5600, 200) == 256
+    assert radix(SN5600, 100) == 256  # at most 4 sub-ports
+    assert NDR.max_split == 1 and radix(NDR, 200) == 64
+    assert radix(NDR, 800) == 64  # a faster NIC runs at the port's speed, one port each
 
 
 def test_one_su_has_one_cable_per_gpu_per_tier_and_two_transceivers_per_cable():
-    f = size_fabric(DGX, 32, QM9700)
-    assert f.cables == 256 + 256
-    assert f.transceivers == 1024
+    f = size_system_fabric(H100, 32, NDR)
+    assert f.cables == 512 and f.transceivers == 1024
+    assert f.contract_dict() == {"leaf": 8, "spine": 4, "core": 0, "cables": 512, "transceivers": 1024}
 
 
-def test_two_tiers_end_at_k_squared_over_two_endpoints():
-    f = size_fabric(DGX, 256, QM9700)  # 2,048 endpoints
-    assert (f.tiers, f.core) == (2, 0)
-    assert f.max_endpoints_two_tier == 2048
-    assert size_fabric(DGX, 260, QM9700).tiers == 3
+def test_a_handful_of_ports_needs_one_switch():
+    f = size_fabric(8, 4, NDR)
+    assert (f.tiers, f.leaf, f.spine, f.cables) == (1, 1, 0, 32)
+    assert size_fabric(8, 0, NDR).tiers == 0
+
+
+def test_a_fat_tree_leaves_half_the_ports_down_at_one_to_one():
+    f = size_fabric(1, 100, NDR, "fat-tree")
+    assert (f.leaf, f.spine) == (4, 2)  # ceil(100 / 32) leaves; 100 uplinks over 2 spines (32 % 2 = 0)
+
+
+def test_oversubscription_puts_more_ports_down_and_fewer_up():
+    assert leaf_ports(64, 1.0) == (32, 32) and leaf_ports(64, 3.0) == (48, 16)
+    f = size_fabric(1, 480, NDR, "fat-tree", 3.0)
+    assert (f.leaf_down_ports, f.leaf) == (48, 10)
+    assert f.spine == 4  # 160 uplinks need ≥ 3 spines; 16 uplinks share evenly over 4
+
+
+def test_even_spines_reproduce_the_superpod_h100_three_su_row():
+    assert even_spines(32, 768, 64) == 16
+    assert even_spines(72, 2304, 144) == 18
 
 
 def test_three_tier_fat_tree_at_full_size_matches_al_fares():
     # k = 64: k³/4 = 65,536 endpoints with k²/2 leaves, k²/2 aggregation, k²/4 core
-    f = size_fabric(DGX, 65536 // 8, QM9700, "fat-tree")
+    f = size_fabric(1, 65536, NDR, "fat-tree")
     assert (f.tiers, f.leaf, f.spine, f.core) == (3, 2048, 2048, 1024)
+    assert f.feasible and f.max_endpoints_three_tier == 65536
 
 
-def test_beyond_three_tiers_a_fourth_tier_is_added():
-    assert size_fabric(DGX, 100_000 // 8, QM9700).tiers == 4
+def test_100k_gpus_on_ndr_take_four_tiers():
+    f = size_system_fabric(H100, 100_000 // 8, NDR)
+    assert f.tiers == 4 and f.feasible and f.leaf == 8 * 391
+    assert f.core > 0 and f.spine_core_cables == 2 * f.leaf_spine_cables
 
 
-def test_oversubscription_reduces_spines():
-    blocking = size_fabric(DGX, 128, QM9700, oversubscription=3.0)
-    assert blocking.leaf == 8 * 3  # 48 nodes per SU
-    assert blocking.spine < 16
+def test_more_than_four_tiers_is_infeasible():
+    f = size_fabric(1, 64 * 32 ** 2 * 32 + 1, NDR, "fat-tree")
+    assert not f.feasible and f.max_endpoints == 64 * 32 ** 3
 
 
-def test_an_unknown_topology_is_an_estimate_error():
-    with pytest.raises(EstimateError, match="topology"):
-        size_fabric(DGX, 32, QM9700, "torus")
+def test_an_unknown_topology_or_a_blocking_factor_below_one_is_a_fabric_error():
+    with pytest.raises(FabricError, match="topology"):
+        size_fabric(8, 32, NDR, "torus")
+    with pytest.raises(FabricError, match="oversubscription"):
+        size_fabric(8, 32, NDR, "fat-tree", 0.5)

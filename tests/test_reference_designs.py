@@ -53,7 +53,8 @@ def test_the_dgx_h100_su_has_32_nodes_four_per_rack_at_40_8_kw_and_its_fabric_pl
         assert facts.rack.cooling == "rdhx-active"
         assert sum(item.power_max_w for _, item in facts.devices) == 40_800
     totals = validate(design, catalog).totals
-    assert totals.switches["compute"] == {"model": "quantum-2-ndr", "leaf": 8, "spine": 4, "core": 0, "placed": 12}
+    assert totals.switches["compute"] == {"model": "quantum-2-ndr", "leaf": 8, "spine": 4, "core": 0, "placed": 12,
+                                          "tiers": 2}
     assert set(totals.switches) == {"compute", "storage", "inband", "oob"}
 
 

@@ -1,55 +1,14 @@
-"""Fabric sizing from the switch radix (hardware.md §3.5), ports against NICs, cable reach."""
+"""Fabrics in a design: the one sizer's counts against placed switches, cable reach on the floor.
+
+The sizer itself (studio.domain.fabric) is tested against the SuperPOD tables in test_perf_fabric.py."""
 
 from __future__ import annotations
 
 import pytest
 
 from studio.domain.rules import validate
-from studio.domain.rules.network import cable_length_m, cable_media, size_fabric
+from studio.domain.rules.network import cable_length_m, cable_media
 from tests.test_rules_support import codes, dgx_stack, make_design, rack, small_catalog
-
-QM9700 = 64
-
-
-@pytest.mark.parametrize(("nodes", "leaf", "spine"), [(31, 8, 4), (32, 8, 4), (64, 16, 8), (128, 32, 16)])
-def test_a_rail_optimized_ndr_fabric_matches_the_superpod_tables(nodes, leaf, spine):
-    size = size_fabric(8, nodes, QM9700, "rail-optimized", 1.0)
-    assert (size.leaf, size.spine, size.core, size.tiers) == (leaf, spine, 0, 2)
-    assert size.endpoint_cables == nodes * 8
-
-
-def test_32_dgx_h100_on_quantum_2_ndr_need_8_leaf_and_4_spine():
-    switch = small_catalog().get("quantum-2-ndr")
-    size = size_fabric(8, 32, switch, "rail-optimized", 1.0)
-    assert (size.leaf, size.spine, size.switches) == (8, 4, 12)
-    assert size.leaf_spine_cables == 256
-
-
-def test_a_handful_of_ports_needs_one_switch():
-    size = size_fabric(8, 4, QM9700, "rail-optimized")
-    assert (size.tiers, size.leaf, size.spine) == (1, 1, 0)
-
-
-def test_a_fat_tree_leaves_half_the_ports_down_at_one_to_one():
-    size = size_fabric(1, 100, QM9700, "fat-tree", 1.0)
-    assert (size.leaf, size.spine) == (4, 2)  # ceil(100 / 32) leaves; 100 uplinks / 64
-
-
-def test_oversubscription_puts_more_ports_down():
-    size = size_fabric(1, 480, QM9700, "fat-tree", 3.0)  # 48 down, 16 up per leaf
-    assert size.leaf_down_ports == 48 and size.leaf == 10 and size.spine == 3  # 160 uplinks / 64
-
-
-def test_beyond_k_leaves_the_fabric_takes_a_third_tier():
-    # 2,048 DGX (16,384 ports): 512 rail leaves > 64 → pods of 32 leaves, 16 pods
-    size = size_fabric(8, 2048, QM9700, "rail-optimized")
-    assert size.tiers == 3 and size.leaf == 512 and size.spine == 512 and size.core == 256
-    assert size.feasible
-
-
-def test_more_than_k_cubed_over_4_endpoints_is_infeasible():
-    size = size_fabric(1, 64 ** 3 // 4 + 1, QM9700, "fat-tree")
-    assert not size.feasible
 
 
 def test_cable_length_adds_twice_the_rack_height_and_slack():
@@ -71,7 +30,7 @@ def test_switches_placed_in_racks_count_towards_the_sized_fabric():
     report = validate(make_design(network_racks(8, 12), fabrics=fabrics), small_catalog())
     assert "fabric.ports.insufficient" not in codes(report.findings)
     assert report.totals.switches["compute"] == {"model": "quantum-2-ndr", "leaf": 8, "spine": 4, "core": 0,
-                                                 "placed": 12}
+                                                 "placed": 12, "tiers": 2}
 
 
 def test_too_few_placed_switches_is_insufficient_ports():

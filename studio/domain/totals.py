@@ -1,5 +1,17 @@
 """The design's totals, computed once in the domain (``studio.domain.rules.validate``) and shown
-as they are by the editor, the PDF and ``manage.py validate``.
+as they are by the editor, the PDF, ``manage.py validate`` and the bill of materials.
+
+Power: ``it_kw_max`` is the planning basis (validation, site walls, "what fits", the scaling path);
+``it_kw_typical`` is shown beside it and used for energy and cost.
+Heat: ``heat_air_kw`` / ``heat_liquid_kw`` are the very numbers the site cooling rule checks
+(``rules.site.site_cooling``): heat the room's air handling removes, and heat into facility water
+(cold plates, plus air heat a rear door captures). ``room_air_kw`` / ``facility_liquid_kw`` repeat
+them under the rule's names.
+Network: ``switches[role]`` = ``{"model", "leaf", "spine", "core", "placed", "tiers"}`` from the one
+fabric sizer (``studio.domain.fabric``) for each fabric (compute, storage, inband, oob);
+``cables`` and ``transceivers`` count every fabric's links by media (``dac``, ``multimode``,
+``singlemode`` by floor-plan reach, ``rj45`` for out-of-band, ``unplaced`` when no rack holds the
+fabric's switches): an optical cable has two transceivers.
 """
 
 from __future__ import annotations
@@ -15,13 +27,13 @@ class Totals:
     it_kw_max: float = 0.0  # every rack at max power, plus unplaced switches and storage
     it_kw_typical: float = 0.0
     racks_kw_max: float = 0.0  # the racks alone
-    heat_air_kw: float = 0.0  # equipment heat into air (some of it captured by rear doors)
-    heat_liquid_kw: float = 0.0  # cold-plate heat
+    heat_air_kw: float = 0.0  # heat the room's air handling removes (= room_air_kw, the site rule's number)
+    heat_liquid_kw: float = 0.0  # heat into facility water (= facility_liquid_kw)
     room_air_kw: float = 0.0  # heat the room's air handling removes
     facility_liquid_kw: float = 0.0  # heat into facility water (cold plates + rear doors)
     weight_kg: float = 0.0
     facility_kw: float = 0.0  # IT max × PUE
-    switches: dict = field(default_factory=dict)  # role -> {"leaf", "spine", "core", "placed"}
+    switches: dict = field(default_factory=dict)  # role -> {"model", "leaf", "spine", "core", "placed", "tiers"}
     switches_placed: int = 0
     cables: dict = field(default_factory=dict)  # media -> count
     transceivers: dict = field(default_factory=dict)  # media -> count

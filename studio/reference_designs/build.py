@@ -5,7 +5,7 @@
 
 Each design is drawn the way its reference architecture draws it: compute racks in rows facing
 shared cold aisles (1.2 m) with hot aisles behind (1.2 m), and the network racks holding every
-switch the fabric sizing asks for (``studio.domain.rules.network.size_fabric``, found by
+switch the fabric sizing asks for (``studio.domain.fabric.size_fabric``, found by
 validating the design and adding switches until placed = needed). Rack PDUs are chosen so that
 either feed alone carries the rack (2N power); the site limits are the design's loads with a
 named margin. The result must validate with no error and no warning.

@@ -10,7 +10,8 @@ Public entry points (plain dataclasses in and out; see each module's docstring):
   TrainingEstimate`` — one ``design.Workload`` on ``gpus`` GPUs of a system.
 * ``scaling_path(system_slug, workload, catalog, site=None, fabric=None, max_gpus=None,
   progress=None) -> ScalingPath`` and ``smallest_build(...)`` (``scaling.py``).
-* ``size_fabric(system, nodes, switch, topology, oversubscription) -> FabricEstimate``.
+* ``size_fabric(system, nodes, switch, topology, oversubscription) -> FabricEstimate``: the one
+  sizer of ``studio.domain.fabric`` (``size_system_fabric``), re-exported.
 * ``PRESETS`` / ``preset_workload(slug, model)`` (``presets.py``).
 Errors: ``EstimateError`` with a message for the user.
 """
@@ -19,12 +20,12 @@ from __future__ import annotations
 
 from studio.domain.catalog import Catalog
 from studio.domain.design import Workload
+from studio.domain.fabric import size_system_fabric as size_fabric
 
 from .cases import estimate_case, estimate_cases, hardware_for, run_inference, run_training
 from .cost import CostInputs
 from .designs import DesignEstimate, WorkloadResult, count_systems, estimate_design
 from .errors import EstimateError
-from .fabric import size_fabric
 from .presets import PRESETS, Preset, preset_workload
 from .results import Band, FabricEstimate, InferenceEstimate, TimeBreakdown, TrainingEstimate, TrainingLayout
 from .scaling import ScalingPath, ScalingStep, scaling_path, smallest_build

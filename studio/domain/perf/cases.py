@@ -11,11 +11,11 @@ import math
 from typing import Any, Callable, Iterable
 
 from studio.domain.catalog import Catalog, LlmModel, Switch, System
+from studio.domain.fabric import FabricError, size_system_fabric
 
 from . import calibration as cal
 from .cost import CostInputs
 from .errors import EstimateError
-from .fabric import size_fabric
 from .hardware import Hardware, hardware_of
 from .inference import InferenceRequest, estimate_inference
 from .results import FabricEstimate, InferenceEstimate, TrainingEstimate
@@ -149,7 +149,10 @@ def fabric_for_cluster(cluster: dict, system: System, catalog: Catalog) -> Fabri
     else:
         nodes = math.ceil(cluster_gpus(cluster, system) / system.accelerators)
     over = _num(cluster, "oversubscription") or 1.0
-    return size_fabric(system, nodes, switch, cluster.get("topology") or "rail-optimized", over)
+    try:
+        return size_system_fabric(system, nodes, switch, cluster.get("topology") or "rail-optimized", over)
+    except FabricError as exc:
+        raise EstimateError(str(exc)) from None
 
 
 def estimate_case(case: dict, catalog: Catalog, calibration: cal.CalibrationData | None = None,

@@ -2,8 +2,10 @@
 
 Systems are counted from the racks: a device that is a catalog ``System`` counts once per
 placement; a rack whose model is a rack-scale system (GB200/GB300 NVL72) counts as one system.
-Each workload runs on all GPUs of each system type the design holds (one result per type);
-the compute fabric (``design.fabrics["compute"]``) is sized for those systems.
+Each workload runs on all GPUs of each system type the design holds (one result per type).
+Every result line carries the design's compute fabric (``design.fabrics["compute"]``) sized by the
+one sizer for all the systems in the racks (``studio.domain.fabric.design_compute_fabric``): the
+same leaf/spine/core as ``validate``'s totals, inference and training lines alike.
 """
 
 from __future__ import annotations
@@ -12,15 +14,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from studio.domain.catalog import Catalog, Switch, System
+from studio.domain.catalog import Catalog, System
 from studio.domain.design import Design, Workload
+from studio.domain.fabric import FabricError, FabricSize, design_compute_fabric
 
 from . import calibration as cal
 from .cases import hardware_for, inference_output, run_inference, run_training, training_output
 from .cost import CostInputs
 from .errors import EstimateError
-from .fabric import size_fabric
-from .results import FabricEstimate, InferenceEstimate, TrainingEstimate
+from .results import InferenceEstimate, TrainingEstimate
 
 Progress = Callable[[int, int, str], None]
 
@@ -33,7 +35,7 @@ class WorkloadResult:
     gpus: int
     inference: InferenceEstimate | None = None
     training: TrainingEstimate | None = None
-    fabric: FabricEstimate | None = None
+    fabric: FabricSize | None = None
     error: str | None = None
 
     def output(self) -> dict:
@@ -89,7 +91,11 @@ def estimate_design(design: Design, catalog: Catalog, progress: Progress | None 
     systems = count_systems(design, catalog)
     site = design.site
     inputs = CostInputs(electricity_usd_per_kwh=site.electricity_usd_per_kwh, pue=site.pue)
-    compute = design.fabrics.get("compute")
+    try:
+        fabric = design_compute_fabric(design, catalog)
+        fabric_error = None
+    except FabricError as exc:
+        fabric, fabric_error = None, str(exc)
     jobs = [(i, w, slug, n) for i, w in enumerate(design.workloads) for slug, n in sorted(systems.items())]
     results: list[WorkloadResult] = []
     for i, w in enumerate(design.workloads):
@@ -101,10 +107,8 @@ def estimate_design(design: Design, catalog: Catalog, progress: Progress | None 
         try:
             hw = hardware_for(catalog, slug)
             gpus = count * hw.gpus_per_system
-            fabric = None
-            if compute is not None:
-                switch = catalog.get(compute.model, Switch)
-                fabric = size_fabric(hw.system, count, switch, compute.topology, compute.oversubscription)
+            if fabric_error:
+                raise EstimateError(f"compute fabric: {fabric_error}")
             inf = tr = None
             if w.kind == "inference":
                 inf = run_inference(_workload_dict(w), hw, gpus, catalog, inputs, calibration)

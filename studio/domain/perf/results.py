@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from studio.domain.fabric import FabricSize
+
 
 @dataclass(frozen=True)
 class TimeBreakdown:
@@ -126,28 +128,5 @@ class TrainingEstimate:
         return d
 
 
-@dataclass(frozen=True)
-class FabricEstimate:
-    """Switch and cable counts of one compute fabric (see ``fabric.py``)."""
-
-    switch: str
-    topology: str
-    oversubscription: float
-    endpoints: int
-    tiers: int
-    leaf: int
-    spine: int
-    core: int
-    cables: int
-    transceivers: int
-    max_endpoints_two_tier: int
-    max_endpoints_three_tier: int
-    assumptions: tuple[str, ...] = ()
-
-    @property
-    def switches(self) -> int:
-        return self.leaf + self.spine + self.core
-
-    def contract_dict(self) -> dict:
-        return {"leaf": self.leaf, "spine": self.spine, "core": self.core,
-                "cables": self.cables, "transceivers": self.transceivers}
+#: A compute fabric's switch and cable counts: the one sizer's result (``studio.domain.fabric``).
+FabricEstimate = FabricSize

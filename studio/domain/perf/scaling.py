@@ -1,4 +1,9 @@
-"""The scaling path: grow a cluster one scalable unit (SU) at a time up to the site's limits.
+"""The scaling path of one system type: grow a cluster one scalable unit (SU) at a time.
+
+A design's own path (its rack types, its network and storage, validation's power basis) is
+``design_scaling.design_scaling_path``; this one answers "what if" for a system the design may not
+hold (``smallest_build``). Walls use maximum power (the planning basis of ``validate``); energy
+cost uses typical power; capital counts the network once (inside the infrastructure overhead).
 
 At each step: throughput (tokens/s) or time to train, IT and facility power, heat to liquid and
 to air, racks and floor area, fabric switches per tier, capital and running cost. *Walls* are the
@@ -15,13 +20,13 @@ from typing import Callable
 
 from studio.domain.catalog import Catalog, Switch
 from studio.domain.design import Fabric, Site, Workload
+from studio.domain.fabric import FabricError, leaf_ports, radix, size_system_fabric
 
 from . import calibration as cal
 from .cases import hardware_for, run_inference, run_training
 from .cost import CostInputs, system_price_usd, usd_per_hour, usd_per_million_tokens
 from .energy import facility_power_w, it_power_w
 from .errors import EstimateError
-from .fabric import leaf_ports, radix, size_fabric
 
 Progress = Callable[[int, int, str], None]
 
@@ -36,8 +41,6 @@ FLOOR_M2_PER_RACK = 2.5
 #: (SuperPOD GB200) [V: DGX SuperPOD RAs].
 DEFAULT_SU_SERVERS = 32
 DEFAULT_SU_RACK_SCALE = 8
-#: Switch price for the capital estimate [M].
-SWITCH_PRICE_USD = 30_000
 # the job's global batch cannot be split over more GPUs (data parallelism runs out of sequences)
 WORKLOAD_WALL = "workload cannot use more GPUs"
 WALLS = ("new fabric tier", "site power exhausted", "site cooling exhausted", "floor space exhausted", WORKLOAD_WALL)
@@ -64,12 +67,14 @@ class ScalingStep:
     usd_per_hour: float
     usd_per_million_tokens: float | None
     walls: tuple[str, ...] = ()
+    it_power_typical_kw: float = 0.0  # shown beside the maximum; energy cost uses it
+    compute_racks: int = 0  # the design's compute racks in this step (design scaling path)
 
 
 @dataclass(frozen=True)
 class ScalingPath:
     system: str
-    workload: Workload
+    workload: Workload | None
     su_systems: int
     steps: tuple[ScalingStep, ...]
     first_wall: str | None
@@ -110,7 +115,7 @@ def scaling_path(system_slug: str, workload: Workload, catalog: Catalog, site: S
     inputs = CostInputs(electricity_usd_per_kwh=site.electricity_usd_per_kwh, pue=site.pue) if site else CostInputs()
     if max_gpus is None:
         if site and site.it_power_kw:
-            max_gpus = int(1.5 * site.it_power_kw * 1000 / (system.power_typical_w or system.power_max_w)) * system.accelerators
+            max_gpus = int(1.5 * site.it_power_kw * 1000 / system.power_max_w) * system.accelerators
         else:
             raise EstimateError("give max_gpus or a site with an IT power limit")
     total_sus = max(1, math.ceil(max_gpus / (per_su * system.accelerators)))
@@ -142,11 +147,16 @@ def scaling_path(system_slug: str, workload: Workload, catalog: Catalog, site: S
             tokens, ttt = est.tokens_per_s, est.time_to_train_s
         else:
             tokens = 0.0
-        it_w = it_power_w(system, gpus)
-        fab = size_fabric(system, systems, switch, fabric.topology, fabric.oversubscription) if switch else None
+        it_typ_w = it_power_w(system, gpus)
+        try:
+            fab = size_system_fabric(system, systems, switch, fabric.topology, fabric.oversubscription) \
+                if switch else None
+        except FabricError as exc:
+            raise EstimateError(str(exc)) from None
+        it_w = systems * system.power_max_w + (fab.switches * switch.power_max_w if fab else 0)
         racks = math.ceil(systems / per_rack)
         liquid = it_w * system.liquid_heat_fraction / 1000
-        hourly = usd_per_hour(systems, price, it_w, inputs)
+        hourly = usd_per_hour(systems, price, it_typ_w, inputs)
         step_walls = []
         if fab and steps and fab.tiers > steps[-1].fabric_tiers:
             step_walls.append("new fabric tier")
@@ -168,10 +178,10 @@ def scaling_path(system_slug: str, workload: Workload, catalog: Catalog, site: S
             liquid_heat_kw=liquid, air_heat_kw=it_w / 1000 - liquid, racks=racks, floor_m2=racks * FLOOR_M2_PER_RACK,
             leaf=fab.leaf if fab else 0, spine=fab.spine if fab else 0, core=fab.core if fab else 0,
             fabric_tiers=fab.tiers if fab else 0,
-            capex_usd=systems * price * (1 + inputs.infrastructure_overhead) + (fab.switches * SWITCH_PRICE_USD if fab else 0),
+            capex_usd=systems * price * (1 + inputs.infrastructure_overhead),
             usd_per_hour=hourly,
             usd_per_million_tokens=usd_per_million_tokens(hourly, tokens, inputs) if workload.kind == "inference" else None,
-            walls=tuple(new)))
+            walls=tuple(new), it_power_typical_kw=it_typ_w / 1000))
         if progress:
             progress(n, total_sus, f"{gpus} GPUs")
         if (stop_at_first_wall and any(w != "new fabric tier" for w in new)) or _met(

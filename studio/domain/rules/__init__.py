@@ -87,9 +87,8 @@ def _totals(df: DesignFacts, network: NetworkAnalysis, storage: StorageSummary, 
     for f in findings:
         counts[f.severity] += 1
     switches = {role: {"model": plan.model, "leaf": plan.size.leaf, "spine": plan.size.spine,
-                       "core": plan.size.core, "placed": plan.placed}
+                       "core": plan.size.core, "placed": plan.placed, "tiers": plan.size.tiers}
                 for role, plan in network.fabrics.items()}
-    heat_air_w = sum(f.heat_air_w for f in df.racks)
     return Totals(
         gpus=sum(f.gpus for f in df.racks),
         systems=sum(f.systems for f in df.racks),
@@ -97,8 +96,8 @@ def _totals(df: DesignFacts, network: NetworkAnalysis, storage: StorageSummary, 
         it_kw_max=round(loads.it_kw_max, 3),
         it_kw_typical=round(loads.it_kw_typical, 3),
         racks_kw_max=round(w_to_kw(sum(f.power_max_w for f in df.racks)), 3),
-        heat_air_kw=round(w_to_kw(heat_air_w + network.unplaced_power_max_w + storage.unplaced_power_max_w), 3),
-        heat_liquid_kw=round(loads.cold_plate_kw, 3),
+        heat_air_kw=round(loads.room_air_kw, 3),  # the site cooling rule's own numbers (one computation)
+        heat_liquid_kw=round(loads.facility_liquid_kw, 3),
         room_air_kw=round(loads.room_air_kw, 3),
         facility_liquid_kw=round(loads.facility_liquid_kw, 3),
         weight_kg=round(sum(f.weight_kg for f in df.racks), 1),

@@ -1,29 +1,23 @@
-"""Networks: fabric sizing from the switch radix, ports against NICs, cable reach on the floor.
+"""Networks: fabrics sized by the one sizer, ports against placed switches, cable reach on the floor.
 
 A DGX SuperPOD has four fabrics (compute, storage, in-band, out-of-band; hardware.md §3.1). For
-each fabric in the design this module sizes leaf/spine/core from the endpoint count
-(``size_fabric``), compares the switches that sizing needs with the switches placed in racks,
-and types every cable by its floor-plan length (``cable_media``).
-
-``size_fabric`` is pure and self-contained on purpose: the performance estimator's fabric model
-sizes the same way, and one of the two will later call the other.
+each fabric in the design this module sizes leaf/spine/core with ``studio.domain.fabric.size_fabric``
+(the sizer the estimator and the scaling path use too), compares the switches that sizing needs
+with the switches placed in racks, and types every cable by its floor-plan length (``cable_media``):
+the totals' ``cables`` and ``transceivers`` by media are these counts.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 from ..catalog import Storage, Switch, System, Transceiver
+from ..fabric import MAX_TIERS, OPTICS_PER_CABLE, FabricError, FabricSize, compute_endpoints, size_fabric
 from ..layout import nearest_distances
 from ..units import round_sig
 from .facts import DesignFacts, RackFacts
 from .finding import ERROR, INFO, WARNING, Finding
-
-# Each GB200/GB300 compute tray has 4 ConnectX NICs, one per GPU (hardware.md §2.1): a rack-scale
-# system is attached to a rail-optimized fabric as trays of 4 rails.
-RACK_SCALE_RAILS = 4
 
 # Cable reach by media when the catalog has no transceiver of that media (hardware.md §2.3, §5.6).
 DEFAULT_REACH_M = {
@@ -33,93 +27,6 @@ DEFAULT_REACH_M = {
 }
 RJ45_REACH_M = 100.0  # 1000BASE-T over Cat6: 100 m (IEEE 802.3ab), used by the out-of-band network
 CABLE_SLACK_M = 0.5  # service loop and routing at both ends [M]
-OPTICS_PER_CABLE = 2  # one transceiver at each end of an optical link
-
-
-# --- sizing -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FabricSize:
-    """A sized Clos fabric. ``tiers``: 0 (nothing to connect), 1 (one switch), 2 or 3."""
-
-    endpoints: int
-    tiers: int
-    leaf: int
-    spine: int
-    core: int
-    leaf_down_ports: int
-    endpoint_cables: int
-    leaf_spine_cables: int
-    spine_core_cables: int
-    feasible: bool = True
-    max_endpoints: int = 0
-
-    @property
-    def switches(self) -> int:
-        return self.leaf + self.spine + self.core
-
-    @property
-    def cables(self) -> int:
-        return self.endpoint_cables + self.leaf_spine_cables + self.spine_core_cables
-
-    def as_dict(self) -> dict:
-        return {"leaf": self.leaf, "spine": self.spine, "core": self.core, "tiers": self.tiers,
-                "endpoints": self.endpoints, "cables": self.cables, "feasible": self.feasible}
-
-
-def size_fabric(endpoints_per_node: int, nodes: int, switch: Switch | int, topology: str = "rail-optimized",
-                oversubscription: float = 1.0) -> FabricSize:
-    """Leaf/spine/core counts of a folded-Clos fabric of switches of radix k (hardware.md §3.5).
-
-    Each leaf splits its k ports into down = floor(k · o / (1 + o)) towards endpoints and the
-    rest up (o = oversubscription, 1 → k/2 down and k/2 up).
-    - Endpoints E = endpoints_per_node × nodes. E ≤ k: one switch, no spine.
-    - Rail-optimized: one leaf per rail per scalable unit (SU), an SU being ``down`` nodes:
-      leaves = rails × ceil(nodes / down). Fat tree: leaves = ceil(E / down).
-    - Each leaf sends ceil(used down ports / o) links up; two tiers while leaves ≤ k:
-      spines = ceil(Σ uplinks / k).
-    - Beyond k leaves, three tiers (Al-Fares k-ary fat tree): pods of k/2 leaves, each pod
-      ceil(pod uplinks / (k/2)) spines (aggregation), core = ceil(Σ pod uplinks / k); at most
-      k pods, so E ≤ k · (k/2) · down = k³/4 at 1:1. Past that the fabric is infeasible.
-    Worked examples (QM9700, k = 64, 1:1, rail-optimized, 8 rails): 32 DGX H100 → 8 leaves,
-    256 uplinks → 4 spines; 128 DGX → 32 leaves, 1,024 uplinks → 16 spines (RA tables, §3.1–3.2).
-    """
-    k = switch.ports if isinstance(switch, Switch) else int(switch)
-    o = max(1.0, float(oversubscription))
-    down = min(k - 1, max(1, math.floor(k * o / (1.0 + o)))) if k > 1 else 1
-    rails = max(1, int(endpoints_per_node))
-    nodes = max(0, int(nodes))
-    endpoints = rails * nodes
-    max_endpoints = k * max(1, k // 2) * down
-    if endpoints == 0:
-        return FabricSize(0, 0, 0, 0, 0, down, 0, 0, 0, True, max_endpoints)
-    if endpoints <= k:
-        return FabricSize(endpoints, 1, 1, 0, 0, k, endpoints, 0, 0, True, max_endpoints)
-    # down ports used on each leaf
-    if topology == "rail-optimized" and rails > 1:
-        sus, last = divmod(nodes, down)
-        per_leaf = [down] * (rails * sus) + ([last] * rails if last else [])
-    else:
-        full, last = divmod(endpoints, down)
-        per_leaf = [down] * full + ([last] if last else [])
-    leaves = len(per_leaf)
-    uplinks = [math.ceil(used / o) for used in per_leaf]
-    total_up = sum(uplinks)
-    if leaves <= k:
-        spines = math.ceil(total_up / k)
-        return FabricSize(endpoints, 2, leaves, spines, 0, down, endpoints, total_up, 0, True, max_endpoints)
-    pod_leaves = max(1, k // 2)
-    pods = math.ceil(leaves / pod_leaves)
-    spines = 0
-    core_links = 0
-    for p in range(pods):
-        pod_up = sum(uplinks[p * pod_leaves:(p + 1) * pod_leaves])
-        spines += math.ceil(pod_up / pod_leaves)
-        core_links += pod_up
-    core = math.ceil(core_links / k)
-    return FabricSize(endpoints, 3, leaves, spines, core, down, endpoints, total_up, core_links, pods <= k,
-                      max_endpoints)
 
 
 # --- cable media --------------------------------------------------------------------------
@@ -188,23 +95,14 @@ class NetworkAnalysis:
     unplaced_power_typical_w: float = 0.0
 
 
-def _rails_and_nodes(facts_list: list[RackFacts]) -> tuple[int, int, int]:
-    """(rails, nodes, endpoints) of the compute fabric: servers attach with one rail per compute
-    port, rack-scale systems as trays of ``RACK_SCALE_RAILS``."""
-    rails = 0
-    endpoints = 0
+def _compute_systems(facts_list: list[RackFacts]) -> list[System]:
+    """Every system placed in the design's racks (a rack-scale rack counts as one)."""
+    out: list[System] = []
     for f in facts_list:
-        items = [item for _, item in f.devices if isinstance(item, System)]
+        out.extend(item for _, item in f.devices if isinstance(item, System))
         if f.rack_system is not None:
-            items.append(f.rack_system)
-        for system in items:
-            if system.compute_ports <= 0:
-                continue
-            endpoints += system.compute_ports
-            r = min(system.compute_ports, RACK_SCALE_RAILS) if system.is_rack_scale else system.compute_ports
-            rails = max(rails, r)
-    rails = max(1, rails)
-    return rails, math.ceil(endpoints / rails) if endpoints else 0, endpoints
+            out.append(f.rack_system)
+    return out
 
 
 def _endpoints_by_rack(df: DesignFacts, role: str) -> dict[str, int]:
@@ -236,19 +134,19 @@ def analyse_network(df: DesignFacts) -> NetworkAnalysis:
         if isinstance(item, Storage) and entry.count > placed_storage[entry.model]:
             unplaced_storage.append((item, entry.count - placed_storage[entry.model]))
 
-    rails, nodes, compute_endpoints = _rails_and_nodes(df.racks)
+    rails, nodes, compute_ports, compute_gbps = compute_endpoints(_compute_systems(df.racks))
     endpoints_by_role = {role: _endpoints_by_rack(df, role) for role in ("compute", "storage", "inband", "oob")}
     extra_endpoints = {
         "storage": sum(s.ports * n for s, n in unplaced_storage),
         "oob": sum(n for _, n in unplaced_storage),
     }
     # fabric.missing: systems to connect and no compute fabric
-    if "compute" not in design.fabrics and compute_endpoints and nodes > 1 and \
+    if "compute" not in design.fabrics and compute_ports and nodes > 1 and \
             sum(f.systems for f in df.racks) > 1:
         result.findings.append(Finding(WARNING, "fabric.missing", "fabric:compute",
-                                       f"fabric:compute: {compute_endpoints} compute ports on "
+                                       f"fabric:compute: {compute_ports} compute ports on "
                                        f"{sum(f.systems for f in df.racks)} systems and no compute fabric",
-                                       compute_endpoints, 0, "ports"))
+                                       compute_ports, 0, "ports"))
     for role in ("compute", "storage", "inband", "oob"):
         fabric = design.fabrics.get(role)
         if fabric is None:
@@ -259,13 +157,12 @@ def analyse_network(df: DesignFacts) -> NetworkAnalysis:
             result.findings.append(Finding(ERROR, "fabric.model.invalid", subject,
                                            f"{subject}: '{fabric.model}' is not a switch in the catalog"))
             continue
-        if role == "compute":
-            size = size_fabric(rails, nodes, switch, fabric.topology, fabric.oversubscription)
-        else:
-            endpoints = sum(endpoints_by_role[role].values()) + extra_endpoints.get(role, 0)
-            if role == "oob":  # the management ports of switches the design needs but has not placed
-                endpoints += sum(p.unplaced for p in result.fabrics.values())
-            size = size_fabric(1, endpoints, switch, fabric.topology, fabric.oversubscription)
+        try:
+            size = _size_role(role, result, switch, fabric, (rails, nodes, compute_gbps),
+                              sum(endpoints_by_role[role].values()) + extra_endpoints.get(role, 0))
+        except FabricError as exc:
+            result.findings.append(Finding(ERROR, "fabric.topology.invalid", subject, f"{subject}: {exc}"))
+            continue
         # later roles that use the same model take what earlier roles leave
         later_same = any(design.fabrics.get(r) is not None and design.fabrics[r].model == fabric.model
                          for r in ("compute", "storage", "inband", "oob")[("compute", "storage", "inband",
@@ -284,10 +181,22 @@ def analyse_network(df: DesignFacts) -> NetworkAnalysis:
     return result
 
 
+def _size_role(role: str, result: NetworkAnalysis, switch: Switch, fabric, compute: tuple[int, int, float],
+               endpoints: int) -> FabricSize:
+    """The compute fabric on its rails (at the NICs' speed); every other fabric as a fat tree of
+    single-port endpoints (out-of-band adds the management ports of switches not yet placed)."""
+    if role == "compute":
+        rails, nodes, gbps = compute
+        return size_fabric(rails, nodes, switch, fabric.topology, fabric.oversubscription, gbps)
+    if role == "oob":
+        endpoints += sum(p.unplaced for p in result.fabrics.values())
+    return size_fabric(1, endpoints, switch, fabric.topology, fabric.oversubscription)
+
+
 def _fabric_findings(plan: FabricPlan, oversubscription: float, df: DesignFacts) -> list[Finding]:
     """``fabric.ports.insufficient``: the fabric cannot connect its endpoints.
 
-    Either the sizing is infeasible (more endpoints than three tiers of radix k carry, k³/4 at
+    Either the sizing is infeasible (more endpoints than four tiers of radix k carry, k⁴/8 at
     1:1), or switches of the fabric's model are placed in racks but fewer than the sizing needs:
     ports needed = (leaf + spine + core) × k > ports placed = placed switches × k.
     No switch placed at all → ``fabric.switches.unplaced`` (info: counted, not drawn).
@@ -295,11 +204,11 @@ def _fabric_findings(plan: FabricPlan, oversubscription: float, df: DesignFacts)
     = 12 × 64 = 768 ports; with 8 switches placed (512 ports) → error.
     """
     size, switch, subject = plan.size, plan.switch, f"fabric:{plan.role}"
-    k = switch.ports
+    k = size.radix
     out: list[Finding] = []
     if not size.feasible:
         out.append(Finding(ERROR, "fabric.ports.insufficient", subject,
-                           f"{subject}: {size.endpoints} endpoint ports exceed what three tiers of {plan.model} "
+                           f"{subject}: {size.endpoints} endpoint ports exceed what {MAX_TIERS} tiers of {plan.model} "
                            f"(k = {k}) connect at {oversubscription:g}:1", size.endpoints, size.max_endpoints,
                            "ports"))
         return out
