@@ -4,6 +4,7 @@ an error that names what stops it; odd counts run on the largest usable subset; 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -13,9 +14,13 @@ from studio.domain.perf import calibration as cal
 from studio.domain.perf.errors import EstimateError
 from studio.domain.perf.goodput import checkpoint_interval_s, goodput, mean_time_between_interruptions_s
 from studio.domain.perf.hardware import hardware_of
+from studio.domain.perf.models import routed_flops_per_token
 from studio.domain.perf.training import (
     TrainingRequest,
+    cross_precision_factors,
     estimate_training,
+    gemm_rows_efficiency,
+    moe_expert_penalty_s,
     pipeline_choices,
     stage_imbalance,
 )
@@ -62,7 +67,9 @@ def test_every_system_at_every_gpu_count_estimates_or_names_what_stops_it():
                     continue
                 checked += 1
                 assert est.tokens_per_s > 0 and 0 < est.mfu < 1, (slug, gpus, model)
-                assert 0 < est.gpus_used <= gpus and est.gpus_used >= gpus / 2, (slug, gpus, model)
+                assert 0 < est.gpus_used <= gpus, (slug, gpus, model)
+                if est.gpus_used < gpus:  # the fastest layout leaves some idle: the estimate says so
+                    assert any("idle" in line for line in est.assumptions), (slug, gpus, model)
                 assert est.time_to_train_s * est.goodput == pytest.approx(est.train_tokens / est.tokens_per_s)
     assert checked > 100
     assert time.perf_counter() - started < 60  # quick enough for the suite on two shared cores
@@ -88,6 +95,24 @@ def test_gb200_hall_steps_estimate_405b_training(gpus):
     # no power-of-two layout divides: they used to raise and fail the estimate job
     est = _train("gb200-nvl72", gpus)
     assert est.gpus_used >= 0.9 * gpus
+
+
+def test_fp8_training_is_about_1_4_times_bf16_where_one_precision_is_borrowed():
+    # Blackwell is calibrated at FP8 only: BF16 is derived through the published FP8 speed-up
+    bf16, fp8 = _train("dgx-b200", 64, model="llama-3.1-70b", gbs=512), _train(
+        "dgx-b200", 64, model="llama-3.1-70b", gbs=512, precision="fp8")
+    assert 1.25 < fp8.tokens_per_s / bf16.tokens_per_s < 1.5
+    assert any("published FP8 speed-up" in line for line in bf16.assumptions)
+
+
+def test_moe_training_lands_near_deepseek_v3s_reported_gpu_hours():
+    # DeepSeek-V3 report (arXiv 2412.19437, Table 1): 2.664 M H800 GPU-hours of pre-training for
+    # 14.8 T tokens (2.788 M with context extension and post-training) on 2,048 GPUs, FP8, 4K
+    # sequences, batch up to 15,360: 14.8e12 / (2.664e6 × 3,600) = 1,543 tokens/s per GPU
+    est = _train("dgx-h100", 2048, model="deepseek-v3", precision="fp8", seq=4096, gbs=15_360)
+    per_gpu = est.tokens_per_s / est.gpus_used
+    assert 1543 * 0.8 < per_gpu < 1543 * 1.3
+    assert est.layout.expert_parallel > 1
 
 
 def test_a_batch_too_small_for_the_cluster_names_the_limit():
@@ -117,3 +142,26 @@ def test_goodput_stretches_time_to_train_more_at_scale():
     small, large = _train("dgx-h100", 1024), _train("dgx-h100", 16_384)
     assert small.goodput > large.goodput
     assert large.time_to_train_s == pytest.approx(large.train_tokens / large.tokens_per_s / large.goodput)
+
+
+def test_gemm_rows_efficiency_and_the_moe_penalty_follow_their_docstrings():
+    assert gemm_rows_efficiency(128) == pytest.approx(0.5)
+    assert gemm_rows_efficiency(1024) == pytest.approx(0.889, abs=1e-3)
+    assert gemm_rows_efficiency(8192) == pytest.approx(0.985, abs=1e-3)
+    dsv3 = CAT.get("deepseek-v3", LlmModel)
+    penalty = moe_expert_penalty_s(dsv3, 4096, 1e6, 1e15, False, 0.5)
+    assert penalty == pytest.approx(3 * routed_flops_per_token(dsv3) * 1e6 / 1e15)
+    assert routed_flops_per_token(dsv3) == pytest.approx(40.9e9, rel=2e-3)
+
+
+def test_a_borrowed_efficiency_converts_through_the_fp8_speed_up():
+    hw = _hw("dgx-b200")
+    factors = replace(cal.load().factors_for(hw.family, "bf16"), training_gemm_efficiency=0.394,
+                      notes=("training_gemm_efficiency 0.394 (blackwell at fp8 for blackwell/bf16)",))
+    converted, note = cross_precision_factors(factors, hw, "bf16")
+    expected = 0.394 * hw.peak_flops("fp8") / 1.4 / hw.peak_flops("bf16")
+    assert converted.training_gemm_efficiency == pytest.approx(expected)
+    assert converted.training_gemm_efficiency == pytest.approx(0.563, abs=1e-3)  # 4,500 / 2,250 TFLOPS peaks
+    assert "speed-up" in note
+    fitted = replace(factors, notes=("training_gemm_efficiency 0.455 (exact for hopper/bf16)",))
+    assert cross_precision_factors(fitted, hw, "bf16")[0] is fitted

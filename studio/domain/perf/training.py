@@ -22,7 +22,8 @@ MFU is reported with the PaLM convention: ``(6·N + 12·L·heads·head_dim·s) �
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from studio.domain.catalog import LlmModel
 
@@ -58,6 +59,18 @@ MAX_PIPELINE_STAGES = 128
 #: A cluster the workload cannot half fill is refused rather than estimated with most GPUs idle:
 #: the global batch, not the hardware, is what stops it [M: a planning threshold].
 MIN_USABLE_SHARE = 0.5
+#: End-to-end speed-up of FP8 over BF16 training on the same system and recipe: Megatron-LM
+#: issue 396 (13 B GPT on H100, 0.34 → 0.24 s per step = 1.42 ×); Megatron-Bridge 25.11 performance
+#: summary (DeepSeek-V3 on 256 GB200: 782 → 1,003 model TFLOP/s per GPU = 1.28 ×); PaddleMIX PR 584
+#: (DiT, TE FP8 1.64 ×) — published runs land at 1.3–1.5 ×, not the 2 × of the tensor peaks [V-3p].
+FP8_TRAINING_SPEEDUP_OVER_BF16 = 1.4
+#: No training GEMM mix reaches more of the tensor peak than this [M: cuBLAS large-shape GEMMs
+#: reach ~0.8–0.9 of peak, performance.md §3].
+MAX_TRAINING_GEMM_EFFICIENCY = 0.8
+_BORROWED = re.compile(r"^training_gemm_efficiency [0-9.]+ \(\S+ at (\w+) for ")
+#: GEMM rows (tokens) at which a GEMM reaches half its large-shape rate [V-3p: vLLM PR 20071 H100
+#: BF16 sweep, see ``gemm_rows_efficiency``].
+GEMM_HALF_RATE_ROWS = 128.0
 POWERS_OF_TWO = (1, 2, 4, 8, 16, 32, 64, 128)
 #: Logits are materialised in FP32 on the last stage: ``s · vocab · 4 B / TP`` [M].
 LOGIT_BYTES = 4.0
@@ -129,7 +142,9 @@ def _step(req: TrainingRequest, hw: Hardware, f: Factors, tp: int, pp: int, cp: 
     peak = hw.peak_flops(req.precision) * f.training_gemm_efficiency
     imbalance = stage_imbalance(m.layers, pp)
     compute = hardware_flops_per_token(m, s, full) * tokens_per_gpu / peak * imbalance
-    compute += moe_expert_penalty_s(m, s, tokens_per_gpu * imbalance, peak, full, f.moe_gemm_ratio)
+    expert_rows = s / cp * (m.experts_active * ep / m.experts if m.is_moe else 1.0)
+    ratio = f.moe_gemm_ratio * gemm_rows_efficiency(expert_rows) / gemm_rows_efficiency(s / cp)
+    compute += moe_expert_penalty_s(m, s, tokens_per_gpu * imbalance, peak, full, ratio)
     layers_per_stage = m.layers / pp * imbalance
     act = s / cp * m.hidden * ACTIVATION_BYTES
     tp_comm = 0.0
@@ -208,11 +223,22 @@ def layouts(req: TrainingRequest, hw: Hardware):
                         yield tp, pp, cp, dp, ep
 
 
+def gemm_rows_efficiency(rows: float) -> float:
+    """Share of the large-GEMM rate a GEMM with ``rows`` tokens reaches: ``rows / (rows + 128)``.
+
+    Small per-expert batches leave tensor cores idle: 128 rows → 0.5, 1,024 → 0.889, 8,192 → 0.985
+    (vLLM PR 20071's H100 BF16 GEMM sweep at N = 28,672, K = 4,096: 628 TFLOPS at 128 rows, 1,054
+    at 256 — about half of the large-shape rate at 128 rows) [V-3p].
+    """
+    return rows / (rows + GEMM_HALF_RATE_ROWS)
+
+
 def moe_expert_penalty_s(model: LlmModel, seq: int, tokens_per_gpu: float, peak_flops: float, full: bool,
                          moe_gemm_ratio: float) -> float:
     """Extra time of routed-expert GEMMs, which run at ``moe_gemm_ratio`` of the dense GEMM rate
-    (grouped GEMMs on small per-expert batches, routing imbalance — the same fitted factor as in
-    serving): ``3 · routed FLOPs/token · tokens / peak · (1 / ratio − 1)``.
+    (grouped GEMMs, routing imbalance — the fitted serving factor — times the small-batch loss of
+    ``gemm_rows_efficiency`` at the tokens each expert receives per micro-batch, ``s·k·EP/E``):
+    ``3 · routed FLOPs/token · tokens / peak · (1 / ratio − 1)``.
 
     DeepSeek-V3 (40.9 GFLOP routed per token forward) at ratio 0.5, 1 M tokens on a 1 PFLOP/s
     achievable peak: 3 × 40.9e9 × 1e6 / 1e15 × (2 − 1) = 122.7 s.
@@ -221,6 +247,41 @@ def moe_expert_penalty_s(model: LlmModel, seq: int, tokens_per_gpu: float, peak_
         return 0.0
     routed = 3.0 * M.routed_flops_per_token(model) * (FULL_RECOMPUTE_FLOP_FACTOR if full else 1.0)
     return routed * tokens_per_gpu / peak_flops * (1.0 / moe_gemm_ratio - 1.0)
+
+
+def borrowed_precision(factors: Factors) -> str | None:
+    """The precision whose training efficiency ``factors`` borrowed (the calibration's lookup note
+    ``"… (<family> at <precision> for …)"``), or None when it was fitted at this precision."""
+    for note in factors.notes:
+        match = _BORROWED.match(note)
+        if match and match.group(1) != factors.precision:
+            return match.group(1)
+    return None
+
+
+def fp8_training_speedup(precision: str) -> float:
+    """Speed-up of a precision's training GEMM work over BF16 in published end-to-end runs:
+    BF16 1.0, FP8 (and FP4, whose training recipes keep FP8/BF16 GEMMs for most work) 1.4."""
+    return 1.0 if precision == "bf16" else FP8_TRAINING_SPEEDUP_OVER_BF16
+
+
+def cross_precision_factors(factors: Factors, hw: Hardware, precision: str) -> tuple[Factors, str]:
+    """Convert an efficiency borrowed from another precision through the published FP8 speed-up,
+    not through the ratio of tensor peaks (which would make FP8 training 2 × BF16).
+
+    Blackwell BF16 borrowing 0.394 of the FP8 peak (4,500 TFLOPS) → the achieved 1,773 TFLOPS at
+    FP8 ÷ 1.4 = 1,266 TFLOPS at BF16 = 0.563 of the 2,250 TFLOPS BF16 peak. Fitted values
+    (a measurement at this precision) are left as they are.
+    """
+    source = borrowed_precision(factors)
+    if source is None or source == precision:
+        return factors, ""
+    achieved = hw.peak_flops(source) * factors.training_gemm_efficiency
+    converted = achieved * fp8_training_speedup(precision) / fp8_training_speedup(source)
+    efficiency = min(converted / hw.peak_flops(precision), MAX_TRAINING_GEMM_EFFICIENCY)
+    note = (f"training efficiency at {precision} from the {source} fit through the published FP8 speed-up "
+            f"({FP8_TRAINING_SPEEDUP_OVER_BF16:g} × BF16): {efficiency:.3f} of the {precision} peak")
+    return replace(factors, training_gemm_efficiency=efficiency), note
 
 
 def _search(req: TrainingRequest, hw: Hardware, factors: Factors):
@@ -248,6 +309,7 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
     the workload cannot even half fill (the global batch runs out of sequences) is an error that
     says so. Time to train includes goodput: interruptions, restarts and checkpoint stalls."""
     validate(req)
+    factors, precision_note = cross_precision_factors(factors, hw, req.precision)
     best, most_used = _search(req, hw, factors)
     if best is None:
         raise EstimateError(
@@ -282,6 +344,7 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
         + f" at {run_goodput:.1%} goodput (interruptions, restarts, checkpoint stalls at the Llama 3 rate)",
         *((f"routed experts run at {factors.moe_gemm_ratio:.2f} of the dense GEMM rate (grouped GEMMs)",)
           if req.model.is_moe else ()),
+        *((precision_note,) if precision_note else ()),
         *factors.notes,
     )
     return TrainingEstimate(
