@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 from studio.domain.catalog import Catalog, CatalogError, item_from_record, require_price
 
 from .models import CatalogItem
 from .source import get_catalog
+from .usage import uses_of
 
 PRICE_FIELDS = ["price_list_usd", "price_currency", "price_date", "price_source", "price_confidence"]
 
@@ -23,6 +25,13 @@ class CatalogItemForm(forms.ModelForm):
             record["price"] = {"list_usd": cleaned["price_list_usd"], "currency": cleaned.get("price_currency"),
                                "date": cleaned.get("price_date"), "source": cleaned.get("price_source"),
                                "confidence": cleaned.get("price_confidence")}
+        old_slug = self.instance.slug if self.instance.pk else None
+        if old_slug and (cleaned.get("slug") != old_slug or cleaned.get("kind") != self.instance.kind):
+            uses = uses_of([old_slug]).get(old_slug, [])
+            if uses:
+                raise forms.ValidationError(
+                    {"slug": f"'{old_slug}' is in use, so its slug and kind cannot change: "
+                             + "; ".join(str(u) for u in uses[:10]) + (" …" if len(uses) > 10 else "")})
         try:
             item = item_from_record(record)
             require_price(item)
@@ -48,3 +57,27 @@ class CatalogItemAdmin(admin.ModelAdmin):
     list_filter = ["kind", "vendor", "confidence"]
     search_fields = ["slug", "name", "vendor", "description", "source"]
     readonly_fields = ["data_file", "created_at", "updated_at"]
+
+    def get_deleted_objects(self, objs, request):
+        """Refuse to delete an item that designs (or other catalog items) use, naming each design.
+
+        Django's delete page and the "delete selected" action show the ``protected`` list and
+        delete nothing while it is not empty.
+        """
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        uses = uses_of(obj.slug for obj in objs)
+        return deleted, counts, perms_needed, [*protected, *(str(u) for slug in sorted(uses) for u in uses[slug])]
+
+    def delete_model(self, request, obj):
+        self._refuse_if_used([obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._refuse_if_used(list(queryset))
+        super().delete_queryset(request, queryset)
+
+    @staticmethod
+    def _refuse_if_used(objs):
+        uses = uses_of(obj.slug for obj in objs)
+        if uses:
+            raise PermissionDenied("catalog items in use cannot be deleted: " + ", ".join(sorted(uses)))

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from .datafiles import DATA_DIR, read_records
 from .models import CatalogItem
+from .usage import uses_of
 
 FIELDS = ("kind", "name", "vendor", "description", "source", "confidence", "specs", "data_file",
           "price_list_usd", "price_currency", "price_date", "price_source", "price_confidence")
@@ -21,12 +22,16 @@ class LoadReport:
     unchanged: list[str] = field(default_factory=list)
     not_in_files: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    kept_in_use: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [f"{len(self.created)} created", f"{len(self.updated)} updated", f"{len(self.unchanged)} unchanged"]
         if self.removed:
             parts.append(f"{len(self.removed)} removed")
-        elif self.not_in_files:
+        if self.kept_in_use:
+            parts.append(f"{len(self.kept_in_use)} not in the files but kept because designs use them "
+                         f"({', '.join(self.kept_in_use)})")
+        if self.not_in_files and not self.removed and not self.kept_in_use:
             parts.append(f"{len(self.not_in_files)} in the database but not in the files (kept; --prune removes)")
         return ", ".join(parts)
 
@@ -34,7 +39,8 @@ class LoadReport:
 def load_catalog(data_dir: Path = DATA_DIR, prune: bool = False) -> LoadReport:
     """Create or update every item; a second run reports everything unchanged.
 
-    Raises ``DataFileError`` (file, item and field named) before writing anything.
+    Raises ``DataFileError`` (file, item and field named) before writing anything. ``prune`` deletes
+    items no longer in the files, except those designs still use (``kept_in_use``).
     """
     records = read_records(data_dir)
     report = LoadReport()
@@ -63,6 +69,8 @@ def load_catalog(data_dir: Path = DATA_DIR, prune: bool = False) -> LoadReport:
         in_files = {r["slug"] for r in records}
         report.not_in_files = sorted(set(existing) - in_files)
         if prune and report.not_in_files:
-            CatalogItem.objects.filter(slug__in=report.not_in_files).delete()
-            report.removed = report.not_in_files
+            in_use = uses_of(report.not_in_files)  # a design that names an item must keep loading
+            report.kept_in_use = sorted(in_use)
+            report.removed = [slug for slug in report.not_in_files if slug not in in_use]
+            CatalogItem.objects.filter(slug__in=report.removed).delete()
     return report

@@ -4,6 +4,12 @@ The catalog's numbers live in ``catalog/data/*.yaml`` (version-controlled, with 
 mirrored into the database by ``manage.py load_catalog`` so they can be browsed and edited in the
 admin. ``get_catalog()`` returns the database copy when it has been loaded, otherwise the files:
 the CLI commands (``validate``, ``estimate``) therefore work on a fresh checkout with no database.
+
+"Not loaded" means exactly three things, each checked, never guessed from an exception: Django's
+app registry is not ready (pure-Python use), the catalog table does not exist yet (no
+``migrate``), or the table is empty (no ``load_catalog``). Any other database error — the server
+is down, a query fails, a row no longer builds — is raised: an error is an error, and silently
+answering from the files would show numbers the admin has since changed.
 """
 
 from __future__ import annotations
@@ -13,16 +19,33 @@ from studio.domain.catalog import Catalog
 from .datafiles import file_catalog
 
 _cache: dict[str, Catalog] = {}
+_table_seen: list[bool] = []
+
+
+def _table_exists() -> bool:
+    """Whether ``migrate`` has created the catalog table (remembered once true: a table does not vanish)."""
+    if _table_seen:
+        return True
+    from django.db import connection  # noqa: PLC0415
+
+    from .models import CatalogItem  # noqa: PLC0415
+
+    if CatalogItem._meta.db_table in connection.introspection.table_names():
+        _table_seen.append(True)
+    return bool(_table_seen)
 
 
 def get_catalog() -> Catalog:
-    """The domain catalog: from the database if it holds one, else from the data files."""
-    try:
-        from .models import CatalogItem  # noqa: PLC0415 - the app registry may not be ready at import
+    """The domain catalog: from the database once loaded, else from the data files (see the module notes)."""
+    from django.apps import apps  # noqa: PLC0415
 
-        stamp = CatalogItem.objects.catalog_stamp()
-    except Exception:  # no table yet (fresh checkout, no migrate): use the files
+    if not apps.ready:
         return file_catalog()
+    from .models import CatalogItem  # noqa: PLC0415
+
+    if not _table_exists():
+        return file_catalog()
+    stamp = CatalogItem.objects.catalog_stamp()
     if stamp is None:
         return file_catalog()
     cached = _cache.get("db")
