@@ -50,6 +50,19 @@ def test_the_detail_view_shows_each_number_with_its_source(owner_client, loaded_
     assert 'class="badge badge-conf badge-conf-V' in html
 
 
+def test_the_detail_view_shows_the_list_price_with_its_date_source_and_tag(owner_client, loaded_catalog):
+    html = owner_client.get(reverse("catalog_detail", args=["dgx-spark"])).content.decode()
+    price = html.split('id="price"')[1].split('id="spec-table"')[0]
+    assert "List price" in price and "3,999 USD" in price and "2025-10" in price
+    assert "Founders Edition" in price  # the price's own source
+    assert 'badge-conf-V-3p' in price
+
+
+def test_a_model_page_says_a_model_is_not_bought(owner_client, loaded_catalog):
+    html = owner_client.get(reverse("catalog_detail", args=["llama-3.1-70b"])).content.decode()
+    assert "A model is not bought: no list price." in html
+
+
 def test_an_unknown_item_is_404(owner_client, loaded_catalog):
     assert owner_client.get(reverse("catalog_detail", args=["no-such-item"])).status_code == 404
 
