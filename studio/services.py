@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Max, Prefetch
+from django.utils import timezone
 
 from catalog.source import get_catalog
 from studio.domain import design as d
@@ -110,6 +111,131 @@ def design_to_domain(row: Design) -> d.Design:
         workloads=tuple(d.Workload(**w) for w in row.workloads or ()))
 
 
+def bump_version(row: Design, expected: int, **fields) -> None:
+    """The one version bump: ``UPDATE design SET version = version + 1, … WHERE id = … AND version =
+    expected`` (with any other ``fields`` in the same statement); ``StaleVersion`` when another
+    write came first. Sets the new version (and fields) on ``row``."""
+    if row.version != expected:
+        raise StaleVersion(row.version)
+    updated = Design.objects.filter(pk=row.pk, version=expected).update(
+        version=F("version") + 1, updated_at=timezone.now(), **fields)
+    if not updated:
+        current = Design.objects.filter(pk=row.pk).values_list("version", flat=True).first()
+        raise StaleVersion(current or expected)
+    row.version = expected + 1
+    for name, value in fields.items():
+        setattr(row, name, value)
+
+
+def design_fields(design: d.Design) -> dict:
+    """The columns of the ``Design`` row that hold a domain design (name, site, the JSON lists)."""
+    return {"name": design.name, **_site_fields(design.site), **_content_fields(design)}
+
+
+def _rack_columns(rack: d.RackPlacement) -> dict:
+    return {"model": rack.model, "x_tiles": rack.x_tiles, "y_tiles": rack.y_tiles, "rotation": rack.rotation,
+            "cooling": rack.cooling, "pdus": [{"model": p.model, "feed": p.feed} for p in rack.pdus]}
+
+
+def save_difference(row: Design, expected: int, old: d.Design, new: d.Design) -> None:
+    """Save an edit: bump the version (``bump_version``, with the design's changed columns in the
+    same UPDATE) and write only the racks and devices that differ between ``old`` and ``new``.
+
+    A moved rack is one UPDATE; a device moved within a rack is one UPDATE of its row; new racks
+    take the position after the rack before them (the design's order is the file's order).
+    """
+    before, after = design_fields(old), design_fields(new)
+    bump_version(row, expected, **{k: v for k, v in after.items() if before[k] != v})
+    old_racks = {r.id: r for r in old.racks}
+    new_ids = {r.id for r in new.racks}
+    gone = [label for label in old_racks if label not in new_ids]
+    if gone:
+        RackPlacement.objects.filter(design=row, label__in=gone).delete()
+    added = [(i, r) for i, r in enumerate(new.racks) if r.id not in old_racks]
+    changed = [r for r in new.racks if r.id in old_racks and old_racks[r.id] != r]
+    for rack in changed:
+        columns = _rack_columns(rack)
+        was = _rack_columns(old_racks[rack.id])
+        update = {k: v for k, v in columns.items() if was[k] != v}
+        if update:
+            RackPlacement.objects.filter(design=row, label=rack.id).update(**update)
+    content = [r for r in changed if r.devices != old_racks[r.id].devices]
+    if content:
+        _save_devices(row, content, old_racks)
+    if added:
+        _add_racks(row, new, added)
+
+
+def _save_devices(row: Design, racks: list[d.RackPlacement], old_racks: dict) -> None:
+    """Devices of changed racks: a device whose (model, U) stays keeps its row; one that moved within
+    its rack is updated; the rest are deleted or created."""
+    labels = [r.id for r in racks]
+    rack_ids = dict(RackPlacement.objects.filter(design=row, label__in=labels).values_list("label", "id"))
+    rows: dict[str, list[tuple[int, str, int]]] = {label: [] for label in labels}
+    for pk, label, model, u in (DevicePlacement.objects.filter(rack_id__in=rack_ids.values())
+                                .order_by("u", "id").values_list("id", "rack__label", "model", "u")):
+        rows[label].append((pk, model, u))
+    deleted: list[int] = []
+    created: list[DevicePlacement] = []
+    for rack in racks:
+        wanted = Counter((dev.model, dev.u) for dev in rack.devices)
+        spare: list[tuple[int, str, int]] = []
+        for pk, model, u in rows[rack.id]:
+            if wanted[(model, u)]:
+                wanted[(model, u)] -= 1
+            else:
+                spare.append((pk, model, u))
+        for (model, u), count in wanted.items():
+            for _ in range(count):
+                same = next((s for s in spare if s[1] == model), None)
+                if same is not None:
+                    spare.remove(same)
+                    DevicePlacement.objects.filter(pk=same[0]).update(u=u)
+                else:
+                    created.append(DevicePlacement(rack_id=rack_ids[rack.id], model=model, u=u))
+        deleted.extend(pk for pk, _, _ in spare)
+    if deleted:
+        DevicePlacement.objects.filter(pk__in=deleted).delete()
+    if created:
+        DevicePlacement.objects.bulk_create(created)
+
+
+def _add_racks(row: Design, new: d.Design, added: list[tuple[int, d.RackPlacement]]) -> None:
+    """New racks at their place in the design's order: appended after the last position, or (undo
+    of a delete) between their neighbours' positions, renumbering the racks when there is no gap."""
+    first = added[0][0]
+    if first >= len(new.racks) - len(added):  # all at the end
+        top = RackPlacement.objects.filter(design=row).aggregate(top=Max("position"))["top"]
+        start = 0 if top is None else top + 1
+        _write_racks(row, [r for _, r in added], start)
+        return
+    positions = dict(RackPlacement.objects.filter(design=row).values_list("label", "position"))
+    new_ids = {r.id for _, r in added}
+    assigned: dict[str, int] = {}
+    previous = -1
+    for i, rack in enumerate(new.racks):
+        if rack.id not in new_ids:
+            previous = positions[rack.id]
+            continue
+        following = next((positions[r.id] for r in new.racks[i + 1:] if r.id not in new_ids), None)
+        if following is not None and previous + 1 >= following:
+            assigned = {}
+            break
+        previous += 1
+        assigned[rack.id] = previous
+    if len(assigned) == len(added):
+        for _, rack in added:
+            _write_racks(row, [rack], assigned[rack.id])
+        return
+    pks = dict(RackPlacement.objects.filter(design=row).values_list("label", "id"))
+    RackPlacement.objects.bulk_update(  # no gap: renumber every rack in the design's order
+        [RackPlacement(pk=pks[r.id], position=i) for i, r in enumerate(new.racks) if r.id not in new_ids],
+        ["position"])
+    index = {r.id: i for i, r in enumerate(new.racks)}
+    for _, rack in added:
+        _write_racks(row, [rack], index[rack.id])
+
+
 def _site_fields(site: d.Site) -> dict:
     return {"width_m": site.width_m, "depth_m": site.depth_m, "tile_mm": site.tile_mm,
             "it_power_kw": site.it_power_kw, "pue": site.pue, "facility_power_kw": site.facility_power_kw,
@@ -124,12 +250,10 @@ def _content_fields(design: d.Design) -> dict:
             "workloads": dumped["workloads"]}
 
 
-def _write_racks(row: Design, racks) -> None:
+def _write_racks(row: Design, racks, start: int = 0) -> None:
+    """Racks and their devices in bulk, at positions ``start``, ``start + 1``, …"""
     rack_rows = RackPlacement.objects.bulk_create([
-        RackPlacement(design=row, label=r.id, model=r.model, x_tiles=r.x_tiles, y_tiles=r.y_tiles,
-                      rotation=r.rotation, cooling=r.cooling, position=i,
-                      pdus=[{"model": p.model, "feed": p.feed} for p in r.pdus])
-        for i, r in enumerate(racks)])
+        RackPlacement(design=row, label=r.id, position=start + i, **_rack_columns(r)) for i, r in enumerate(racks)])
     DevicePlacement.objects.bulk_create([
         DevicePlacement(rack=rack_row, model=dev.model, u=dev.u)
         for rack_row, r in zip(rack_rows, racks, strict=True) for dev in r.devices], batch_size=2000)
@@ -146,14 +270,10 @@ def create_design(owner, design: d.Design, *, parent: Design | None = None, temp
 
 @transaction.atomic
 def replace_design(row: Design, design: d.Design, *, expected_version: int | None = None) -> Design:
-    """Replace a design's whole content (import over an existing design); bumps the version."""
+    """Replace a design's whole content (import over an existing design); bumps the version
+    (``bump_version``: ``StaleVersion`` when ``expected_version`` is no longer the current one)."""
     locked = Design.objects.select_for_update().get(pk=row.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(locked.version)
-    for name, value in {**_site_fields(design.site), **_content_fields(design), "name": design.name}.items():
-        setattr(locked, name, value)
-    locked.version += 1
-    locked.save()
+    bump_version(locked, locked.version if expected_version is None else expected_version, **design_fields(design))
     locked.racks.all().delete()
     _write_racks(locked, design.racks)
     return locked

@@ -14,47 +14,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from studio.domain.catalog import Catalog, FacilityCooling, Rack, Storage, Switch, System
+from studio.domain.catalog import Catalog, FacilityCooling, Storage, Switch, System
 from studio.domain.design import Design, RackPlacement
-from studio.domain.layout import FRONT_DIRECTION, Footprint
+from studio.domain.layout import (
+    FRONT_DIRECTION,
+    Footprint,
+    device_height_u,
+    lookup,
+    occupied_u,
+    rack_dims,
+    rack_footprint,
+)
 
 TILE_PX = 20  # SVG user units per floor tile
 U_PX = 13  # SVG user units per rack unit in an elevation
 ELEVATION_WIDTH = 300
 ELEVATION_GUTTER = 30  # room for the U numbers on the left
 PDU_STRIP = 18  # the zero-U PDUs are drawn as strips beside the cabinet
-# When a model cannot be resolved it is still drawn: a standard 42 U, 600 × 1,200 mm cabinet.
-FALLBACK_DIMS = (42, 600.0, 1200.0)
 SEVERITY_CLASS = {"error": "sev-error", "warning": "sev-warning", "info": "sev-info"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def lookup(catalog: Catalog, slug: str):
-    """The catalog item with this slug, or None (a design may name an item the catalog lost)."""
-    try:
-        return catalog.get(slug)
-    except KeyError:
-        return None
-
-
-def rack_dims(catalog: Catalog, model: str) -> tuple[int, float, float]:
-    """(U height, width mm, depth mm) of a rack cabinet or rack-scale system slug."""
-    item = lookup(catalog, model)
-    if isinstance(item, Rack):
-        return item.u_height, item.width_mm, item.depth_mm
-    if isinstance(item, System) and item.is_rack_scale:
-        return (item.rack_u or item.u_height or FALLBACK_DIMS[0], item.width_mm or 600.0, item.depth_mm or 1200.0)
-    return FALLBACK_DIMS
-
-
-def device_height_u(item) -> int:
-    """U a device occupies (at least one: a zero-height item still needs a slot to be drawn)."""
-    return max(1, int(getattr(item, "u_height", 1) or 1))
-
-
 def footprint(catalog: Catalog, rack: RackPlacement, tile_mm: int) -> Footprint:
-    _, width_mm, depth_mm = rack_dims(catalog, rack.model)
-    return Footprint.of(rack.x_tiles, rack.y_tiles, width_mm, depth_mm, rack.rotation, tile_mm)
+    return rack_footprint(catalog, rack, tile_mm)
 
 
 def worst_by_subject(findings) -> dict[str, str]:
@@ -68,15 +50,9 @@ def worst_by_subject(findings) -> dict[str, str]:
 
 
 def rack_fill(catalog: Catalog, rack: RackPlacement) -> float:
-    """Share of the rack's U taken by devices (a rack-scale system is full by design)."""
-    item = lookup(catalog, rack.model)
-    if isinstance(item, System) and item.is_rack_scale:
-        return 1.0
+    """Share of the rack's U taken by devices (``layout.occupied_u``; a rack-scale system is full)."""
     u_height = rack_dims(catalog, rack.model)[0]
-    used = 0
-    for dev in rack.devices:
-        found = lookup(catalog, dev.model)
-        used += device_height_u(found) if found is not None else 1
+    used = sum(1 for u in occupied_u(catalog, rack) if 1 <= u <= u_height)
     return min(1.0, used / u_height) if u_height else 0.0
 
 
@@ -189,8 +165,8 @@ def elevation_svg(catalog: Catalog, rack: RackPlacement, device_ids=None) -> str
     """A rack's front elevation: U numbers (1 at the bottom), devices, empty slots as drop targets,
     PDUs as zero-U strips on both sides (feed A left, feed B right).
 
-    ``device_ids`` gives the database id of each device (same order as ``rack.devices``) so that
-    the editor can move or remove it.
+    Each device carries its index in ``rack.devices`` (``data-device``), which the editor posts
+    to move or remove it (``device_ids`` overrides them).
     """
     u_height = rack_dims(catalog, rack.model)[0]
     body_x = ELEVATION_GUTTER + PDU_STRIP + 4
@@ -212,10 +188,10 @@ def elevation_svg(catalog: Catalog, rack: RackPlacement, device_ids=None) -> str
                      f'<text class="dev-name" x="{body_x + body_w / 2}" y="{top + height / 2}">{escape(item.name)}</text>'
                      f'<text class="dev-sub" x="{body_x + body_w / 2}" y="{top + height / 2 + 16}">'
                      f'rack-scale system · {item.accelerators} GPUs</text></g>')
-    ids = list(device_ids) if device_ids is not None else [None] * len(rack.devices)
+    ids = list(device_ids) if device_ids is not None else list(range(len(rack.devices)))
     for dev, dev_id in zip(rack.devices, ids, strict=False):
         found = lookup(catalog, dev.model)
-        h = device_height_u(found) if found is not None else 1
+        h = device_height_u(found)
         y = top + (u_height - (dev.u + h - 1)) * U_PX
         name = escape(found.name if found is not None else dev.model)
         ident = f' data-device="{dev_id}"' if dev_id is not None else ""

@@ -41,9 +41,9 @@ def test_it_creates_a_blank_hall_and_refuses_a_bad_size(owner_client, owner, loa
 
 
 def test_it_renames_clones_and_deletes_after_confirmation(owner_client, design):  # noqa: F811
-    owner_client.post(f"/designs/{design.code}/rename/", {"name": "Pilot"})
+    owner_client.post(f"/designs/{design.code}/rename/", {"name": "Pilot", "version": design.version})
     design.refresh_from_db()
-    assert design.name == "Pilot"
+    assert design.name == "Pilot" and design.version == 2
     response = owner_client.post(f"/designs/{design.code}/clone/", {"name": "Pilot B200"})
     clone = Design.objects.get(name="Pilot B200")
     assert clone.parent_id == design.pk and clone.racks.count() == design.racks.count()
@@ -87,3 +87,23 @@ def test_outsiders_get_404_and_view_only_collaborators_403(client, outsider, col
     assert client.post(f"/designs/{shared_view.code}/delete/").status_code == 403
     shared_view.refresh_from_db()
     assert shared_view.name == "Hall"
+
+
+def test_a_rename_from_a_stale_list_is_refused_and_an_open_editor_tab_sees_the_rename(owner_client,
+                                                                                     design):  # noqa: F811
+    owner_client.post(f"/designs/{design.code}/rename/", {"name": "Pilot", "version": 1})
+    stale = owner_client.post(f"/designs/{design.code}/rename/", {"name": "Lost update", "version": 1})
+    assert stale.status_code == 409 and "changed elsewhere" in stale.content.decode()
+    tab = owner_client.post(f"/designs/{design.code}/edit/move/", {"version": 1, "rack": "A01", "dx": 0, "dy": 4})
+    assert tab.status_code == 409
+    design.refresh_from_db()
+    assert design.name == "Pilot" and design.version == 2
+
+
+@pytest.mark.parametrize(("name", "message"), [("", "must not be empty"), ("x" * 201, "at most 200 characters"),
+                                               ("Hall\x00", "NUL")])
+def test_a_bad_name_is_refused_with_the_reason(owner_client, design, name, message):  # noqa: F811
+    response = owner_client.post(f"/designs/{design.code}/rename/", {"name": name, "version": 1}, follow=True)
+    assert message in response.content.decode()
+    design.refresh_from_db()
+    assert design.name == "Hall" and design.version == 1

@@ -70,11 +70,12 @@ def test_a_device_goes_into_a_free_slot_and_not_onto_an_occupied_one(owner_clien
     added = post(owner_client, design, "add-device", rack="A01", model="quantum-2-ndr", u=17, open_rack="A01")
     assert added.status_code == 200 and 'id="elevation-svg"' in added.content.decode()
     device = DevicePlacement.objects.get(rack__design=design, rack__label="A01", model="quantum-2-ndr")
-    moved = post(owner_client, design, "move-device", rack="A01", device=device.pk, u=20)
+    assert 'data-device="2" data-u="17"' in added.content.decode()  # a device is named by its index in the rack
+    moved = post(owner_client, design, "move-device", rack="A01", device=2, u=20)
     assert moved.status_code == 200
     device.refresh_from_db()
-    assert device.u == 20
-    post(owner_client, design, "remove-device", rack="A01", device=device.pk)
+    assert device.u == 20  # the same row, updated
+    post(owner_client, design, "remove-device", rack="A01", device=2)
     assert not DevicePlacement.objects.filter(pk=device.pk).exists()
 
 

@@ -16,11 +16,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .catalog import Catalog, Rack, System
 from .units import tiles_for_mm
 
 Tile = tuple[int, int]
 
 FRONT_DIRECTION: dict[int, Tile] = {0: (0, -1), 90: (1, 0), 180: (0, 1), 270: (-1, 0)}
+
+# A rack model the catalog cannot resolve is still drawn and placed: a standard 42 U,
+# 600 × 1,200 mm cabinet (the same fallback as ``rules.facts``).
+FALLBACK_RACK_DIMS = (42, 600.0, 1200.0)
+# Rack-scale systems with no dimensions in the catalog: the MGX/Oberon rack is 600 × 1,200 mm [M].
+RACK_SCALE_DIMS_MM = (600.0, 1200.0)
 
 # Above this many cells the distance transform works on a coarser grid (a hall of 2,000 racks
 # on 600 mm tiles is ~50,000 cells; this cap is only reached by absurdly sparse designs).
@@ -124,6 +131,11 @@ class TileGrid:
     def owner(self, tile: Tile) -> str | None:
         return self._owner.get(tile)
 
+    def racks_on(self, tile: Tile) -> list[str]:
+        """Every rack standing on ``tile``: its owner first, then any overlapping it."""
+        owner = self._owner.get(tile)
+        return [] if owner is None else [owner, *self._also.get(tile, ())]
+
     def footprint(self, rack_id: str) -> Footprint:
         return self._footprints[rack_id]
 
@@ -195,3 +207,64 @@ def nearest_distances(sources: list[Tile], queries: list[Tile]) -> list[int | No
                     d = dist[i + cols] + 1
                 dist[i] = d
     return [dist[((qy - y0) // scale) * cols + (qx - x0) // scale] * scale for qx, qy in queries]
+
+
+# --- racks and their U slots: the one definition of footprint and occupancy -------------------
+
+
+def lookup(catalog: Catalog, slug: str):
+    """The catalog item with this slug, or None (a design may name an item the catalog lost)."""
+    return catalog.get(slug) if slug in catalog else None
+
+
+def rack_dims(catalog: Catalog, model: str) -> tuple[int, float, float]:
+    """(U height, width mm, depth mm) of a rack cabinet or rack-scale system slug
+    (``FALLBACK_RACK_DIMS`` for anything else)."""
+    item = lookup(catalog, model)
+    if isinstance(item, Rack):
+        return item.u_height, item.width_mm, item.depth_mm
+    if isinstance(item, System) and item.is_rack_scale:
+        return (item.rack_u or item.u_height or FALLBACK_RACK_DIMS[0], item.width_mm or RACK_SCALE_DIMS_MM[0],
+                item.depth_mm or RACK_SCALE_DIMS_MM[1])
+    return FALLBACK_RACK_DIMS
+
+
+def rack_footprint(catalog: Catalog, rack, tile_mm: int) -> Footprint:
+    """A placed rack's footprint on the tile grid (its model's width and depth, its rotation)."""
+    _, width_mm, depth_mm = rack_dims(catalog, rack.model)
+    return Footprint.of(rack.x_tiles, rack.y_tiles, width_mm, depth_mm, rack.rotation, tile_mm)
+
+
+def device_height_u(item) -> int:
+    """U a device occupies: its ``u_height``, at least one (a zero-height item, or one the catalog
+    lost, still takes a slot to be drawn and moved)."""
+    return max(1, int(getattr(item, "u_height", 1) or 1))
+
+
+def occupied_u(catalog: Catalog, rack, skip: int | None = None) -> dict[int, str]:
+    """Which device takes each U of a rack: U → the device's name. A device at ``u`` with height
+    ``h`` takes U ``u … u + h − 1``; ``skip`` leaves out the device at that index of ``rack.devices``
+    (the one being moved). A rack-scale system's U are all its own.
+
+    Worked example: DGX H100 (8 U) at U1 and a 1 U switch at U17 → U1–U8 and U17 taken, U9 free.
+    """
+    model = lookup(catalog, rack.model)
+    if isinstance(model, System) and model.is_rack_scale:
+        return dict.fromkeys(range(1, rack_dims(catalog, rack.model)[0] + 1), model.name)
+    taken: dict[int, str] = {}
+    for index, dev in enumerate(rack.devices):
+        if index == skip:
+            continue
+        item = lookup(catalog, dev.model)
+        name = item.name if item is not None else dev.model
+        for u in range(dev.u, dev.u + device_height_u(item)):
+            taken.setdefault(u, name)
+    return taken
+
+
+def footprint_grid(catalog: Catalog, racks, tile_mm: int) -> TileGrid:
+    """The tile grid of some racks, placed in order (O(their tiles); no device is looked at)."""
+    grid = TileGrid()
+    for rack in racks:
+        grid.place(rack.id, rack_footprint(catalog, rack, tile_mm))
+    return grid

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.source import get_catalog
 from studio.domain import design as d
 from studio.domain.designfile import dump_design_text, load_estimates
+from studio.domain.limits import NUMBERS, TEXTS
 from studio.domain.rules import validate
 
-from .. import services
+from .. import editing, services
 from ..models import Design, DesignMember
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024  # a 2,000-rack design file is well under 2 MB
@@ -62,13 +63,31 @@ def reference_cards() -> list[dict]:
     return _reference_cards(stamp)
 
 
+def _limited(form: forms.Form) -> None:
+    """Check each field against its row of ``studio.domain.limits`` (the one table of bounds)."""
+    for name, value in list(form.cleaned_data.items()):
+        if name in NUMBERS and value is not None:
+            problem = NUMBERS[name].problem(value)
+        elif name in TEXTS and value is not None:
+            problem = TEXTS[name].problem(value)
+        else:
+            problem = None
+        if problem:
+            form.add_error(name, f"{(NUMBERS.get(name) or TEXTS[name]).label} {problem}.")
+
+
 class BlankDesignForm(forms.Form):
-    name = forms.CharField(max_length=200, initial="New hall")
-    width_m = forms.FloatField(min_value=1, max_value=2000, initial=24, label="Hall width (m)")
-    depth_m = forms.FloatField(min_value=1, max_value=2000, initial=18, label="Hall depth (m)")
-    it_power_kw = forms.FloatField(min_value=0, max_value=2_000_000, initial=1000, label="IT power (kW)")
-    air_cooling_kw = forms.FloatField(min_value=0, max_value=2_000_000, initial=400, label="Air cooling (kW)")
-    liquid_cooling_kw = forms.FloatField(min_value=0, max_value=2_000_000, initial=800, label="Liquid cooling (kW)")
+    name = forms.CharField(max_length=TEXTS["name"].max_chars, initial="New hall")
+    width_m = forms.FloatField(initial=24, label="Hall width (m)")
+    depth_m = forms.FloatField(initial=18, label="Hall depth (m)")
+    it_power_kw = forms.FloatField(initial=1000, label="IT power (kW)")
+    air_cooling_kw = forms.FloatField(initial=400, label="Air cooling (kW)")
+    liquid_cooling_kw = forms.FloatField(initial=800, label="Liquid cooling (kW)")
+
+    def clean(self):
+        data = super().clean()
+        _limited(self)
+        return data
 
 
 class ImportForm(forms.Form):
@@ -123,15 +142,23 @@ def design_create(request):
 
 @require_POST
 def design_rename(request, code):
+    """Rename through the editor's loop: the version the list showed must still be the current one
+    (409 otherwise, so that a rename never overwrites a change made elsewhere, and open editor
+    tabs see the rename as a change)."""
     row = _get_design_for_user(request, code, write=True)
-    name = request.POST.get("name", "").strip()
-    if not name or len(name) > 200:
-        messages.error(request, "A name is 1 to 200 characters.")
+    try:
+        expected = int(request.POST.get("version", ""))
+    except ValueError:
+        expected = -1
+    try:
+        change = editing.apply("rename", row, expected, request.POST)
+    except services.StaleVersion as exc:
+        messages.error(request, str(exc).replace("your view was refreshed", "the list now shows it"))
+        return render(request, "designs/list.html", _list_context(request), status=409)
+    except editing.EditError as exc:
+        messages.error(request, str(exc))
         return redirect("design_list")
-    row.name = name
-    row.version += 1
-    row.save(update_fields=["name", "version", "updated_at"])
-    messages.success(request, f"Renamed to “{name}”.")
+    messages.success(request, f"{change.message}.")
     return redirect(request.POST.get("next") or "design_list") if _safe_next(request) else redirect("design_list")
 
 

@@ -9,6 +9,7 @@ stale version answers 409 with the whole workspace refreshed.
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
@@ -16,13 +17,35 @@ from django.views.decorators.http import require_GET, require_POST
 from catalog.source import get_catalog
 from studio.domain.catalog import FacilityCooling, Pdu, Rack, RackCooling, Storage, Switch, System
 from studio.domain.designfile import is_placeable
+from studio.domain.edits.parse import SITE_LABELS
+from studio.domain.limits import NUMBERS, SITE_NUMBERS
 
 from .. import editing, svg
-from ..models import Design, DevicePlacement
+from ..models import Design
 from ..services import StaleVersion
 from .designs import _get_design_for_user
 
 UNDO_KEY = "editor-undo"
+
+
+class SiteForm(forms.ModelForm):
+    """The site panel as a form, to draw it with the value and error of each field. The bounds are
+    those of ``studio.domain.limits`` (the edit itself is parsed by ``edits.parse.site_args``)."""
+
+    class Meta:
+        model = Design
+        fields = ["width_m", "depth_m", "tile_mm", "it_power_kw", "pue", "facility_power_kw", "air_cooling_kw",
+                  "liquid_cooling_kw", "floor_max_kg_per_m2", "redundancy", "electricity_usd_per_kwh"]
+        labels = SITE_LABELS
+
+    def clean(self):
+        data = super().clean()
+        for name in SITE_NUMBERS:
+            value = data.get(name)
+            problem = NUMBERS[name].problem(value) if value is not None else None
+            if problem:
+                self.add_error(name, f"{NUMBERS[name].label} {problem}.")
+        return data
 
 
 def _version(request) -> int:
@@ -62,7 +85,7 @@ def workspace_context(request, row: Design, state, catalog, **extra) -> dict:
         "findings_groups": findings_groups(report),
         "rack_subjects": {r.id for r in state.design.racks},
         "floor_svg": svg.floor_svg(catalog, state.design, report.findings),
-        "site_form": editing.SiteForm(instance=row), "undo_depth": len(_undo_stack(request, row)),
+        "site_form": SiteForm(instance=row), "undo_depth": len(_undo_stack(request, row)),
         "fabrics": state.design.fabrics, "storage": state.design.storage, "facility": state.design.facility,
         **extra,
     }
@@ -79,8 +102,6 @@ def editor(request, code):
 
 def _elevation_context(row: Design, state, catalog, label: str) -> dict:
     rack = state.design.rack(label)
-    ids = list(DevicePlacement.objects.filter(rack__design=row, rack__label=label).order_by("u", "id")
-               .values_list("id", flat=True))
     model = svg.lookup(catalog, rack.model)
     limits = editing.rack_limits(catalog, rack, state.design.site.tile_mm)
     meters = [
@@ -97,7 +118,7 @@ def _elevation_context(row: Design, state, catalog, label: str) -> dict:
                       else "near" if m["pct"] >= 90 else "ok")
     pdu_a = [p.model for p in rack.pdus if p.feed == "A"]
     pdu_b = [p.model for p in rack.pdus if p.feed == "B"]
-    return {"rack": rack, "rack_model": model, "elevation_svg": svg.elevation_svg(catalog, rack, ids),
+    return {"rack": rack, "rack_model": model, "elevation_svg": svg.elevation_svg(catalog, rack),
             "meters": meters, "rack_findings": [f for f in state.report.findings if f.subject == label],
             "pdu_a": pdu_a[0] if pdu_a else "", "pdu_a_count": len(pdu_a),
             "pdu_b": pdu_b[0] if pdu_b else "", "pdu_b_count": len(pdu_b),
@@ -146,8 +167,8 @@ def _change_response(request, row: Design, change, catalog, *, status: int = 200
         "racks_svg": racks_svg, "added_svg": added_svg, "removed": change.removed,
         "full_floor": svg.floor_svg(catalog, state.design, state.report.findings) if change.full else "",
         "panels": change.panels, "message": error or change.message, "is_error": bool(error),
-        "site_form": (editing.SiteForm(request.POST, instance=row) if field_errors
-                      else editing.SiteForm(instance=row)) if "site" in change.panels or field_errors else None,
+        "site_form": (SiteForm(request.POST, instance=row) if field_errors
+                      else SiteForm(instance=row)) if "site" in change.panels or field_errors else None,
         "fabrics": state.design.fabrics, "storage": state.design.storage, "facility": state.design.facility,
         "undo_depth": len(_undo_stack(request, row)),
     }

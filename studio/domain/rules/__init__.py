@@ -9,6 +9,7 @@ counts. For an editor drag, ``validate_rack`` recomputes one rack's findings in 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from ..catalog import Catalog
@@ -22,13 +23,22 @@ from .finding import ERROR, INFO, SEVERITIES, WARNING, Finding
 from .network import FabricSize, NetworkAnalysis, analyse_network, size_fabric
 from .power import rack_power_findings
 from .site import SiteLoads, site_findings
-from .space import layout_findings, layout_findings_for, rack_space_findings
+from .space import (
+    COLD_AISLE_MIN_MM,
+    HOT_AISLE_MIN_MM,
+    layout_bounds,
+    layout_clearance,
+    layout_duplicates,
+    layout_findings_for,
+    layout_overlap,
+    rack_space_findings,
+)
 from .storage import StorageSummary, storage_findings, storage_summary
 from .weight import rack_weight_findings
 
 __all__ = [
-    "ERROR", "INFO", "SEVERITIES", "WARNING", "FabricSize", "Finding", "Report", "Totals", "floor_grid", "rack_findings",
-    "size_fabric", "validate", "validate_rack",
+    "ERROR", "INFO", "SEVERITIES", "WARNING", "Analysis", "FabricSize", "Finding", "Report", "Totals", "analyse",
+    "floor_grid", "rack_findings", "revalidate", "size_fabric", "validate", "validate_rack",
 ]
 
 
@@ -114,11 +124,47 @@ def _totals(df: DesignFacts, network: NetworkAnalysis, storage: StorageSummary, 
 
 def validate(design: Design, catalog: Catalog) -> Report:
     """All findings (errors first) and the totals of a design. Linear in racks and devices."""
-    df = design_facts(design, catalog)
+    return analyse(design, catalog).report
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A validation kept for the next edit: the facts, and each rack's findings in two parts —
+    ``content`` (what does not depend on where the rack stands) and ``floor`` (bounds, aisle
+    clearance, the overlaps the rack reports). ``revalidate`` reuses what an edit cannot change."""
+
+    design: Design
+    facts: DesignFacts
+    content: dict[str, list[Finding]]
+    floor: dict[str, list[Finding]]
+    report: Report
+
+
+def _floor_findings(facts: RackFacts, df: DesignFacts, overlaps: list[str]) -> list[Finding]:
+    site = df.design.site
+    wt, dt = site.width_tiles, site.depth_tiles
+    return (layout_bounds(facts, wt, dt) + layout_clearance(facts, df.grid, site.tile_mm, wt, dt)
+            + [layout_overlap(facts.id, other) for other in overlaps])
+
+
+def _overlaps_by_rack(df: DesignFacts) -> dict[str, list[str]]:
+    """Each overlapping pair once, reported by the rack placed later (``DesignFacts.overlaps``)."""
+    out: dict[str, list[str]] = {}
+    for later, earlier in df.overlaps:
+        out.setdefault(later, []).append(earlier)
+    return out
+
+
+def _conclude(design: Design, df: DesignFacts, content: dict[str, list[Finding]],
+              floor: dict[str, list[Finding]]) -> Analysis:
+    """The design-wide findings (duplicate ids, networks, storage, site) and the totals, on top of
+    the racks' own: the same assembly for a full validation and for ``revalidate``."""
     findings: list[Finding] = []
     for facts in df.racks:
-        findings.extend(rack_findings(facts, design))
-    findings.extend(layout_findings(df))
+        findings.extend(content[facts.id])
+    for facts in df.racks:
+        findings.extend(floor[facts.id])
+    findings.extend(layout_duplicates(df))
     network = analyse_network(df)
     findings.extend(network.findings)
     storage = storage_summary(df)
@@ -127,7 +173,84 @@ def validate(design: Design, catalog: Catalog) -> Report:
     loads = site_loads(df, network, storage)
     findings.extend(site_findings(df, loads))
     ordered = sort_findings(findings)
-    return Report(ordered, _totals(df, network, storage, loads, ordered))
+    return Analysis(design, df, content, floor, Report(ordered, _totals(df, network, storage, loads, ordered)))
+
+
+def analyse(design: Design, catalog: Catalog) -> Analysis:
+    """``validate``, keeping what ``revalidate`` needs. Linear in racks and devices."""
+    df = design_facts(design, catalog)
+    overlaps = _overlaps_by_rack(df)
+    content = {facts.id: rack_findings(facts, design) for facts in df.racks}
+    floor = {facts.id: _floor_findings(facts, df, overlaps.get(facts.id, [])) for facts in df.racks}
+    return _conclude(design, df, content, floor)
+
+
+def _near(grid: TileGrid, fp, reach: int) -> set[str]:
+    """Racks with a tile within ``reach`` tiles of the footprint ``fp`` (O((w + 2·reach)·(d + 2·reach)))."""
+    found: set[str] = set()
+    for x in range(fp.x - reach, fp.x + fp.w + reach):
+        for y in range(fp.y - reach, fp.y + fp.d + reach):
+            found.update(grid.racks_on((x, y)))
+    return found
+
+
+def revalidate(previous: Analysis, design: Design, catalog: Catalog) -> Analysis:
+    """The analysis of ``design``, an edit of ``previous.design``, equal to ``analyse(design, catalog)``
+    (a property test holds it to that) but reusing what the edit cannot have changed.
+
+    Racks equal to their previous selves keep their facts and content findings; floor findings are
+    recomputed for the racks within an aisle's reach of a changed, added or removed rack (old and
+    new place); the tile grid is rebuilt in design order, so overlaps are reported as a full
+    validation reports them (once per pair, by the later rack); networks, storage, the site and the
+    totals are recomputed in full (cable lengths follow every move). A changed site, another
+    catalog or duplicate rack ids take the full path.
+    """
+    old = previous.facts
+    if (catalog is not old.catalog or design.site != previous.design.site or old.duplicate_ids
+            or len({r.id for r in design.racks}) != len(design.racks)):
+        return analyse(design, catalog)
+    site = design.site
+    resolve = old.resolve
+    racks: list[RackFacts] = []
+    by_id: dict[str, RackFacts] = {}
+    content: dict[str, list[Finding]] = {}
+    changed: list[RackFacts] = []
+    grid = TileGrid()
+    overlaps: list[tuple[str, str]] = []
+    for rack in design.racks:
+        before = old.by_id.get(rack.id)
+        if before is not None and (before.rack is rack or before.rack == rack):
+            facts = before
+            content[rack.id] = previous.content[rack.id]
+        else:
+            facts = rack_facts(rack, resolve, site.tile_mm)
+            content[rack.id] = rack_findings(facts, design)
+            changed.append(facts)
+        racks.append(facts)
+        by_id[rack.id] = facts
+        for other in grid.place(rack.id, facts.footprint):
+            overlaps.append((rack.id, other))
+    df = DesignFacts(design, catalog, racks, by_id, grid, overlaps, [], resolve)
+    reach = max(math.ceil(COLD_AISLE_MIN_MM / site.tile_mm - 1e-9), math.ceil(HOT_AISLE_MIN_MM / site.tile_mm - 1e-9))
+    affected = {f.id for f in changed}
+    for facts in changed:
+        affected |= _near(grid, facts.footprint, reach)
+        before = old.by_id.get(facts.id)
+        if before is not None:
+            affected |= _near(grid, before.footprint, reach)
+    for rack_id, before in old.by_id.items():
+        if rack_id not in by_id:
+            affected |= _near(grid, before.footprint, reach)
+    by_later = _overlaps_by_rack(df)
+    before_later = _overlaps_by_rack(old)
+    floor: dict[str, list[Finding]] = {}
+    for facts in racks:
+        rack_id = facts.id
+        if rack_id in affected or by_later.get(rack_id) != before_later.get(rack_id):
+            floor[rack_id] = _floor_findings(facts, df, by_later.get(rack_id, []))
+        else:
+            floor[rack_id] = previous.floor[rack_id]
+    return _conclude(design, df, content, floor)
 
 
 def floor_grid(design: Design, catalog: Catalog) -> TileGrid:

@@ -149,7 +149,11 @@ def layout_findings(design_facts: DesignFacts) -> list[Finding]:
         out.extend(layout_bounds(facts, wt, dt))
         out.extend(layout_clearance(facts, design_facts.grid, site.tile_mm, wt, dt))
     out.extend(layout_overlap(a, b) for a, b in design_facts.overlaps)
-    for rack_id in design_facts.duplicate_ids:
-        out.append(Finding(ERROR, "layout.duplicate_id", rack_id,
-                           f"{rack_id}: two racks have this id; the second is ignored", None, None, ""))
+    out.extend(layout_duplicates(design_facts))
     return out
+
+
+def layout_duplicates(design_facts: DesignFacts) -> list[Finding]:
+    """``layout.duplicate_id``: two racks with one id (the second is left out of every other rule)."""
+    return [Finding(ERROR, "layout.duplicate_id", rack_id, f"{rack_id}: two racks have this id; the second is ignored",
+                    None, None, "") for rack_id in design_facts.duplicate_ids]
