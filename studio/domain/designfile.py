@@ -40,21 +40,22 @@ from .design import (
     SiteCooling,
     Workload,
 )
+from .limits import NUMBERS, TEXTS
 
-# Limits beyond which a number is not a design but a typo. Each is generous on purpose:
-# the rules, not the reader, judge whether a real design fits.
-MAX_HALL_M = 2000.0  # a 2 km hall side; the largest campuses are a few hundred metres per hall
-TILE_MM_RANGE = (300, 1500)  # raised-floor tiles are 600 mm (EU) or 24 in = 610 mm (US)
-MAX_POWER_KW = 10_000_000.0  # 10 GW
-PUE_RANGE = (1.0, 5.0)  # PUE is ≥ 1 by definition; above 5 is not a data centre
-MAX_FLOOR_KG_PER_M2 = 100_000.0
-MAX_USD_PER_KWH = 10.0
-MAX_TILES = 100_000  # tile coordinates beyond 60 km on 600 mm tiles
-MAX_U = 100  # no rack is taller than 100 U
-MAX_COUNT = 1_000_000
-OVERSUBSCRIPTION_RANGE = (1.0, 64.0)
-MAX_TOKENS = 100_000_000
-MAX_PARALLEL = 1_000_000
+# Limits beyond which a number is not a design but a typo: the one table, ``limits`` (the
+# editor's parsers and forms read the same rows).
+MAX_HALL_M = NUMBERS["width_m"].maximum
+TILE_MM_RANGE = (NUMBERS["tile_mm"].minimum, NUMBERS["tile_mm"].maximum)
+MAX_POWER_KW = NUMBERS["it_power_kw"].maximum
+PUE_RANGE = (NUMBERS["pue"].minimum, NUMBERS["pue"].maximum)
+MAX_FLOOR_KG_PER_M2 = NUMBERS["floor_max_kg_per_m2"].maximum
+MAX_USD_PER_KWH = NUMBERS["electricity_usd_per_kwh"].maximum
+MAX_TILES = NUMBERS["tiles"].maximum
+MAX_U = NUMBERS["u"].maximum
+MAX_COUNT = NUMBERS["count"].maximum
+OVERSUBSCRIPTION_RANGE = (NUMBERS["oversubscription"].minimum, NUMBERS["oversubscription"].maximum)
+MAX_TOKENS = NUMBERS["tokens"].maximum
+MAX_PARALLEL = NUMBERS["parallel"].maximum
 
 
 class DesignFileError(ValueError):
@@ -112,6 +113,15 @@ def _text(value: Any, path: str, *, allow_empty: bool = False) -> str:
         raise DesignFileError(path, f"expected text, found {_kind_of(value)}")
     if not allow_empty and not value.strip():
         raise DesignFileError(path, "expected non-empty text, found an empty string")
+    return value
+
+
+def _limited_text(value: Any, path: str, limit: str) -> str:
+    """Text within ``limits.TEXTS[limit]``: no NUL, no lone surrogate, not too long for its column."""
+    _text(value, path)
+    problem = TEXTS[limit].problem(value)
+    if problem:
+        raise DesignFileError(path, f"{TEXTS[limit].label} {problem}")
     return value
 
 
@@ -236,7 +246,7 @@ _RACK_OPTIONAL = ("rotation", "cooling", "pdus", "devices")
 
 def _load_rack(value: Any, path: str, catalog: Catalog) -> RackPlacement:
     data = _object(value, path, _RACK_REQUIRED, _RACK_OPTIONAL)
-    rack_id = _text(data["id"], _join(path, "id"))
+    rack_id = _limited_text(data["id"], _join(path, "id"), "rack_id")
     mpath = _join(path, "model")
     model = _slug(data["model"], mpath, catalog, (Rack, System), "a rack cabinet or rack-scale system")
     if isinstance(model, System) and not model.is_rack_scale:
@@ -295,8 +305,9 @@ def _load_counted(value: Any, path: str, catalog: Catalog, kinds: tuple[type[Ite
 
 _WORKLOAD_INTS = {"input_tokens": MAX_TOKENS, "output_tokens": MAX_TOKENS, "tensor_parallel": MAX_PARALLEL,
                   "concurrency": MAX_PARALLEL, "sequence_length": MAX_TOKENS,
-                  "global_batch_sequences": MAX_PARALLEL * 1000}
-_WORKLOAD_FLOATS = {"ttft_p99_limit_ms": 1e9, "tpot_p99_limit_ms": 1e9, "train_tokens": 1e18}
+                  "global_batch_sequences": NUMBERS["batch_sequences"].maximum}
+_WORKLOAD_FLOATS = {"ttft_p99_limit_ms": NUMBERS["latency_ms"].maximum, "tpot_p99_limit_ms": NUMBERS["latency_ms"].maximum,
+                    "train_tokens": NUMBERS["train_tokens"].maximum}
 _WORKLOAD_FIELDS = ("kind", "model", "precision", "scenario", *_WORKLOAD_INTS, *_WORKLOAD_FLOATS, "preset", "name")
 
 
@@ -321,7 +332,7 @@ def _load_workload(value: Any, path: str, catalog: Catalog) -> Workload:
             values[name] = _number(data[name], _join(path, name), above=0, maximum=maximum)
     for name in ("preset", "name"):
         if name in data:
-            values[name] = _text(data[name], _join(path, name))
+            values[name] = _limited_text(data[name], _join(path, name), "workload_name" if name == "name" else name)
     return Workload(**values)
 
 
@@ -359,7 +370,7 @@ def load_design(data: Any, catalog: Catalog) -> Design:
     if data["format"] != DESIGN_FORMAT:
         raise DesignFileError("format", f"expected {DESIGN_FORMAT!r}, found {_kind_of(data['format'])}")
     _object(data, "", _TOP_REQUIRED, _TOP_OPTIONAL)
-    name = _text(data.get("name", "Untitled design"), "name")
+    name = _limited_text(data.get("name", "Untitled design"), "name", "name")
     site = _load_site(data["site"], "site")
     racks_path = "racks"
     racks: list[RackPlacement] = []
