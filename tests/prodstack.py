@@ -120,9 +120,10 @@ class Browser:
     def post(self, path: str, form):
         return self.request("POST", path, form)
 
-    def ensure_csrf(self) -> None:
+    def ensure_csrf(self, path: str = "/accounts/login/") -> None:
+        """Fetch a page that sets the CSRF cookie (a signed-in user: any studio page, e.g. "/designs/")."""
         if "csrftoken" not in self.cookies:
-            self.get("/accounts/login/")
+            self.get(path)
 
     def sign_in(self, username: str, password: str) -> None:
         self.ensure_csrf()
