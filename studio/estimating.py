@@ -12,14 +12,13 @@ from studio.domain import perf
 from studio.domain.design import Design, Workload
 from studio.domain.perf.cases import hardware_for, run_inference
 from studio.domain.perf.cost import CostInputs
-from studio.domain.perf.scaling import su_size, systems_per_rack
+from studio.domain.perf.design_scaling import path_dict, scale_design
+from studio.domain.perf.scaling import systems_per_rack
 
 from .services import design_to_domain, designs_with_content
 
 Progress = Callable[..., None]
 CONCURRENCY_SWEEP = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)  # in-flight requests per replica group
-SCALING_GROWTH_IF_NO_SITE_LIMIT = 4  # sweep to 4× the design's GPUs when the site sets no IT power
-SCALING_MIN_STEPS = 12  # below this many reference SUs, step by smaller blocks so the chart says something
 
 
 def workload_label(workload: Workload, fallback: str) -> str:
@@ -29,22 +28,6 @@ def workload_label(workload: Workload, fallback: str) -> str:
     preset = perf.PRESETS.get(workload.preset or "")
     base = preset.label if preset else workload.kind.capitalize()
     return f"{base} · {workload.model}" if workload.model else (base or fallback)
-
-
-def scaling_step_systems(system, switch, fabric, site, max_gpus: int | None) -> int:
-    """Systems per step of the scaling sweep: one reference SU (SuperPOD sizing) when the site
-    holds many SUs, else a block small enough to give about ``SCALING_MIN_STEPS`` steps up to
-    1.5× the site's power (so a 4-rack hall is not swept in one 512-GPU jump)."""
-    su = su_size(system, switch, fabric)
-    if max_gpus is not None:
-        capacity = max_gpus // max(system.accelerators, 1)
-    elif site.it_power_kw:
-        capacity = int(1.5 * site.it_power_kw * 1000 / (system.power_typical_w or system.power_max_w))
-    else:
-        return su
-    if capacity >= SCALING_MIN_STEPS * su:
-        return su
-    return max(1, -(-capacity // SCALING_MIN_STEPS))
 
 
 def _result_dict(r: perf.WorkloadResult) -> dict:
@@ -75,15 +58,6 @@ def latency_curve(workload: Workload, system_slug: str, gpus: int, tensor_parall
     return points
 
 
-def _scaling_subject(design: Design, estimate: perf.DesignEstimate):
-    """The system with the most GPUs and the first workload that estimated without error."""
-    ok = [r for r in estimate.results if not r.error and (r.inference or r.training)]
-    if not ok:
-        return None, None
-    best = max(ok, key=lambda r: r.gpus)
-    return best.system, best.workload
-
-
 def estimate_design_row(code, progress: Progress) -> dict:
     """Everything the estimate page shows, for the design with this code."""
     catalog = get_catalog()
@@ -101,23 +75,12 @@ def estimate_design_row(code, progress: Progress) -> dict:
     for i, r in enumerate(inference):
         curves[r.id] = latency_curve(r.workload, r.system, r.gpus, r.inference.tensor_parallel, catalog, inputs)
         progress(50 + 20 * (i + 1) / len(inference), f"Latency under load: {r.id}")
-    scaling = None
-    system, workload = _scaling_subject(design, estimate)
-    if system:
-        max_gpus = None
-        if not design.site.it_power_kw:
-            max_gpus = SCALING_GROWTH_IF_NO_SITE_LIMIT * max(r.gpus for r in estimate.results if r.system == system)
-        fabric = design.fabrics.get("compute")
-        system_item = catalog.get(system)
-        switch = catalog.get(fabric.model) if fabric else None
-        path = perf.scaling_path(system, workload, catalog, site=design.site, fabric=fabric, max_gpus=max_gpus,
-                                 su_systems=scaling_step_systems(system_item, switch, fabric, design.site, max_gpus),
-                                 progress=lambda done, total, msg: progress(70 + 29 * done / max(total, 1),
-                                                                            f"Scaling path: {msg}"))
-        scaling = {"system": path.system, "workload": {k: v for k, v in vars(path.workload).items() if v is not None},
-                   "su_systems": path.su_systems, "steps": [asdict(s) for s in path.steps],
-                   "first_wall": path.first_wall, "first_wall_step": path.first_wall_step,
-                   "walls": [list(w) for w in path.walls]}
+    # the design's own scaling path: its racks, maximum power, the one fabric sizer (= manage.py scaling)
+    try:
+        scaling = path_dict(scale_design(design, catalog, progress=lambda done, total, msg: progress(
+            70 + 29 * done / max(total, 1), f"Scaling path: {msg}")))
+    except perf.EstimateError:
+        scaling = None
     return {"design": design.name, "version": row.version, "systems": estimate.systems, "results": results,
             "latency_curves": curves, "scaling": scaling}
 

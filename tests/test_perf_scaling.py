@@ -78,3 +78,34 @@ def test_scaling_a_100000_gpu_factory_runs():
     path = scaling_path("dgx", w, CAT, fabric=Fabric("qm9700"), max_gpus=100_000)
     assert path.steps[-1].gpus >= 100_000
     assert path.steps[-1].fabric_tiers == 4
+
+
+def nvl72_design(n_racks, it_power_kw):
+    from tests.test_rules_support import make_design, rack
+    site = {"width_m": 60, "depth_m": 60, "it_power_kw": it_power_kw, "facility_power_kw": 0,
+            "cooling": {"air_kw": 0, "liquid_kw": 0}}
+    racks = [rack(f"G{i:02d}", model="gb200-nvl72", cooling="dlc", pdus=[], x=2 + i, y=2) for i in range(n_racks)]
+    return make_design(racks, site=site)
+
+
+def test_the_design_path_fills_the_site_on_maximum_power_80_nvl72_in_10_mw():
+    from studio.domain.perf.design_scaling import design_scaling_path
+    from tests.test_rules_support import small_catalog
+    path = design_scaling_path(nvl72_design(1, 10_000), small_catalog())
+    fits = [s for s in path.steps if "site power exhausted" not in s.walls and s.it_power_kw <= 10_000]
+    assert max(s.compute_racks for s in fits) <= 80  # 80 × 125 kW = 10 MW; typical power would squeeze in 100
+    wall = path.steps[path.first_wall_step]
+    assert path.first_wall == "site power exhausted" and wall.compute_racks > 80 and wall.it_power_kw > 10_000
+    assert wall.it_power_typical_kw == pytest.approx(wall.compute_racks * 100)  # typical shown beside it
+
+
+def test_the_design_path_counts_the_switches_the_fabric_needs():
+    from studio.domain.perf.design_scaling import design_scaling_path
+    from tests.test_rules_support import dgx_stack, make_design, rack, small_catalog
+    catalog = small_catalog()
+    racks = [rack(f"C{i:02d}", x=2 + i, y=5, devices=dgx_stack(4)) for i in range(8)]
+    design = make_design(racks, fabrics={"compute": {"model": "quantum-2-ndr"}})
+    path = design_scaling_path(design, catalog, max_gpus=512)
+    own = next(s for s in path.steps if s.gpus == 256)
+    assert own.it_power_kw == pytest.approx(8 * 40.8 + 12 * 1.7)  # the 12 unplaced switches of 8 leaf + 4 spine
+    assert (own.leaf, own.spine) == (8, 4)

@@ -68,3 +68,25 @@ def test_totals_add_up_it_power_and_facility_power():
     assert totals.facility_kw == pytest.approx(81.6 * 1.3)
     assert totals.facility_liquid_kw == pytest.approx(81.6)  # rear doors carry it all to water
     assert totals.gpus == 64 and totals.systems == 8 and totals.racks == 2
+
+
+def nvl72_hall(n, per_row=32):
+    """n GB200 NVL72 racks on dlc, rows of ``per_row`` with a 2-tile aisle between rows."""
+    return [rack(f"G{i:03d}", model="gb200-nvl72", cooling="dlc", pdus=[], x=2 + i % per_row, y=2 + 4 * (i // per_row))
+            for i in range(n)]
+
+
+def test_the_totals_bar_and_the_site_cooling_rule_share_one_heat_computation():
+    totals = validate(make_design(nvl72_hall(1)), small_catalog()).totals
+    # 125 kW max: 85 % (106.25 kW) to cold plates, the 15 % air share (18.75 kW) to the room under dlc
+    assert totals.heat_liquid_kw == totals.facility_liquid_kw == pytest.approx(106.25)
+    assert totals.heat_air_kw == totals.room_air_kw == pytest.approx(18.75)
+
+
+def test_a_hall_of_128_nvl72_over_the_air_capacity_raises_the_site_cooling_finding():
+    site = {"width_m": 24, "depth_m": 18, "it_power_kw": 20000, "facility_power_kw": 30000,
+            "cooling": {"air_kw": 2000, "liquid_kw": 20000}}
+    report = validate(make_design(nvl72_hall(128), site=site), small_catalog())
+    assert report.totals.heat_air_kw == pytest.approx(128 * 18.75)  # 2,400 kW to air
+    (finding,) = [f for f in report.findings if f.code == "site.cooling.exceeded"]
+    assert finding.severity == "error" and (finding.value, finding.limit) == (2400, 2000)

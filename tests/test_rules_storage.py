@@ -57,3 +57,21 @@ def test_validate_counts_listed_and_placed_appliances_once():
     assert report.totals.storage["appliances"] == 1
     assert report.totals.storage["read_gb_s"] == 120  # 32 GPUs need 32 GB/s → fine
     assert "storage.throughput.insufficient" not in codes(report.findings)
+
+
+def test_without_a_declared_training_workload_too_little_storage_is_only_a_warning():
+    (finding,) = storage_throughput(256, 2 * 120.0, training=True, declared_training=False)
+    assert finding.severity == "warning" and finding.value == 256  # a training cluster's 1 GB/s per GPU
+
+
+def test_a_two_system_starter_with_no_storage_and_no_workload_validates_with_no_error():
+    design = make_design([rack(devices=dgx_stack(2))])
+    report = validate(design, small_catalog())
+    assert [f.code for f in report.findings if f.severity == "error"] == []
+    assert "storage.throughput.insufficient" in codes(report.findings, "warning")
+
+
+def test_a_declared_training_workload_makes_missing_storage_an_error():
+    design = make_design([rack(devices=dgx_stack(2))], workloads=[{"kind": "training", "model": "llama-3.1-405b"}])
+    report = validate(design, small_catalog())
+    assert "storage.throughput.insufficient" in codes(report.findings, "error")

@@ -42,7 +42,7 @@ RECORDS = [
     _item("pdu-415v-32a-3ph", "pdu", voltage_v=415, current_a=32, phases=3, weight_kg=10, outlets=30),
     _item("air", "rack-cooling", max_air_heat_kw=30, max_liquid_heat_kw=0, power_w=0, weight_kg=0),
     _item("rdhx-active", "rack-cooling", max_air_heat_kw=75, to_liquid=True, power_w=0, weight_kg=50),
-    _item("dlc", "rack-cooling", max_air_heat_kw=30, max_liquid_heat_kw=200, to_liquid=True, power_w=0,
+    _item("dlc", "rack-cooling", max_air_heat_kw=30, max_liquid_heat_kw=200, to_liquid=False, power_w=0,
           weight_kg=30),
     _item("cdu-1350kw", "facility-cooling", equipment="cdu", capacity_kw=1350, power_w=27000),
     _item("cdu-121kw", "facility-cooling", equipment="cdu", capacity_kw=121, power_w=875, u_height=4, weight_kg=80),

@@ -27,7 +27,7 @@ switches not yet placed) grown with it:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Callable
 
 from studio.domain.catalog import Catalog, Switch, System
@@ -295,4 +295,30 @@ class _Throughput:
             raise
 
 
-__all__ = ["design_scaling_path", "scaling_subject"]
+def path_dict(path: ScalingPath) -> dict:
+    """The path as plain JSON: what the estimates page stores and renders."""
+    return {"system": path.system,
+            "workload": {k: v for k, v in vars(path.workload).items() if v is not None} if path.workload else None,
+            "su_systems": path.su_systems, "steps": [asdict(s) for s in path.steps],
+            "first_wall": path.first_wall, "first_wall_step": path.first_wall_step,
+            "walls": [list(w) for w in path.walls]}
+
+
+def contract_dict(path: ScalingPath) -> dict:
+    """The ``manage.py scaling`` contract (ARCHITECTURE.md): ``{"steps": [{"gpus", "racks", "it_kw",
+    "facility_kw", "leaf", "spine", "core", "capex_usd", "walls"}], "first_wall"}``; power in kW on the
+    maximum basis, rounded to 0.001 kW, capital to the dollar."""
+    return {"steps": [{"gpus": s.gpus, "racks": s.racks, "it_kw": round(s.it_power_kw, 3),
+                       "facility_kw": round(s.facility_power_kw, 3), "leaf": s.leaf, "spine": s.spine,
+                       "core": s.core, "capex_usd": round(s.capex_usd), "walls": list(s.walls)} for s in path.steps],
+            "first_wall": path.first_wall}
+
+
+def scale_design(design: Design, catalog: Catalog, progress: Progress | None = None,
+                 calibration: cal.CalibrationData | None = None) -> ScalingPath:
+    """The one scaling path of a design (page and command): its own subject, default sweep."""
+    system, workload = scaling_subject(design, catalog)
+    return design_scaling_path(design, catalog, workload, system, progress=progress, calibration=calibration)
+
+
+__all__ = ["contract_dict", "design_scaling_path", "path_dict", "scale_design", "scaling_subject"]

@@ -55,27 +55,32 @@ def storage_summary(df: DesignFacts) -> StorageSummary:
     return out
 
 
-def storage_throughput(gpus: int, read_gb_s: float, training: bool) -> list[Finding]:
+def storage_throughput(gpus: int, read_gb_s: float, training: bool, declared_training: bool | None = None
+                       ) -> list[Finding]:
     """``storage.throughput.insufficient``: GPUs × target GB/s per GPU > Σ appliance read GB/s.
 
-    Target: 1 GB/s per GPU when the design trains (or names no workload), 0.2 GB/s per GPU for
-    inference-only designs. Training: error below target, warning above 90 % of the storage's
-    throughput; inference-only: a warning (serving runs, model loads are slow).
+    Target: 1 GB/s per GPU when the design trains or names no workload (what a training cluster
+    wants), 0.2 GB/s per GPU for inference-only designs. Severity: an **error** only when a declared
+    training workload needs the throughput (``declared_training``; it defaults to ``training``);
+    otherwise a **warning** — the first racks of a factory, with no storage and no workload yet,
+    validate clean. Above 90 % of the storage's throughput: a warning either way.
     Worked example: 32 DGX H100 = 256 GPUs → 256 GB/s needed; 2 × ddn-ai400x2t at ~120 GB/s read
-    = 240 GB/s → error; 3 → 360 GB/s, 71 % → fine.
+    = 240 GB/s → error with a training workload, warning with none; 3 → 360 GB/s, 71 % → fine.
     """
     if gpus <= 0:
         return []
+    declared_training = training if declared_training is None else declared_training
     per_gpu = TRAINING_READ_GB_S_PER_GPU if training else INFERENCE_READ_GB_S_PER_GPU
     need = gpus * per_gpu
-    purpose = "training" if training else "inference"
+    purpose = ("training" if declared_training else "a training cluster") if training else "inference"
+    severity = ERROR if declared_training else WARNING
     if read_gb_s <= 0:
-        return [Finding(ERROR if training else WARNING, "storage.throughput.insufficient", "storage",
+        return [Finding(severity, "storage.throughput.insufficient", "storage",
                         f"storage: no shared storage for {gpus} GPUs ({purpose} wants {per_gpu:g} GB/s per GPU = "
                         f"{need:g} GB/s)", round_sig(need), 0.0, "GB/s")]
     found = over_limit("storage.throughput.insufficient", "storage", need, read_gb_s, "GB/s",
                        f"{gpus} GPUs × {per_gpu:g} GB/s ({purpose}) need more read throughput than the "
-                       "storage delivers", over_severity=ERROR if training else WARNING)
+                       "storage delivers", over_severity=severity)
     return [found] if found else []
 
 
@@ -123,8 +128,8 @@ def checkpoint_capacity(model: LlmModel, capacity_tb: float) -> list[Finding]:
 
 def storage_findings(df: DesignFacts, summary: StorageSummary, gpus: int) -> list[Finding]:
     workloads = df.design.workloads
-    training = not workloads or any(w.kind == "training" for w in workloads)
-    out = storage_throughput(gpus, summary.read_gb_s, training)
+    declared_training = any(w.kind == "training" for w in workloads)
+    out = storage_throughput(gpus, summary.read_gb_s, declared_training or not workloads, declared_training)
     models = [df.resolve(w.model) for w in workloads if w.kind == "training" and w.model]
     models = [m for m in models if isinstance(m, LlmModel)]
     if models and gpus > 0:
