@@ -50,7 +50,7 @@ def rack_limits(catalog: Catalog, rack: RackPlacement, tile_mm: int = 600) -> Ra
     system's power shelves).
 
     Worked example: a 48 U cabinet with one 60 A 415 V PDU per feed (34.5 kW usable each) →
-    power limit 34.5 kW; three DGX H100 (10.2 kW each) use 30.6 kW of it.
+    power limit 34.5 kW; two DGX H100 (10.2 kW each) and an active rear door (2 kW) use 22.4 kW of it.
     """
     facts = rack_facts(rack, _Resolver(catalog), tile_mm)
     a, b = facts.feed_capacity_w("A"), facts.feed_capacity_w("B")
