@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -15,17 +13,15 @@ from django.views.decorators.http import require_GET, require_POST
 from catalog.source import get_catalog
 from studio.domain.catalog import LlmModel, System
 from studio.domain.design import Workload
-from studio.domain.designfile import dump_workload
+from studio.domain.edits.fields import add_workload, remove_workload
 from studio.domain.perf import PRESETS, EstimateError, count_systems, preset_workload
 
-from .. import jobs, services
+from .. import editing, jobs, services
 from ..estimating import smallest_build_for, workload_label
 from ..models import Design, Job
 from ..reports.charts import estimate_charts
 from ..tasks import estimate_design_task
 from .designs import _get_design_for_user
-
-MAX_WORKLOADS = 12
 
 
 def _estimate_jobs(design: Design):
@@ -134,36 +130,29 @@ def workload_add(request, code):
         messages.error(request, f"Cannot add that workload: unknown preset '{preset}' "
                                 f"(expected one of {', '.join(PRESETS)}).")
         return redirect("design_estimates", code=design.code)
-    workload = preset_workload(preset, model)
-    if len(design.workloads or []) >= MAX_WORKLOADS:
-        messages.error(request, f"A design holds at most {MAX_WORKLOADS} workloads; remove one first.")
-        return redirect("design_estimates", code=design.code)
-    workload = replace(workload, name=f"{PRESETS[preset].label} · {model}")
-    _save_workloads(request, design, [*(design.workloads or []), dump_workload(workload)])
+    workload = replace(preset_workload(preset, model), name=f"{PRESETS[preset].label} · {model}")
+    _save_workloads(request, design, lambda current, catalog, grid: add_workload(current, workload))
     return redirect("design_estimates", code=design.code)
 
 
 @require_POST
 def workload_remove(request, code, index: int):
     design = _get_design_for_user(request, code, write=True)
-    current = list(design.workloads or [])
-    if not 0 <= index < len(current):
-        messages.error(request, "That workload no longer exists; the page was refreshed.")
-        return redirect("design_estimates", code=design.code)
-    del current[index]
-    _save_workloads(request, design, current)
+    _save_workloads(request, design, lambda current, catalog, grid: remove_workload(current, index))
     return redirect("design_estimates", code=design.code)
 
 
-def _save_workloads(request, design: Design, workloads: list[dict]) -> None:
-    """Save the workloads if the design is still at the version the page showed."""
+def _save_workloads(request, design: Design, edit) -> None:
+    """A workload edit through the editor's one loop (``editing.run``): saved only if the design is
+    still at the version the page showed."""
     try:
         expected = int(request.POST.get("version", ""))
     except ValueError:
         messages.error(request, "The form is missing the design's version; reload the page.")
         return
-    with transaction.atomic():
-        updated = Design.objects.filter(pk=design.pk, version=expected).update(
-            workloads=workloads, version=F("version") + 1)
-    if not updated:
+    try:
+        editing.run(design, expected, edit)
+    except services.StaleVersion:
         messages.warning(request, "This design was changed elsewhere; the page now shows the latest version.")
+    except editing.EditError as exc:
+        messages.error(request, str(exc))
