@@ -113,7 +113,7 @@ def test_every_system_with_a_known_chassis_states_its_psu_rating(catalog):
     # NVIDIA MMS4X00-NS product specification: "Single Mode DR8 100m"
     ("osfp-800g-dr8", Transceiver, "reach_m", 100, "V"),
     # the liquid-cooled MI355X platform is 4U, not 8U
-    ("mi355x-oam8", System, "u_height", 4, "M"),
+    ("mi355x-oam8", System, "u_height", 4, "V-3p"),
     # computed from config.json's shape
     ("llama-3.1-405b", LlmModel, "params_total_b", 405.85, "M"),
 ])
