@@ -5,44 +5,34 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..design import (
-    CountedItem,
-    Design,
-    DevicePlacement,
-    Fabric,
-    PduPlacement,
-    RackPlacement,
-    Site,
-    SiteCooling,
-    Workload,
-)
+from .. import design as d
 from .base import Applied, fields_inverse, racks_inverse
 
 PANELS = {"name": "name", "site": "site", "fabrics": "fabrics", "storage": "fabrics", "facility": "fabrics",
           "workloads": "workloads"}
 
 
-def rack_from_dict(data: dict[str, Any]) -> RackPlacement:
+def rack_from_dict(data: dict[str, Any]) -> d.RackPlacement:
     """A rack from its design-file dict (``designfile.dump_rack``), trusted: it came from an inverse."""
-    return RackPlacement(id=data["id"], model=data["model"], x_tiles=data["x_tiles"], y_tiles=data["y_tiles"],
-                         rotation=data["rotation"], cooling=data["cooling"],
-                         pdus=tuple(PduPlacement(p["model"], p["feed"]) for p in data["pdus"]),
-                         devices=tuple(DevicePlacement(dev["model"], dev["u"]) for dev in data["devices"]))
+    return d.RackPlacement(id=data["id"], model=data["model"], x_tiles=data["x_tiles"], y_tiles=data["y_tiles"],
+                           rotation=data["rotation"], cooling=data["cooling"],
+                           pdus=tuple(d.PduPlacement(p["model"], p["feed"]) for p in data["pdus"]),
+                           devices=tuple(d.DevicePlacement(dev["model"], dev["u"]) for dev in data["devices"]))
 
 
 def _field(name: str, value: Any) -> Any:
     if name == "site":
-        return Site(**{**value, "cooling": SiteCooling(**value["cooling"])})
+        return d.Site(**{**value, "cooling": d.SiteCooling(**value["cooling"])})
     if name == "fabrics":
-        return {role: Fabric(**f) for role, f in value.items()}
+        return {role: d.Fabric(**f) for role, f in value.items()}
     if name in ("storage", "facility"):
-        return tuple(CountedItem(**s) for s in value)
+        return tuple(d.CountedItem(**s) for s in value)
     if name == "workloads":
-        return tuple(Workload(**w) for w in value)
+        return tuple(d.Workload(**w) for w in value)
     return value  # name
 
 
-def restore(design: Design, inverse: dict) -> Applied:
+def restore(design: d.Design, inverse: dict) -> Applied:
     """Put back the racks and fields an inverse names. Racks go back at their recorded index (the
     design's order is the design file's order); a rack recorded as ``None`` is removed."""
     fields = inverse.get("fields") or {}
