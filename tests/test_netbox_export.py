@@ -197,3 +197,22 @@ def test_an_exported_design_carries_its_latest_estimate_and_an_import_reads_it_b
     assert carried.result["version"] == imported.version  # fresh, as it was at export
     html = owner_client.get(reverse("design_estimates", args=[imported.code])).content.decode()
     assert 'id="estimate-table"' in html and "The design changed after this estimate" not in html
+
+
+@pytest.mark.django_db
+def test_the_import_and_export_commands_carry_the_estimates_too(tmp_path, owner, loaded_catalog, capsys):
+    from django.core.management import call_command
+
+    data = json.loads((ROOT / "studio/reference_designs/starter-4-racks.json").read_text())
+    result = {"version": 7, "results": [{"id": "w0", "label": "chat", "error": "kept as it was"}]}
+    data["estimates"] = {"result": result, "finished_at": "2026-12-01T10:00:00+00:00", "stale": True}
+    path = tmp_path / "with-estimates.json"
+    path.write_text(json.dumps(data))
+    call_command("import_design", str(path), "--user", "owner")
+    code = capsys.readouterr().out.strip()
+    job = Job.objects.get(params__design=code)
+    assert job.result["results"] == result["results"] and job.result["version"] == 0  # stale stays stale
+    assert job.finished_at.isoformat() == "2026-12-01T10:00:00+00:00"
+    call_command("export_design", code)
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["estimates"]["result"]["results"] == result["results"] and exported["estimates"]["stale"] is True

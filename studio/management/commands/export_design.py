@@ -4,7 +4,7 @@ import uuid
 from django.core.management.base import BaseCommand
 
 from studio.domain.designfile import dump_design_text
-from studio.services import design_to_domain, designs_with_content
+from studio.services import design_to_domain, designs_with_content, estimates_for_export
 
 
 class Command(BaseCommand):
@@ -23,4 +23,4 @@ class Command(BaseCommand):
         if row is None:
             self.stderr.write(f"no design with code {code}")
             sys.exit(2)
-        self.stdout.write(dump_design_text(design_to_domain(row)), ending="")
+        self.stdout.write(dump_design_text(design_to_domain(row), estimates=estimates_for_export(row)), ending="")

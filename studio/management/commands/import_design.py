@@ -1,3 +1,4 @@
+import json
 import sys
 
 from django.contrib.auth import get_user_model
@@ -5,8 +6,8 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
 from catalog.source import get_catalog
-from studio.domain.designfile import DesignFileError, parse_design_text
-from studio.services import create_design
+from studio.domain.designfile import DesignFileError, load_estimates, parse_design_text
+from studio.services import attach_imported_estimates, create_design
 
 
 class Command(BaseCommand):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             self.fail(f"{file}: cannot read: {exc.strerror}")
         try:
             design = parse_design_text(text, get_catalog())
+            estimates = load_estimates(json.loads(text))  # the design parsed, so the text is JSON
         except DesignFileError as exc:
             self.fail(f"{file}: {exc}")
         try:
@@ -35,4 +37,6 @@ class Command(BaseCommand):
             self.fail(f"the database is not ready ({exc}); run `manage.py migrate` first")
         if owner is None:
             self.fail(f"no user '{user}'")
-        self.stdout.write(str(create_design(owner, design).code))
+        row = create_design(owner, design)
+        attach_imported_estimates(row, owner, estimates)
+        self.stdout.write(str(row.code))
