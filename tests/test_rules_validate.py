@@ -19,7 +19,7 @@ from studio.domain.design import (
     SiteCooling,
     Workload,
 )
-from studio.domain.rules import SEVERITIES, floor_grid, validate, validate_rack
+from studio.domain.rules import SEVERITIES, analyse, revalidate, validate
 from studio.domain.rules.facts import design_facts
 from studio.domain.rules.finding import SEVERITY_RANK
 from tests.test_rules_support import dgx_stack, make_design, rack, small_catalog
@@ -46,21 +46,23 @@ def test_totals_count_findings_by_severity():
         assert report.totals.findings[severity] == sum(f.severity == severity for f in report.findings)
 
 
-def test_one_rack_can_be_revalidated_after_a_drag_with_a_kept_grid():
+def test_after_a_drag_the_revalidation_equals_a_full_validation_and_reports_an_overlap_once():
     design = make_design([rack("A01", x=2, y=5, devices=dgx_stack(2)), rack("A02", x=4, y=5)])
-    grid = floor_grid(design, CATALOG)
-    assert validate_rack(design, CATALOG, "A02", grid) == []
+    before = analyse(design, CATALOG)
+    assert before.report.for_subject("A02") == []
     moved = dataclasses.replace(design, racks=(design.racks[0], dataclasses.replace(design.racks[1], x_tiles=2)))
-    findings = validate_rack(moved, CATALOG, "A02", grid)  # the grid is brought up to date
-    assert "layout.overlap" in [f.code for f in findings]
-    assert [f.code for f in validate_rack(moved, CATALOG, "A01", grid)].count("layout.overlap") == 1
+    after = revalidate(before, moved, CATALOG)
+    assert after.report == validate(moved, CATALOG)
+    assert [f.code for f in after.report.findings].count("layout.overlap") == 1  # by A02, the later rack
 
 
-def test_the_one_rack_recompute_agrees_with_the_full_validation():
-    design = make_design([rack("A01", x=2, y=5, cooling="air", pdus=[("pdu-415v-32a-3ph", "A")],
-                               devices=dgx_stack(4)), rack("A02", x=3, y=5)])
-    full = [f for f in validate(design, CATALOG).findings if f.subject == "A01"]
-    assert validate_rack(design, CATALOG, "A01") == full
+def test_a_revalidation_after_a_change_of_contents_agrees_with_the_full_validation():
+    def hall(servers):
+        return make_design([rack("A01", x=2, y=5, cooling="air", pdus=[("pdu-415v-32a-3ph", "A")],
+                                 devices=dgx_stack(servers)), rack("A02", x=3, y=5)])
+
+    design, lighter = hall(4), hall(1)
+    assert revalidate(analyse(design, CATALOG), lighter, CATALOG).report == validate(lighter, CATALOG)
 
 
 def test_a_design_built_in_code_with_unknown_slugs_gives_findings_not_exceptions():

@@ -3,8 +3,8 @@
 Each rule is a small function in its module (power, cooling, space, weight, network, storage,
 site) with its formula in its docstring. Everything is computed in one linear pass: rack facts
 once per rack (``facts``), the floor plan on a tile grid (no pairwise rack loops), fabrics from
-counts. For an editor drag, ``validate_rack`` recomputes one rack's findings in O(its devices
-+ its tiles) against a ``TileGrid`` the caller may keep between drags (``floor_grid``).
+counts. After an edit, ``revalidate`` reuses the previous ``Analysis`` for what the edit cannot
+have changed and gives exactly what ``validate`` gives (tests/test_incremental_property.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ..layout import TileGrid
 from ..totals import Totals
 from ..units import w_to_kw
 from .cooling import rack_cooling_findings
-from .facts import DesignFacts, RackFacts, _Resolver, design_facts, rack_facts
+from .facts import DesignFacts, RackFacts, design_facts, rack_facts
 from .finding import ERROR, INFO, SEVERITIES, WARNING, Finding
 from .network import FabricSize, NetworkAnalysis, analyse_network, size_fabric
 from .power import rack_power_findings
@@ -26,11 +26,9 @@ from .site import SiteLoads, site_findings
 from .space import (
     COLD_AISLE_MIN_MM,
     HOT_AISLE_MIN_MM,
-    layout_bounds,
-    layout_clearance,
     layout_duplicates,
-    layout_findings_for,
-    layout_overlap,
+    overlaps_by_rack,
+    rack_layout_findings,
     rack_space_findings,
 )
 from .storage import StorageSummary, storage_findings, storage_summary
@@ -38,7 +36,7 @@ from .weight import rack_weight_findings
 
 __all__ = [
     "ERROR", "INFO", "SEVERITIES", "WARNING", "Analysis", "FabricSize", "Finding", "Report", "Totals", "analyse",
-    "floor_grid", "rack_findings", "revalidate", "size_fabric", "validate", "validate_rack",
+    "rack_findings", "revalidate", "size_fabric", "validate",
 ]
 
 
@@ -140,21 +138,6 @@ class Analysis:
     report: Report
 
 
-def _floor_findings(facts: RackFacts, df: DesignFacts, overlaps: list[str]) -> list[Finding]:
-    site = df.design.site
-    wt, dt = site.width_tiles, site.depth_tiles
-    return (layout_bounds(facts, wt, dt) + layout_clearance(facts, df.grid, site.tile_mm, wt, dt)
-            + [layout_overlap(facts.id, other) for other in overlaps])
-
-
-def _overlaps_by_rack(df: DesignFacts) -> dict[str, list[str]]:
-    """Each overlapping pair once, reported by the rack placed later (``DesignFacts.overlaps``)."""
-    out: dict[str, list[str]] = {}
-    for later, earlier in df.overlaps:
-        out.setdefault(later, []).append(earlier)
-    return out
-
-
 def _conclude(design: Design, df: DesignFacts, content: dict[str, list[Finding]],
               floor: dict[str, list[Finding]]) -> Analysis:
     """The design-wide findings (duplicate ids, networks, storage, site) and the totals, on top of
@@ -179,9 +162,9 @@ def _conclude(design: Design, df: DesignFacts, content: dict[str, list[Finding]]
 def analyse(design: Design, catalog: Catalog) -> Analysis:
     """``validate``, keeping what ``revalidate`` needs. Linear in racks and devices."""
     df = design_facts(design, catalog)
-    overlaps = _overlaps_by_rack(df)
+    overlaps = overlaps_by_rack(df)
     content = {facts.id: rack_findings(facts, design) for facts in df.racks}
-    floor = {facts.id: _floor_findings(facts, df, overlaps.get(facts.id, [])) for facts in df.racks}
+    floor = {facts.id: rack_layout_findings(facts, df, overlaps.get(facts.id, [])) for facts in df.racks}
     return _conclude(design, df, content, floor)
 
 
@@ -241,43 +224,13 @@ def revalidate(previous: Analysis, design: Design, catalog: Catalog) -> Analysis
     for rack_id, before in old.by_id.items():
         if rack_id not in by_id:
             affected |= _near(grid, before.footprint, reach)
-    by_later = _overlaps_by_rack(df)
-    before_later = _overlaps_by_rack(old)
+    by_later = overlaps_by_rack(df)
+    before_later = overlaps_by_rack(old)
     floor: dict[str, list[Finding]] = {}
     for facts in racks:
         rack_id = facts.id
         if rack_id in affected or by_later.get(rack_id) != before_later.get(rack_id):
-            floor[rack_id] = _floor_findings(facts, df, by_later.get(rack_id, []))
+            floor[rack_id] = rack_layout_findings(facts, df, by_later.get(rack_id, []))
         else:
             floor[rack_id] = previous.floor[rack_id]
     return _conclude(design, df, content, floor)
-
-
-def floor_grid(design: Design, catalog: Catalog) -> TileGrid:
-    """The tile grid of a design's racks, to keep between drags (``grid.remove``/``grid.place``)."""
-    return design_facts(design, catalog).grid
-
-
-def validate_rack(design: Design, catalog: Catalog, rack_id: str, grid: TileGrid | None = None) -> list[Finding]:
-    """The findings of one rack only (power, cooling, space, weight, floor load, bounds, overlap,
-    aisle clearance), sorted. With ``grid`` (from ``floor_grid``, with the rack already moved in it)
-    this is O(the rack's devices + tiles); without, the grid is rebuilt in O(racks).
-
-    Site-wide findings (site power, cooling, fabrics, storage) do not change when a rack moves;
-    they change when its contents change, and then ``validate`` is the call to make.
-    """
-    rack = design.rack(rack_id)
-    resolve = _Resolver(catalog)
-    facts = rack_facts(rack, resolve, design.site.tile_mm)
-    if grid is None:
-        grid = design_facts(design, catalog).grid
-    else:  # bring the kept grid up to date with where this rack now stands
-        try:
-            current = grid.footprint(rack_id)
-        except KeyError:
-            current = None
-        if current != facts.footprint:
-            grid.remove(rack_id)
-            grid.place(rack_id, facts.footprint)
-    df_view = DesignFacts(design, catalog, [facts], {rack_id: facts}, grid, [], [], resolve)
-    return list(sort_findings(rack_findings(facts, design) + layout_findings_for(facts, df_view)))

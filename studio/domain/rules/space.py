@@ -128,27 +128,29 @@ def rack_space_findings(facts: RackFacts) -> list[Finding]:
     return rack_space(facts)
 
 
-def layout_findings_for(facts: RackFacts, design_facts: DesignFacts) -> list[Finding]:
-    """The floor-plan findings of one rack (bounds, overlap, clearance): O(tiles of the rack)."""
+def overlaps_by_rack(design_facts: DesignFacts) -> dict[str, list[str]]:
+    """Each overlapping pair once, under the rack placed later (``DesignFacts.overlaps``)."""
+    out: dict[str, list[str]] = {}
+    for later, earlier in design_facts.overlaps:
+        out.setdefault(later, []).append(earlier)
+    return out
+
+
+def rack_layout_findings(facts: RackFacts, design_facts: DesignFacts, overlaps: list[str]) -> list[Finding]:
+    """The floor-plan findings of one rack: bounds, aisle clearance and the overlaps it reports
+    (``overlaps_by_rack``): O(tiles of the rack)."""
     site = design_facts.design.site
     wt, dt = site.width_tiles, site.depth_tiles
-    out = layout_bounds(facts, wt, dt)
-    grid = design_facts.grid
-    for other in grid.overlapping(facts.id) if facts.footprint else []:
-        out.append(layout_overlap(facts.id, other))
-    out.extend(layout_clearance(facts, grid, site.tile_mm, wt, dt))
-    return out
+    return (layout_bounds(facts, wt, dt) + layout_clearance(facts, design_facts.grid, site.tile_mm, wt, dt)
+            + [layout_overlap(facts.id, other) for other in overlaps])
 
 
 def layout_findings(design_facts: DesignFacts) -> list[Finding]:
     """Floor-plan findings of all racks; each overlapping pair is reported once (by the later rack)."""
-    site = design_facts.design.site
-    wt, dt = site.width_tiles, site.depth_tiles
+    overlaps = overlaps_by_rack(design_facts)
     out: list[Finding] = []
     for facts in design_facts.racks:
-        out.extend(layout_bounds(facts, wt, dt))
-        out.extend(layout_clearance(facts, design_facts.grid, site.tile_mm, wt, dt))
-    out.extend(layout_overlap(a, b) for a, b in design_facts.overlaps)
+        out.extend(rack_layout_findings(facts, design_facts, overlaps.get(facts.id, [])))
     out.extend(layout_duplicates(design_facts))
     return out
 
