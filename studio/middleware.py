@@ -2,7 +2,7 @@
 
 Django 5.2 has no CSP setting (it arrives in 6.0), so this one small middleware sets it. The policy
 allows only the studio's own origin: every script is a vendored or first-party file under /static/
-(no inline script, no ``eval``: htmx runs with ``allowEval`` off, see templates/base.html); inline
+(no inline script, no ``eval``: the studio uses no ``hx-on`` or ``js:`` attributes, which would need it); inline
 *styles* stay allowed because Plotly and htmx set element styles at run time; images may be data:
 URIs (Bootstrap's form controls); nothing may frame the studio.
 """
