@@ -58,6 +58,13 @@ def test_the_detail_view_shows_the_list_price_with_its_date_source_and_tag(owner
     assert 'badge-conf-V-3p' in price
 
 
+def test_the_list_shows_each_list_price_and_marks_estimates(owner_client, loaded_catalog):
+    html = owner_client.get(reverse("catalog_list"), {"q": "dgx-spark"}).content.decode()
+    assert "List price" in html and "3,999 USD" in html
+    html = owner_client.get(reverse("catalog_list"), {"q": "cdu-1350kw"}).content.decode()
+    assert "270,000 USD" in html and "est." in html
+
+
 def test_a_model_page_says_a_model_is_not_bought(owner_client, loaded_catalog):
     html = owner_client.get(reverse("catalog_detail", args=["llama-3.1-70b"])).content.decode()
     assert "A model is not bought: no list price." in html
