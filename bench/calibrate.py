@@ -1,8 +1,9 @@
 """Fit the estimator's few efficiency factors to measured cases and write the committed file.
 
-    .venv/bin/python bench/calibrate.py [CASES.json] [--holdout]
+    .venv/bin/python bench/calibrate.py [CASES.json ...] [--holdout]
 
-Reads ``bench/data/calibration.json`` by default (a copy of shared/reference/calibration.json),
+Reads both reference files by default (``../shared/reference/calibration.json`` and
+``inferencex-calibration.json``, else their copies in ``bench/data/``),
 fits the global factors and one GEMM efficiency per (accelerator family, precision, regime) that
 has a measured case (``studio.domain.perf.fitting``), and writes
 ``studio/domain/perf/calibration_data.json`` with a note per factor saying where it came from.
@@ -21,11 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from catalog.datafiles import file_catalog  # noqa: E402
+from studio.domain.catalog import System  # noqa: E402
 from studio.domain.perf import calibration as cal  # noqa: E402
 from studio.domain.perf.accuracy import score, summarize  # noqa: E402
 from studio.domain.perf.fitting import REGIME_OF, family_of, fit, holdout, to_data  # noqa: E402
+from studio.domain.perf.search import effective_precision  # noqa: E402
 
-DEFAULT_CASES = ROOT / "bench" / "data" / "calibration.json"
 GLOBAL_NOTES = {
     "hbm_efficiency": "share of HBM peak bandwidth reached when streaming weights and KV; prior 0.8 (AIConfigurator "
                       "mem_bw_empirical_scaling_factor), fitted to all inference cases",
@@ -37,6 +39,15 @@ GLOBAL_NOTES = {
     "prefill_fixed_s": "fixed time of every prefill (eager-mode kernel launches, scheduling, tokenisation, first-token "
                        "return), fitted to measured TTFT",
 }
+
+
+def run_precision(case: dict, catalog) -> str:
+    """The precision a case runs at on its GPU (FP4 on MI300X runs as FP8)."""
+    precision = case["workload"].get("precision") or "bf16"
+    if case["workload"].get("kind") != "inference":
+        return precision
+    system = catalog.get(case["cluster"]["system"], System)
+    return effective_precision(catalog.accelerator_of(system), precision)[0]
 
 
 def annotated(params: dict, cases: list[dict], catalog, source: str) -> dict:
@@ -51,33 +62,48 @@ def annotated(params: dict, cases: list[dict], catalog, source: str) -> dict:
                     entry["note"] = f"median of the fitted families at {prec}: used for families without a case"
                     continue
                 ids = [c["id"] for c in cases if c.get("workload", {}).get("kind") == regime
-                       and family_of(c, catalog) == fam and (c["workload"].get("precision") or "bf16") == prec]
+                       and family_of(c, catalog) == fam and run_precision(c, catalog) == prec]
                 entry["note"] = f"share of {prec} dense peak in {regime} GEMMs, fitted to {', '.join(ids)} [{source}]"
     data["generated_by"] = "python bench/calibrate.py"
     data["lineage"] = cal.LINEAGE
     return data
 
 
+def default_files() -> list[Path]:
+    """Both reference files from ``../shared/reference`` when present, else the in-repo copies."""
+    shared = ROOT.parent / "shared" / "reference"
+    names = ("calibration.json", "inferencex-calibration.json")
+    if all((shared / n).exists() for n in names):
+        return [shared / n for n in names]
+    return [ROOT / "bench" / "data" / n for n in names]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
-    parser.add_argument("cases", nargs="?", default=str(DEFAULT_CASES))
+    parser.add_argument("cases", nargs="*", help="cases files (default: both reference files)")
     parser.add_argument("--holdout", action="store_true", help="also report leave-one-out errors")
     parser.add_argument("--out", default=str(cal.DATA_FILE))
     args = parser.parse_args(argv)
-    cases = json.loads(Path(args.cases).read_text(encoding="utf-8"))["cases"]
+    files = [Path(f) for f in args.cases] or default_files()
+    by_file = {f.name: [{**c, "_source": f.name} for c in json.loads(f.read_text(encoding="utf-8"))["cases"]]
+               for f in files}
+    cases = [c for cs in by_file.values() for c in cs]
     catalog = file_catalog()
     params = fit(cases, catalog, progress=lambda m: print(m, file=sys.stderr))
-    source_name = Path(args.cases).name
-    data = annotated(params, cases, catalog, source_name)
+    data = annotated(params, cases, catalog, " + ".join(by_file))
     Path(args.out).write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    s = summarize(score(cases, catalog, cal.parse(data)))
-    print(f"in-sample: {s.values} values, median {s.median:.1%}, p90 {s.p90:.1%}, "
-          f"fabric {s.fabric_exact}/{s.fabric_total} exact; wrote {args.out}")
+    for name, file_cases in by_file.items():
+        s = summarize(score(file_cases, catalog, cal.parse(data)))
+        print(f"{name} in-sample: {s.values} values, median {s.median:.1%}, p90 {s.p90:.1%}, "
+              f"fabric {s.fabric_exact}/{s.fabric_total} exact")
+    print(f"wrote {args.out}")
     if args.holdout:
         ho = holdout(cases, catalog)
+        ids = {name: {c.get("id") for c in cs} for name, cs in by_file.items()}
         for label, rows in ho.items():
-            s = summarize(rows)
-            print(f"leave-one-{label}-out: {s.values} values, median {s.median:.1%}, p90 {s.p90:.1%}")
+            for name in by_file:
+                s = summarize([r for r in rows if r.case_id in ids[name]])
+                print(f"{name} leave-one-{label}-out: {s.values} values, median {s.median:.1%}, p90 {s.p90:.1%}")
             for r in rows:
                 if not r.is_fabric:
                     print(f"  {r.case_id:45s} {r.key:22s} measured {r.measured:>12g} predicted "

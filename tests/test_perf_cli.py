@@ -11,6 +11,8 @@ from django.core.management import call_command
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "bench" / "data" / "calibration.json"
+#: the commands read the catalog through get_catalog(), which looks at the database first
+pytestmark = pytest.mark.django_db
 
 DESIGN = {
     "format": "ai-factory-design/1", "name": "Inference pod A",
@@ -110,3 +112,25 @@ def test_accuracy_prints_each_value_and_the_summary():
     text = out.getvalue()
     assert "mlperf41-llama2-70b-offline-8xh100" in text
     assert "median" in text and "p90" in text and "fabric counts exact 9/9" in text
+
+
+def test_estimate_frontier_adds_pareto_points_and_the_chosen_layout(tmp_path):
+    cases = {"format": "ai-factory-estimate-cases/1", "cases": [
+        {"id": "oss", "workload": {"kind": "inference", "model": "gpt-oss-120b", "precision": "fp4",
+                                   "scenario": "interactive", "input_tokens": 1024, "output_tokens": 1024,
+                                   "tpot_p99_limit_ms": 20},
+         "cluster": {"system": "dgx-b200", "gpus": 8}}]}
+    code, out, err = run("estimate", write(tmp_path, cases), "--frontier", "--brief")
+    assert code == 0, err
+    line = json.loads(out)
+    assert line["slo_met"] is True and line["layout"]["serving"] in ("single-node", "disaggregated")
+    assert len(line["frontier"]) >= 3 and "layout" in line["frontier"][0]
+
+
+def test_accuracy_reports_both_reference_files_per_family():
+    out = io.StringIO()
+    call_command("accuracy", stdout=out)
+    text = out.getvalue()
+    assert "# accuracy on calibration.json" in text and "# accuracy on inferencex-calibration.json" in text
+    assert "ix-dsr1-h100-dynamo-trt-fp8-8k1k-c9" in text and "family hopper" in text
+    assert "failed" not in text

@@ -109,10 +109,10 @@ def group_all_reduce_s(size_bytes: float, n: int, hw: Hardware) -> float:
     """All-reduce over ``n`` GPUs priced on the links it crosses.
 
     Inside the scale-up domain: the two-shot NVSwitch all-reduce. Across domains (TP16 on two
-    8-GPU H100 nodes): hierarchical — reduce-scatter inside each domain on NVLink, an all-reduce of
-    the ``1/D`` shard across the ``⌈n/D⌉`` domains on each GPU's NIC, all-gather inside the domain.
-    1 MB over 16 H100 (D = 8): 2 × (7/8 × 1 MB / 315 GB/s + 7 × 8 µs) + (2 × 1/2 × 125 kB /
-    42.5 GB/s + 2 × 20 µs) = 0.118 ms + 0.043 ms = 0.161 ms.
+    8-GPU H100 nodes): hierarchical — the two-shot reduce-scatter/all-gather inside each domain on
+    NVLink around an all-reduce of the ``1/D`` shard across the ``⌈n/D⌉`` domains on each GPU's NIC.
+    1 MB over 16 H100 (D = 8): (2 × 7/8 × 1 MB / 315 GB/s + 2 × 8 µs) + (2 × 1/2 × 125 kB /
+    42.5 GB/s + 2 × 20 µs) = 21.6 µs + 42.9 µs = 64.5 µs.
     """
     if n <= 1 or size_bytes <= 0:
         return 0.0
@@ -121,8 +121,7 @@ def group_all_reduce_s(size_bytes: float, n: int, hw: Hardware) -> float:
     if n <= domain:
         return switch_all_reduce_s(size_bytes, n, up)
     nodes = math.ceil(n / domain)
-    intra = reduce_scatter_s(size_bytes, domain, up) + all_gather_s(size_bytes, domain, up)
-    return intra + ring_all_reduce_s(size_bytes / domain, nodes, scale_out_link(hw))
+    return switch_all_reduce_s(size_bytes, domain, up) + all_reduce_s(size_bytes / domain, nodes, scale_out_link(hw))
 
 
 def group_all_to_all_s(bytes_per_gpu: float, n: int, hw: Hardware) -> float:
@@ -148,7 +147,7 @@ def group_all_to_all_s(bytes_per_gpu: float, n: int, hw: Hardware) -> float:
 def kv_transfer_s(size_bytes: float, senders: int, same_domain: bool, hw: Hardware) -> float:
     """Moving a prompt's KV cache from a prefill worker to a decode worker over ``senders`` GPUs in
     parallel: NVLink when both sit in one scale-up domain (NVL72), else the RDMA NICs.
-    DeepSeek-V3 FP8, 8,192 tokens (575.7 MB) from 8 H100 NICs: 575.7 MB / (8 × 42.5 GB/s) + 20 µs = 1.71 ms.
+    DeepSeek-V3 FP8, 8,192 tokens (287.8 MB) from 8 H100 NICs: 287.8 MB / (8 × 42.5 GB/s) + 20 µs = 0.867 ms.
     """
     if size_bytes <= 0:
         return 0.0

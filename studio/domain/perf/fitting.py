@@ -16,11 +16,13 @@ from studio.domain.catalog import Catalog, System
 
 from . import calibration as cal
 from .accuracy import score
+from .search import effective_precision
 
-#: (lower, upper) bounds: efficiencies are fractions of peak; overheads are physical ranges
-#: (kernel launch 0–60 µs per layer, host work per iteration 0–20 ms).
+#: (lower, upper) bounds: efficiencies are fractions of peak (decode kernels stream weights at 70 % of
+#: HBM peak or better: AIConfigurator's empirical 0.8); overheads are physical ranges (kernel launch
+#: 0–60 µs per layer, host work per iteration 0–20 ms, a prefill's fixed cost 0–300 ms).
 GLOBAL_BOUNDS = {
-    "hbm_efficiency": (0.6, 0.95),
+    "hbm_efficiency": (0.7, 0.95),
     "layer_overhead_s": (0.0, 60e-6),
     "step_overhead_s": (0.0, 20e-3),
     "moe_gemm_ratio": (0.3, 1.0),
@@ -39,10 +41,13 @@ def family_keys(cases: list[dict], catalog: Catalog) -> set[tuple[str, str, str]
             continue
         try:
             system = catalog.get(c["cluster"]["system"], System)
-            family = catalog.accelerator_of(system).family
+            acc = catalog.accelerator_of(system)
         except KeyError:
             continue
-        keys.add((REGIME_OF[kind], family, c["workload"].get("precision") or "bf16"))
+        precision = c["workload"].get("precision") or "bf16"
+        if kind == "inference":
+            precision = effective_precision(acc, precision)[0]
+        keys.add((REGIME_OF[kind], acc.family, precision))
     return keys
 
 
@@ -64,18 +69,28 @@ def to_data(params: dict) -> dict:
     return data
 
 
-def loss(rows) -> float:
+def loss(rows, weights: dict[str, float] | None = None) -> float:
     """Sum of absolute log errors (robust: one unexplainable point cannot drag every factor;
-    a failed case costs as much as a 3× miss)."""
+    a failed case costs as much as a 3× miss), each case weighted by ``weights[case_id]`` (1 if absent)."""
     total = 0.0
     for r in rows:
         if r.is_fabric:
             continue
+        w = (weights or {}).get(r.case_id, 1.0)
         if r.predicted is None or r.predicted <= 0 or not math.isfinite(r.error):
-            total += math.log(3.0)
+            total += w * math.log(3.0)
         else:
-            total += abs(math.log(r.predicted / r.measured))
+            total += w * abs(math.log(r.predicted / r.measured))
     return total
+
+
+def source_weights(cases: list[dict]) -> dict[str, float]:
+    """Each source file (the ``_source`` tag ``bench/calibrate.py`` adds) weighs the same in the loss,
+    whatever its number of cases: a case of a file with ``n`` measured cases weighs ``1/n``."""
+    counts: dict[str, int] = {}
+    for c in cases:
+        counts[c.get("_source", "")] = counts.get(c.get("_source", ""), 0) + 1
+    return {str(c.get("id")): 1.0 / counts[c.get("_source", "")] for c in cases}
 
 
 def fit(cases: list[dict], catalog: Catalog, sweeps: int = 4,
@@ -85,9 +100,10 @@ def fit(cases: list[dict], catalog: Catalog, sweeps: int = 4,
     for key in sorted(family_keys(cases, catalog)):
         params[key] = cal.PRIORS[key[0]]
     measured = [c for c in cases if c.get("measured")]
+    weights = source_weights(measured)
 
     def evaluate(p: dict) -> float:
-        return loss(score(measured, catalog, cal.parse(to_data(p))))
+        return loss(score(measured, catalog, cal.parse(to_data(p))), weights)
 
     best = evaluate(params)
     steps = [0.5, 0.25, 0.1, 0.04, 0.015]
@@ -120,20 +136,28 @@ def family_of(case: dict, catalog) -> str:
         return "?"
 
 
-def holdout(cases: list[dict], catalog) -> dict:
-    """Leave-one-case-out and leave-one-family-out summaries (refit each time)."""
+def holdout(cases: list[dict], catalog, case_ids: set | None = None, progress: Callable[[str], None] | None = None
+            ) -> dict:
+    """Leave-one-case-out (for the cases in ``case_ids``; all when None; none when empty) and
+    leave-one-family-out summaries (refit each time without the held-out cases)."""
     measured = [c for c in cases if c.get("measured")]
     rows_case, rows_family = [], []
     for i, case in enumerate(measured):
+        if case_ids is not None and case.get("id") not in case_ids:
+            continue
         if case["workload"].get("kind") == "fabric":
             rows_case += score([case], catalog)
             continue
         params = fit(measured[:i] + measured[i + 1:], catalog, sweeps=3)
         rows_case += score([case], catalog, cal.parse(to_data(params)))
+        if progress:
+            progress(f"left out {case.get('id')}")
     families = sorted({family_of(c, catalog) for c in measured if c["workload"].get("kind") != "fabric"})
     for fam in families:
         held = [c for c in measured if family_of(c, catalog) == fam and c["workload"].get("kind") != "fabric"]
         rest = [c for c in measured if c not in held]
         params = fit(rest, catalog, sweeps=3)
         rows_family += score(held, catalog, cal.parse(to_data(params)))
+        if progress:
+            progress(f"left out family {fam}")
     return {"case": rows_case, "family": rows_family}

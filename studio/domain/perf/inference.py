@@ -155,15 +155,17 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float) -> Point:
     tpot = step / per_step
     workers = dep.decode_workers
     rate = workers * b / (o * tpot)  # requests per second
-    service = pre.prefill_s(i) - pre.factors.prefill_fixed_s
+    fixed_s = pre.factors.prefill_fixed_s
+    alone = pre.prefill_s(i) - fixed_s  # one prompt (on one attention rank)
+    service = (pre.prefill_s(i, pre.attn_dp) - fixed_s) / pre.attn_dp  # per prompt, every rank busy
     if dep.disaggregated:
         rho = rate / dep.prefill_workers * service
         transfer = kv_transfer_s(M.kv_bytes_per_sequence(req.model, req.precision, i),
                                  min(pre.gpus, dec.gpus), pre.hw.scale_up_domain >= dep.gpus, pre.hw)
-        fixed = pre.factors.prefill_fixed_s + service + transfer + step / 2.0
+        fixed = fixed_s + alone + transfer + step / 2.0
     else:
         rho = rate / workers * service
-        fixed = pre.factors.prefill_fixed_s + service + step / 2.0
+        fixed = fixed_s + alone + step / 2.0
     fixed = max(fixed, pre.prefill_floor_s(i))
     ttft_med = fixed + quantile_wait_s(rho, service, 0.5)
     ttft_mean = fixed + mean_wait_s(rho, service)

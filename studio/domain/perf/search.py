@@ -31,15 +31,15 @@ from .specdec import spec_for
 PREFILL_SHARES = (0.125, 0.25, 0.375, 0.5, 0.625, 0.75)
 
 
-def effective_precision(req: InferenceRequest, hw: Hardware) -> tuple[str, tuple[str, ...]]:
-    """The precision the GPU actually runs, and the assumption line when it differs."""
-    acc = hw.accelerator
-    if req.precision == "fp4" and not acc.fp4_dense_tflops:
+def effective_precision(acc, precision: str) -> tuple[str, tuple[str, ...]]:
+    """The precision accelerator ``acc`` actually runs for ``precision``, and the assumption line
+    when it differs (FP4 on MI300X → FP8)."""
+    if precision == "fp4" and not acc.fp4_dense_tflops:
         return "fp8", (f"{acc.slug} has no FP4 units: FP4 estimated as FP8 (weights upcast at load, FP8 math); "
                        "never faster than FP8 on this GPU",)
-    if req.precision == "fp8" and not acc.fp8_dense_tflops:
+    if precision == "fp8" and not acc.fp8_dense_tflops:
         return "bf16", (f"{acc.slug} has no FP8 units: FP8 estimated as BF16",)
-    return req.precision, ()
+    return precision, ()
 
 
 def _spec_mode(req: InferenceRequest) -> str:
@@ -118,7 +118,7 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
                        cost_inputs: CostInputs = CostInputs(), with_frontier: bool = False) -> InferenceEstimate:
     """Estimate one inference workload on ``req.gpus`` GPUs of ``hw``; see the module doc."""
     validate(req)
-    precision, notes = effective_precision(req, hw)
+    precision, notes = effective_precision(hw.accelerator, req.precision)
     req = replace(req, precision=precision)
     tried, skipped = evaluate(req, hw, factors)
     if not tried:

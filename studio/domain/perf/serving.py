@@ -41,6 +41,9 @@ from .results import TimeBreakdown
 #: Attention (FMHA) runs at FP8 for FP8/FP4 serving and at BF16 otherwise [V-3p: TRT-LLM
 #: FP8 context FMHA]; FP4 has no attention kernels.
 ATTENTION_PRECISION = {"bf16": "bf16", "fp8": "fp8", "fp4": "fp8"}
+#: Absorbed MLA decode attention (FlashMLA and its ports) computes in BF16 whatever the weights'
+#: precision: 580 TFLOPS compute-bound on H800, 59 % of BF16 peak [V-3p: deepseek-ai/FlashMLA README].
+MLA_DECODE_PRECISION = "bf16"
 #: Non-expert weights of FP4 checkpoints stay at FP8 (NVFP4 DeepSeek-R1 quantises the MoE experts'
 #: linear layers only; gpt-oss MXFP4 the experts only) [V-3p: nvidia/DeepSeek-R1-0528-FP4 model card;
 #: openai/gpt-oss config.json modules_to_not_convert].
@@ -52,7 +55,7 @@ def ep_imbalance(tokens_per_gpu_assignments: float, ep: int) -> float:
 
     Random routing gives each GPU a Poisson-like count with mean μ; the largest of ``ep`` such counts
     is about ``μ + sqrt(2·μ·ln ep)``; expert popularity adds ``EP_POPULARITY_SKEW``. 64 token-expert
-    assignments per GPU over EP 16: (1 + sqrt(2 × ln 16 / 64)) × 1.1 = 1.36. ``ep = 1``: 1.
+    assignments per GPU over EP 16: (1 + sqrt(2 × ln 16 / 64)) × 1.1 = 1.42. ``ep = 1``: 1.
     """
     if ep <= 1:
         return 1.0
@@ -142,14 +145,19 @@ class Replica:
 
     # --- time ----------------------------------------------------------------------------
     def iteration(self, decode_seqs: float, decode_context: float, prefill_tokens: float,
-                  prefill_context: float, verify_tokens: float = 1.0) -> TimeBreakdown:
+                  prefill_context: float, verify_tokens: float = 1.0, prefill_ranks: int | None = None
+                  ) -> TimeBreakdown:
         """Time of one iteration with ``decode_seqs`` decoding at mean context ``decode_context``
         and ``prefill_tokens`` prompt tokens at mean position ``prefill_context``, all summed over
         the worker's GPUs. ``verify_tokens`` > 1: each decoding sequence checks that many tokens
-        (speculative decoding) — more GEMM rows, the same KV reads."""
+        (speculative decoding) — more GEMM rows, the same KV reads. ``prefill_ranks``: attention
+        data-parallel ranks the prompt tokens are spread over (default all; one prompt sits on one)."""
         f, hw, m = self.factors, self.hw, self.model
         g, a, d = self.gpus, self.attn_tp, self.attn_dp
         tokens = decode_seqs * verify_tokens + prefill_tokens
+        ranks = d if prefill_ranks is None else max(1, min(prefill_ranks, d))
+        # tokens on the busiest attention rank: its share of the decode batch and of the prompts
+        rank_tokens = decode_seqs * verify_tokens / d + prefill_tokens / ranks
         hbm = hw.hbm_bytes_per_s * f.hbm_efficiency
         dense_peak = hw.peak_flops(self.dense_precision) * f.inference_gemm_efficiency
         attn_peak = hw.peak_flops(ATTENTION_PRECISION[self.precision]) * f.inference_gemm_efficiency
@@ -157,7 +165,7 @@ class Replica:
         routed_flops = M.routed_flops_per_token(m)
         dense_flops = M.linear_flops_per_token(m) - routed_flops
         dense_read = self.dense_bytes - m.vocab * m.hidden * 2.0  # the input embedding is a gather
-        dense_c = dense_flops * tokens / g / dense_peak
+        dense_c = dense_flops * rank_tokens / a / dense_peak
         dense_m = dense_read / a / hbm
         compute, memory = (dense_c, 0.0) if dense_c >= dense_m else (0.0, dense_m)
         if m.is_moe:
@@ -174,17 +182,19 @@ class Replica:
 
         ctx = M.attended_context(m, decode_context)
         seqs_per_gpu = decode_seqs / d
-        decode_per_ctx = M.attention_flops_per_token_per_context(m, absorbed=True) / a / attn_peak
+        decode_peak = (hw.peak_flops(MLA_DECODE_PRECISION) * f.inference_gemm_efficiency
+                       if m.attention == "mla" else attn_peak)
+        decode_per_ctx = M.attention_flops_per_token_per_context(m, absorbed=True) / a / decode_peak
         kv_read = max(seqs_per_gpu * ctx * self.kv_bytes_per_token_per_gpu / hbm,
                       seqs_per_gpu * verify_tokens * ctx * decode_per_ctx)
         attn_per_ctx = M.attention_flops_per_token_per_context(m) / a / attn_peak
-        attn_compute = prefill_tokens / d * M.attended_context(m, prefill_context) * attn_per_ctx
+        attn_compute = prefill_tokens / ranks * M.attended_context(m, prefill_context) * attn_per_ctx
 
         comm = 0.0
         if a > 1:
-            comm += 2 * m.layers * group_all_reduce_s(tokens / d * m.hidden * ACTIVATION_BYTES, a, hw)
+            comm += 2 * m.layers * group_all_reduce_s(rank_tokens * m.hidden * ACTIVATION_BYTES, a, hw)
         if self.dp_attention and g > 1 and m.is_moe:
-            per_gpu = tokens / g * min(m.experts_active, g) * m.hidden * (DISPATCH_BYTES + ACTIVATION_BYTES)
+            per_gpu = rank_tokens * min(m.experts_active, g) * m.hidden * (DISPATCH_BYTES + ACTIVATION_BYTES)
             comm += M.moe_layers(m) * group_all_to_all_s(per_gpu, g, hw)
         overhead = m.layers * f.layer_overhead_s + f.step_overhead_s
         return TimeBreakdown(compute_s=compute + attn_compute, memory_s=memory + kv_read,
@@ -193,7 +203,8 @@ class Replica:
     def prefill_s(self, prompt_tokens: float, prompts: float = 1.0) -> float:
         """Time to prefill ``prompts`` prompts of ``prompt_tokens`` in one batch on this worker, plus the
         fixed per-prefill cost (eager-mode launches, scheduling, first-token return: ``prefill_fixed_s``)."""
-        it = self.iteration(0.0, 0.0, prompt_tokens * prompts, prompt_tokens / 2.0)
+        it = self.iteration(0.0, 0.0, prompt_tokens * prompts, prompt_tokens / 2.0,
+                            prefill_ranks=math.ceil(prompts))
         return it.total_s + self.factors.prefill_fixed_s
 
     def prefill_floor_s(self, prompt_tokens: float) -> float:

@@ -1,10 +1,11 @@
-"""``manage.py accuracy [FILE] [--holdout]``: the estimator against measured cases.
+"""``manage.py accuracy [FILE ...] [--holdout] [--loo-case]``: the estimator against measured cases.
 
-Prints, per case and value, measured vs predicted and |pred/measured − 1|, then the median and
-p90 absolute error and how many fabric counts are exact. FILE defaults to
-``../shared/reference/calibration.json`` when present, else the in-repo copy
-``bench/data/calibration.json``. ``--holdout`` adds leave-one-case-out and leave-one-family-out
-errors (the factors are refitted without the held-out cases; takes ~10 s).
+Prints, per file, case and value, measured vs predicted and |pred/measured − 1|, then the median and
+p90 absolute error per file and per accelerator family, and how many fabric counts are exact. FILEs
+default to both reference files, ``../shared/reference/calibration.json`` and
+``inferencex-calibration.json`` (else their copies in ``bench/data/``). ``--holdout`` adds
+leave-one-family-out errors (the factors refitted without every case of the held-out family; a few
+minutes); ``--loo-case`` adds leave-one-case-out errors for the first file (one refit per case; slow).
 """
 
 from __future__ import annotations
@@ -19,38 +20,59 @@ from catalog.source import get_catalog
 from studio.domain.perf.accuracy import score, summarize
 
 REPO = Path(settings.BASE_DIR)
-SHARED = REPO.parent / "shared" / "reference" / "calibration.json"
-IN_REPO = REPO / "bench" / "data" / "calibration.json"
+NAMES = ("calibration.json", "inferencex-calibration.json")
+SHARED = REPO.parent / "shared" / "reference"
+IN_REPO = REPO / "bench" / "data"
+
+
+def default_files() -> list[Path]:
+    return [SHARED / n if (SHARED / n).exists() else IN_REPO / n for n in NAMES]
 
 
 def default_file() -> Path:
-    return SHARED if SHARED.exists() else IN_REPO
+    return default_files()[0]
 
 
 class Command(BaseCommand):
-    help = "Compare estimates with measured cases: per-value error, median and p90."
+    help = "Compare estimates with measured cases: per-value error, median and p90, per file and family."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", help="cases file (default: shared/reference/calibration.json)")
-        parser.add_argument("--holdout", action="store_true", help="also leave-one-case/family-out errors")
+        parser.add_argument("file", nargs="*", help="cases files (default: both reference files)")
+        parser.add_argument("--holdout", action="store_true", help="also leave-one-family-out errors")
+        parser.add_argument("--loo-case", action="store_true", help="also leave-one-case-out for the first file")
 
     def handle(self, *args, **options):
-        path = Path(options["file"]) if options["file"] else default_file()
-        try:
-            cases = json.loads(path.read_text(encoding="utf-8"))["cases"]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            self.stderr.write(f"{path}: cannot read the cases: {exc}")
-            raise SystemExit(2) from None
+        paths = [Path(f) for f in options["file"]] or default_files()
+        by_file: dict[str, list[dict]] = {}
+        for path in paths:
+            try:
+                by_file[path.name] = json.loads(path.read_text(encoding="utf-8"))["cases"]
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                self.stderr.write(f"{path}: cannot read the cases: {exc}")
+                raise SystemExit(2) from None
         catalog = get_catalog()
-        self.stdout.write(f"# accuracy on {path.name} ({len(cases)} cases)")
-        self._table(score(cases, catalog), "in-sample (factors fitted to these cases)")
-        if options["holdout"]:
+        for name, cases in by_file.items():
+            self.stdout.write(f"# accuracy on {name} ({len(cases)} cases)")
+            self._table(score(cases, catalog), "in-sample (factors fitted to the reference files)", cases, catalog)
+        if options["holdout"] or options["loo_case"]:
             from studio.domain.perf.fitting import holdout
 
-            for label, rows in holdout(cases, catalog).items():
-                self._table(rows, f"leave-one-{label}-out (refitted without the held-out case{'s' if label == 'family' else ''})")
+            tagged = [{**c, "_source": name} for name, cases in by_file.items() for c in cases]
+            first = set() if not options["loo_case"] else {c.get("id") for c in next(iter(by_file.values()))}
+            result = holdout(tagged, catalog, case_ids=first)
+            for label in ("family", "case"):
+                if label == "case" and not options["loo_case"]:
+                    continue
+                for name, cases in by_file.items():
+                    ids = {c.get("id") for c in cases}
+                    rows = [r for r in result[label] if r.case_id in ids]
+                    if rows:
+                        self._table(rows, f"{name}: leave-one-{label}-out (refitted without the held-out "
+                                          f"{'family' if label == 'family' else 'case'})", cases, catalog)
 
-    def _table(self, rows, title: str) -> None:
+    def _table(self, rows, title: str, cases: list[dict], catalog) -> None:
+        from studio.domain.perf.fitting import family_of
+
         self.stdout.write(f"\n## {title}\n")
         self.stdout.write(f"{'case':46s} {'value':22s} {'measured':>12s} {'predicted':>12s} {'error':>8s}")
         for r in rows:
@@ -59,3 +81,8 @@ class Command(BaseCommand):
         s = summarize(rows)
         self.stdout.write(f"\nvalues {s.values}: median {s.median:.1%}, p90 {s.p90:.1%}; "
                           f"fabric counts exact {s.fabric_exact}/{s.fabric_total}")
+        fam = {str(c.get("id")): family_of(c, catalog) for c in cases}
+        families = sorted({fam.get(r.case_id, "?") for r in rows if not r.is_fabric})
+        for f in families:
+            fs = summarize([r for r in rows if fam.get(r.case_id) == f and not r.is_fabric])
+            self.stdout.write(f"  family {f:16s} values {fs.values:3d}: median {fs.median:.1%}, p90 {fs.p90:.1%}")

@@ -4,7 +4,10 @@ FILE is a cases file (``ai-factory-estimate-cases/1``) or a design file (``ai-fa
 its workloads on its racks' systems). A line carries ``id`` and the contract keys that apply
 (inference: output_tokens_per_s, ttft_ms, tpot_ms, tokens_per_joule, usd_per_million_tokens;
 training: tokens_per_s, mfu, step_time_s, time_to_train_s; ``fabric`` whenever the cluster names
-one) plus extras (confidence, assumptions, layout). A case that cannot be estimated prints
+one) plus extras (confidence, assumptions, ``layout``, ``slo_met`` when limits were given). ``--frontier``
+adds ``frontier`` to every inference line of a cases file: the Pareto points of output tok/s per GPU
+against tok/s per user, each with tok/s per provisioned MW, $ per million tokens and its layout.
+A case that cannot be estimated prints
 ``{"id": ..., "error": "..."}`` and the exit status is 1. An unreadable or unusable file: a
 message on stderr and exit 2. ``measured`` is ignored. No database needed.
 """
@@ -29,11 +32,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="cases file or design file (JSON), or - for standard input")
         parser.add_argument("--brief", action="store_true", help="leave out assumptions")
+        parser.add_argument("--frontier", action="store_true",
+                            help="add the throughput–interactivity frontier to every inference case")
 
     def handle(self, *args, **options):
-        raise SystemExit(self.run(options["file"], options["brief"]))
+        raise SystemExit(self.run(options["file"], options["brief"], options["frontier"]))
 
-    def run(self, name: str, brief: bool = False) -> int:
+    def run(self, name: str, brief: bool = False, frontier: bool = False) -> int:
         try:
             text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
             data = json.loads(text)
@@ -54,7 +59,7 @@ class Command(BaseCommand):
             if not isinstance(cases, list):
                 self.stderr.write(f"{name}: cases: expected a list of cases")
                 return EXIT_UNUSABLE
-            lines = estimate_cases(cases, catalog)
+            lines = estimate_cases(cases, catalog, frontier=frontier)
         elif fmt == "ai-factory-design/1":
             from studio.domain.designfile import DesignFileError, load_design
             from studio.domain.perf.designs import estimate_design

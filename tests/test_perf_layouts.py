@@ -1,0 +1,136 @@
+"""Serving layouts, deployments from config, collectives across nodes, queueing and MTP: worked examples."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from catalog.datafiles import file_catalog
+from studio.domain.perf import EstimateError
+from studio.domain.perf import models as M
+from studio.domain.perf.collectives import group_all_reduce_s, group_all_to_all_s, kv_transfer_s
+from studio.domain.perf.hardware import hardware_of
+from studio.domain.perf.layouts import Deployment, Layout, candidate_layouts, deployment_from_config
+from studio.domain.perf.queueing import mean_wait_s, quantile_wait_s
+from studio.domain.perf.serving import ep_imbalance
+from studio.domain.perf.specdec import MTP_DEFAULTS, spec_for
+
+CAT = file_catalog()
+H100 = hardware_of(CAT.get("dgx-h100"), CAT.get("h100-sxm"))
+
+
+def model(slug):
+    return CAT.get(slug)
+
+
+def test_all_reduce_across_two_h100_nodes_matches_worked_example():
+    # (2 × 7/8 × 1 MB / 315 GB/s + 2 × 8 µs) + (2 × 1/2 × 125 kB / 42.5 GB/s + 2 × 20 µs) = 64.5 µs
+    expected = (2 * 7 / 8 * 1e6 / 315e9 + 16e-6) + (2 * 0.5 * 125e3 / 42.5e9 + 40e-6)
+    assert group_all_reduce_s(1e6, 16, H100) == pytest.approx(expected)
+    assert group_all_reduce_s(1e6, 16, H100) == pytest.approx(64.5e-6, rel=0.01)
+
+
+def test_tensor_parallel_across_nodes_costs_more_than_inside_one():
+    assert group_all_reduce_s(1e6, 16, H100) > 2 * group_all_reduce_s(1e6, 8, H100)
+
+
+def test_all_to_all_over_ep16_on_h100_is_bound_by_the_nics():
+    # max(7/16 MB / 315 GB/s + 8 µs, 8/16 MB / 42.5 GB/s + 20 µs) = 31.8 µs
+    assert group_all_to_all_s(1e6, 16, H100) == pytest.approx(0.5e6 / 42.5e9 + 20e-6)
+    assert group_all_to_all_s(1e6, 16, H100) == pytest.approx(31.8e-6, rel=0.01)
+
+
+def test_kv_transfer_of_an_8k_deepseek_prompt_matches_worked_example():
+    size = M.kv_bytes_per_sequence(model("deepseek-r1"), "fp8", 8192)
+    assert size == pytest.approx(287.8e6, rel=0.001)
+    assert kv_transfer_s(size, 8, False, H100) == pytest.approx(size / (8 * 42.5e9) + 20e-6)
+    assert kv_transfer_s(size, 8, False, H100) == pytest.approx(0.867e-3, rel=0.01)
+
+
+def test_sliding_window_layers_stop_their_kv_cache_at_the_window():
+    gpt = model("gpt-oss-120b")
+    assert M.attended_context(gpt, 2000) == pytest.approx((18 * 2000 + 18 * 128) / 36)
+    assert M.kv_bytes_per_sequence(gpt, "fp8", 2000) == pytest.approx(39.2e6, rel=0.001)
+    assert M.attended_context(model("llama-3.3-70b"), 2000) == 2000
+
+
+def test_routed_expert_flops_of_deepseek_match_worked_example():
+    assert M.routed_flops_per_token(model("deepseek-r1")) == pytest.approx(2 * 58 * 8 * 3 * 7168 * 2048)
+    assert M.routed_flops_per_token(model("deepseek-r1")) == pytest.approx(40.9e9, rel=0.001)
+    assert M.routed_flops_per_token(model("llama-3.3-70b")) == 0
+
+
+def test_new_models_have_their_published_totals():
+    for slug, total in (("deepseek-r1", 671), ("gpt-oss-120b", 116.83), ("gpt-oss-20b", 20.91),
+                        ("qwen3-235b-a22b", 235), ("kimi-k2", 1026), ("llama-4-maverick", 400)):
+        m = model(slug)
+        assert m.params_total_b == total
+        assert M.routed_expert_params(m) < M.total_params(m)
+
+
+def test_expert_load_imbalance_matches_worked_example():
+    assert ep_imbalance(64, 16) == pytest.approx((1 + math.sqrt(2 * math.log(16) / 64)) * 1.1)
+    assert ep_imbalance(64, 16) == pytest.approx(1.42, abs=0.005)
+    assert ep_imbalance(64, 1) == 1.0
+    assert ep_imbalance(1e6, 16) < ep_imbalance(10, 16)
+
+
+def test_md1_wait_matches_worked_examples():
+    assert mean_wait_s(0.5, 0.1) == pytest.approx(0.05)
+    assert quantile_wait_s(0.5, 0.1, 0.5) == 0
+    assert quantile_wait_s(0.5, 0.1, 0.99) == pytest.approx(0.1 * math.log(50))
+    assert quantile_wait_s(0.0, 0.1, 0.99) == 0
+
+
+def test_mtp_emits_one_plus_the_acceptance_per_step():
+    spec = spec_for(model("deepseek-r1"), "mtp")
+    assert spec is MTP_DEFAULTS["deepseek-r1"]
+    assert spec.tokens_per_step == pytest.approx(1.85)
+    assert spec_for(model("deepseek-r1"), "none") is None
+
+
+def test_mtp_on_a_model_without_an_mtp_module_is_refused():
+    with pytest.raises(EstimateError, match="multi-token-prediction"):
+        spec_for(model("llama-3.3-70b"), "mtp")
+
+
+def test_a_disaggregated_config_reads_into_pools_and_back():
+    cfg = {"serving": "disaggregated", "prefill_gpus": 16, "decode_gpus": 48,
+           "prefill": {"workers": 1, "tp": 16, "ep": 16, "dp_attention": True},
+           "decode": {"workers": 3, "tp": 16, "ep": 16, "dp_attention": False}, "spec_decoding": "none",
+           "framework": "ignored"}
+    dep = deployment_from_config(cfg, model("deepseek-r1"), 64)
+    assert dep.disaggregated and dep.gpus == 64
+    assert dep.prefill == Layout(16, 16, True) and dep.decode_workers == 3
+    back = dep.as_config()
+    assert back["prefill"] == {"workers": 1, "tp": 16, "ep": 16, "dp_attention": True}
+    assert back["decode_gpus"] == 48 and back["prefill_gpus"] == 16
+
+
+def test_a_single_node_config_fills_the_gpus_with_workers():
+    dep = deployment_from_config({"serving": "single-node", "tp": 4, "ep": 4}, model("deepseek-r1"), 8)
+    assert dep == Deployment(Layout(4, 4, False), 2)
+
+
+def test_a_config_that_needs_more_gpus_than_the_cluster_is_an_error():
+    with pytest.raises(EstimateError, match="need 64 GPUs"):
+        deployment_from_config({"serving": "disaggregated", "prefill": {"workers": 1, "tp": 16},
+                                "decode": {"workers": 3, "tp": 16}}, model("deepseek-r1"), 48)
+
+
+def test_tensor_parallel_that_does_not_divide_the_heads_is_refused():
+    with pytest.raises(EstimateError, match="does not divide .* 40 attention heads"):
+        deployment_from_config({"tp": 16}, model("llama-4-maverick"), 16)
+
+
+def test_expert_parallel_on_a_dense_model_is_refused():
+    with pytest.raises(EstimateError, match="dense"):
+        deployment_from_config({"tp": 8, "ep": 8}, model("llama-3.3-70b"), 8)
+
+
+def test_the_search_tries_wide_expert_parallel_layouts_across_nodes():
+    layouts = candidate_layouts(model("deepseek-r1"), 16, 8)
+    assert Layout(16, 16, True) in layouts and Layout(16, 1, False) in layouts
+    assert all(lay.gpus <= 16 for lay in layouts)
+    assert all(m.heads % lay.attn_tp == 0 for m in [model("deepseek-r1")] for lay in layouts)

@@ -1,0 +1,113 @@
+"""Reasoning-model serving: layouts across nodes, honest limits, the prefill floor, FP4 without FP4
+units, configs, disaggregation, MTP and the frontier (estimates on the real catalog)."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.datafiles import file_catalog
+from studio.domain.perf import EstimateError, estimate_case
+from studio.domain.perf import models as M
+
+CAT = file_catalog()
+
+
+def case(system="dgx-h100", gpus=8, config=None, **workload):
+    w = {"kind": "inference", "model": "deepseek-r1", "precision": "fp8", "scenario": "concurrency",
+         "input_tokens": 1024, "output_tokens": 1024, "concurrency": 64, **workload}
+    c = {"id": "t", "workload": w, "cluster": {"system": system, "gpus": gpus}}
+    if config is not None:
+        c["config"] = config
+    return estimate_case(c, CAT)
+
+
+def test_deepseek_r1_on_two_h100_nodes_is_estimated_with_a_layout_spanning_both():
+    out = case(gpus=16)
+    assert out["output_tokens_per_s"] > 0
+    lay = out["layout"]
+    width = max(lay["tp"], lay["ep"]) if lay["serving"] == "single-node" else 16
+    assert width == 16
+
+
+def test_deepseek_r1_does_not_fit_on_one_h100_node():
+    with pytest.raises(EstimateError, match="does not fit"):
+        case(gpus=8)
+
+
+def test_unreachable_limits_say_slo_met_false_with_the_best_latency_and_its_throughput():
+    out = case(scenario="interactive", concurrency=None, tpot_p99_limit_ms=2, input_tokens=8192, gpus=16)
+    assert out["slo_met"] is False
+    assert out["tpot_p99_ms"] > 2 and out["output_tokens_per_s"] > 0
+
+
+def test_reachable_limits_are_met_and_never_broken():
+    out = case(scenario="interactive", concurrency=None, tpot_p99_limit_ms=40, ttft_p99_limit_ms=3000, gpus=16)
+    assert out["slo_met"] is True
+    assert out["tpot_p99_ms"] <= 40 and out["ttft_p99_ms"] <= 3000
+
+
+def test_a_negative_limit_is_an_error():
+    with pytest.raises(EstimateError, match="positive"):
+        case(scenario="server", concurrency=None, tpot_p99_limit_ms=-5, gpus=16)
+
+
+def test_tensor_parallel_that_does_not_divide_the_heads_is_an_error():
+    with pytest.raises(EstimateError, match="heads"):
+        case(model="llama-4-maverick", tensor_parallel=16, gpus=16)
+
+
+def test_a_long_prompt_never_gets_a_ttft_below_its_prefill_floor():
+    out = case(model="llama-3.3-70b", system="dgx-h200", scenario="server", concurrency=None,
+               input_tokens=100_000, output_tokens=500, ttft_p99_limit_ms=60_000)
+    flops = M.prefill_flops(CAT.get("llama-3.3-70b"), 100_000)
+    floor_ms = flops / (8 * 1978.9e12) * 1e3
+    assert out["ttft_ms"] >= floor_ms
+
+
+def test_fp4_on_h100_is_never_faster_than_fp8_and_says_so():
+    fp8 = case(model="llama-3.3-70b", scenario="offline", concurrency=None)
+    fp4 = case(model="llama-3.3-70b", scenario="offline", concurrency=None, precision="fp4")
+    assert fp4["output_tokens_per_s"] <= fp8["output_tokens_per_s"] * (1 + 1e-9)
+    assert any("no FP4 units" in a for a in fp4["assumptions"])
+
+
+def test_a_given_config_is_used_and_echoed_as_the_layout():
+    cfg = {"serving": "disaggregated", "prefill": {"workers": 1, "tp": 8, "ep": 8, "dp_attention": True},
+           "decode": {"workers": 1, "tp": 8, "ep": 8, "dp_attention": True}, "spec_decoding": "none"}
+    out = case(system="dgx-b200", gpus=16, config=cfg)
+    assert out["layout"]["serving"] == "disaggregated"
+    assert out["layout"]["decode"] == {"workers": 1, "tp": 8, "ep": 8, "dp_attention": True}
+
+
+def test_mtp_speeds_up_decoding_at_low_concurrency():
+    base = {"serving": "single-node", "tp": 8}
+    plain = case(system="dgx-b200", config={**base, "spec_decoding": "none"}, concurrency=4)
+    mtp = case(system="dgx-b200", config={**base, "spec_decoding": "mtp"}, concurrency=4)
+    assert 1.3 < plain["tpot_ms"] / mtp["tpot_ms"] < 1.85
+
+
+def test_gb200_nvl72_beats_dgx_b200_per_gpu_on_deepseek_r1_at_interactive_speed():
+    kw = dict(precision="fp4", scenario="interactive", concurrency=None, input_tokens=1024, output_tokens=8192,
+              tpot_p99_limit_ms=20, gpus=72)
+    gb = case(system="gb200-nvl72", **kw)
+    b = case(system="dgx-b200", **kw)
+    assert gb["slo_met"] and b["slo_met"]
+    ratio = gb["output_tokens_per_s"] / b["output_tokens_per_s"]
+    assert 1.5 < ratio < 6
+    assert gb["layout"]["decode" if gb["layout"]["serving"] == "disaggregated" else "dp_attention"]
+
+
+def test_the_frontier_is_a_pareto_curve_with_power_cost_and_layout():
+    c = {"id": "f", "workload": {"kind": "inference", "model": "gpt-oss-120b", "precision": "fp4",
+                                 "scenario": "interactive", "input_tokens": 1024, "output_tokens": 1024,
+                                 "tpot_p99_limit_ms": 20},
+         "cluster": {"system": "dgx-b200", "gpus": 8}}
+    out = estimate_case(c, CAT, frontier=True)
+    pts = out["frontier"]
+    assert len(pts) >= 3
+    assert set(pts[0]) == {"tokens_per_s_per_gpu", "tokens_per_s_per_user", "tokens_per_s_per_mw",
+                           "usd_per_million_tokens", "layout"}
+    users = [p["tokens_per_s_per_user"] for p in pts]
+    per_gpu = [p["tokens_per_s_per_gpu"] for p in pts]
+    assert users == sorted(users, reverse=True) and per_gpu == sorted(per_gpu)
+    assert all(p["tokens_per_s_per_mw"] > 0 and p["usd_per_million_tokens"] > 0 for p in pts)
