@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from studio.models import Design, DesignMember
+from studio.models import Design, DesignMember, ShareLink
 from tests.editor_fixtures import design, shared_edit, shared_view  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +104,8 @@ def test_only_the_owner_manages_members(client, design, collaborator, outsider, 
     for url, data in urls:
         assert client.post(url, data).status_code == 404
     client.logout()
+    link = ShareLink.objects.create(design=design, label="visitor", created_by=design.owner)
+    assert client.get(reverse("share_view", args=[link.token])).status_code == 200  # a share-link visitor
     response = client.get(sharing_url(design))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     for url, data in urls:

@@ -135,8 +135,11 @@ def test_every_persona_on_the_netbox_download(client, owner, collaborator, outsi
     assert client.get(reverse("share_view", args=[link.token])).status_code == 200 and client.get(url).status_code == 302
     client.force_login(outsider)
     assert client.get(url).status_code == 404
-    DesignMember.objects.create(design=row, user=collaborator, role=DesignMember.VIEW)
+    member = DesignMember.objects.create(design=row, user=collaborator, role=DesignMember.VIEW)
     client.force_login(collaborator)
+    assert client.get(url).status_code == 200
+    member.role = DesignMember.EDIT
+    member.save()
     assert client.get(url).status_code == 200
     client.force_login(owner)
     response = client.get(url)

@@ -143,7 +143,10 @@ def test_every_persona_on_the_sharing_views(client, design, collaborator, outsid
     assert client.get(manage).status_code == 404
     assert client.post(create_url, {"label": "mine"}).status_code == 404
     assert client.post(revoke).status_code == 404
-    # a signed-in outsider with the link sees the shared page, like anyone with it
+    # a signed-in outsider, a member or the owner with the link sees the shared page, like anyone with it
+    assert client.get(share_url(link)).status_code == 200
+    assert owner_client.get(share_url(link)).status_code == 200
+    client.force_login(collaborator)
     assert client.get(share_url(link)).status_code == 200
     assert ShareLink.objects.count() == 1 and ShareLink.objects.get().revoked_at is None
     # the owner: another design's link cannot be revoked through this design
