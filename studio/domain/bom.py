@@ -214,7 +214,7 @@ def _nic_for(catalog: Catalog, speed_gbps: float) -> Nic | None:
 
 
 def _nic_lines(catalog: Catalog, systems: Counter) -> list[BomLine]:
-    """NIC ports of the systems (compute, then storage/in-band): counted, inside the systems."""
+    """NIC ports of the systems (compute, storage, in-band management): counted, inside the systems."""
     ports: Counter = Counter()
     hosts: dict[tuple, set] = {}
     for slug, n in systems.items():
@@ -222,14 +222,17 @@ def _nic_lines(catalog: Catalog, systems: Counter) -> list[BomLine]:
         if not isinstance(item, System):
             continue
         for purpose, count, speed in (("compute", item.compute_ports, item.compute_port_gbps),
-                                      ("storage and in-band", item.storage_ports, item.storage_port_gbps)):
-            if count and speed:
+                                      ("storage", item.storage_ports, item.storage_port_gbps),
+                                      ("in-band management", item.inband_ports, 0.0)):
+            if count:
                 ports[(purpose, speed)] += n * count
                 hosts.setdefault((purpose, speed), set()).add(item.name)
     lines = []
-    for (purpose, speed), n in sorted(ports.items()):
-        nic = _nic_for(catalog, speed)
-        label = f"{purpose.capitalize()} NIC ports, {speed:g} Gb/s" + (f" ({nic.name})" if nic else "")
+    order = {"compute": 0, "storage": 1, "in-band management": 2}
+    for (purpose, speed), n in sorted(ports.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+        nic = _nic_for(catalog, speed) if speed else None  # the catalog gives no in-band port speed
+        label = (f"{purpose.capitalize()} NIC ports" + (f", {speed:g} Gb/s" if speed else "")
+                 + (f" ({nic.name})" if nic else ""))
         lines.append(_line("NICs", nic, n, label, slug=nic.slug if nic else "",
                            included_in=" and ".join(sorted(hosts[(purpose, speed)]))))
     return lines
