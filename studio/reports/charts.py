@@ -133,12 +133,12 @@ def scaling_chart(scaling: dict | None, site_it_kw: float = 0, site_facility_kw:
     steps = scaling["steps"]
     gpus = [s["gpus"] for s in steps]
     fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.07,
-                        subplot_titles=("Throughput (tokens/s)", "Power (kW)", "Switches by tier"))
+                        subplot_titles=("Throughput (tokens/s)", "Power at maximum draw (kW)", "Switches by tier"))
     fig.add_scatter(x=gpus, y=[s["tokens_per_s"] for s in steps], mode="lines+markers", name="tokens/s",
                     line={"color": ACCENT}, row=1, col=1)
-    fig.add_scatter(x=gpus, y=[s["it_power_kw"] for s in steps], mode="lines", name="IT power",
+    fig.add_scatter(x=gpus, y=[s["it_power_kw"] for s in steps], mode="lines", name="IT power (max)",
                     line={"color": ACCENT}, row=2, col=1)
-    fig.add_scatter(x=gpus, y=[s["facility_power_kw"] for s in steps], mode="lines", name="facility power (× PUE)",
+    fig.add_scatter(x=gpus, y=[s["facility_power_kw"] for s in steps], mode="lines", name="facility power (max × PUE)",
                     line={"color": "#5aa0e0"}, row=2, col=1)
     if site_it_kw:
         fig.add_hline(y=site_it_kw, line_dash="dash", line_width=1.5, opacity=0.9, line_color="#b4451f", row=2, col=1,
