@@ -11,6 +11,8 @@ import json
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from studio.domain.perf.energy import DEFAULT_PUE, facility_power
+
 ACCENT = "#0b5cad"
 PALETTE = ["#0b5cad", "#5aa0e0", "#8c6d1f", "#9aa5b1", "#b4451f", "#2f7d4f"]
 BREAKDOWN_PARTS = (("compute_s", "Compute"), ("memory_s", "Memory"), ("communication_s", "Communication"),
@@ -86,15 +88,22 @@ def latency_chart(curves: dict[str, list[dict]]) -> dict | None:
     return _layout(fig, "Latency under load", height=360)
 
 
-def efficiency_chart(results: list[dict]) -> dict | None:
+def efficiency_chart(results: list[dict], pue: float = DEFAULT_PUE) -> dict | None:
+    """Tokens per joule at the IT load (the systems' own draw, as MLPerf Power measures) and at the
+    wall (plus network and storage, times the site's PUE), and the cost per million tokens."""
     rows = [r for r in results if r.get("inference")]
     if not rows:
         return None
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("Tokens per joule (at the wall, with PUE)",
+    wall_per_it_w = facility_power(1.0, pue=pue).wall_w  # wall watts per watt of busy systems
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(f"Tokens per joule (IT load; wall at PUE {pue:.2f})",
                                                         "Cost per million output tokens (USD)"))
     labels = [r.get("label", r["id"]) for r in rows]
-    fig.add_bar(x=labels, y=[r["inference"]["tokens_per_joule"] for r in rows], marker_color=ACCENT, row=1, col=1,
-                showlegend=False, hovertemplate="%{y:.2f} tokens/J<extra></extra>")
+    it = [r["inference"]["tokens_per_joule"] for r in rows]
+    fig.add_bar(x=labels, y=it, marker_color=ACCENT, row=1, col=1, name="at the IT load",
+                hovertemplate="%{y:.2f} tokens/J at the IT load<extra></extra>")
+    fig.add_bar(x=labels, y=[v / wall_per_it_w for v in it], marker_color="#8c6d1f", row=1, col=1,
+                name=f"at the wall (PUE {pue:.2f}, network, storage)",
+                hovertemplate="%{y:.2f} tokens/J at the wall<extra></extra>")
     fig.add_bar(x=labels, y=[r["inference"]["usd_per_million_tokens"] for r in rows], marker_color="#5aa0e0",
                 row=1, col=2, showlegend=False, hovertemplate="$%{y:.3f} per M tokens<extra></extra>")
     return _layout(fig, "Energy and cost of serving", height=320)
@@ -154,11 +163,16 @@ def scaling_chart(scaling: dict | None, site_it_kw: float = 0, site_facility_kw:
     return _layout(fig, f"Scaling path: {scaling['system']}, one step = {scaling['su_systems']} systems", height=720)
 
 
+def _pue(site_it_kw: float, site_facility_kw: float) -> float:
+    """The site's PUE as its facility ÷ IT power limits (2,700 / 2,000 kW = 1.35), else the default."""
+    return site_facility_kw / site_it_kw if site_it_kw and site_facility_kw > site_it_kw else DEFAULT_PUE
+
+
 def estimate_charts(result: dict, site_it_kw: float = 0, site_facility_kw: float = 0) -> list[dict]:
     """All charts of an estimate result, in page order, each ``{"id", "figure"}``; empty ones left out."""
     results = result.get("results", [])
     charts = [("throughput", throughput_chart(results)), ("breakdown", breakdown_chart(results)),
-              ("latency", latency_chart(result.get("latency_curves", {}))), ("efficiency", efficiency_chart(results)),
+              ("latency", latency_chart(result.get("latency_curves", {}))), ("efficiency", efficiency_chart(results, _pue(site_it_kw, site_facility_kw))),
               ("training", training_chart(results)),
               ("scaling", scaling_chart(result.get("scaling"), site_it_kw, site_facility_kw))]
     return [{"id": f"chart-{name}", "figure": fig} for name, fig in charts if fig]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from studio.domain.catalog import System
 
-from .energy import DEFAULT_PUE
+from .energy import DEFAULT_PUE, facility_power
 from .errors import EstimateError
 
 #: Straight-line depreciation period of accelerator servers: 4 years [M: hyperscaler filings
@@ -55,19 +55,20 @@ def system_price_usd(system: System, family: str = "", inputs: CostInputs = Cost
 
 
 def usd_per_hour(systems: float, price_usd: float, it_power_w: float, inputs: CostInputs = CostInputs()) -> float:
-    """Hourly cost: ``systems · price · (1 + overhead) / (years · 8,766 h)`` + ``kW · PUE · $/kWh``.
+    """Hourly cost: capital ``systems · price · (1 + overhead) / (years · 8,766 h)`` plus power at
+    the wall ``kW · (1 + network + storage shares) · PUE · $/kWh`` (``energy.facility_power``).
 
     One DGX H100 (300 k$, +25 %, 4 years) at 7.5 kW, PUE 1.3, 0.08 $/kWh:
-    375,000 / 35,064 = 10.69 $/h + 0.78 $/h = 11.47 $/h.
+    375,000 / 35,064 = 10.695 $/h + 7.5 × 1.06 × 1.3 × 0.08 = 0.827 $/h → 11.522 $/h.
     """
     capital = systems * price_usd * (1 + inputs.infrastructure_overhead) / (inputs.amortization_years * HOURS_PER_YEAR)
-    energy = it_power_w / 1000.0 * inputs.pue * inputs.electricity_usd_per_kwh
+    energy = facility_power(it_power_w, pue=inputs.pue).wall_w / 1000.0 * inputs.electricity_usd_per_kwh
     return capital + energy
 
 
 def usd_per_million_tokens(hourly_usd: float, tokens_per_s: float, inputs: CostInputs = CostInputs()) -> float:
-    """``$/h ÷ (tok/s · 3,600 · utilisation) × 10⁶``. 11.47 $/h at 24,525 tok/s, 80 %:
-    11.47 / 70.6 M × 10⁶ = 0.162 $ per million tokens."""
+    """``$/h ÷ (tok/s · 3,600 · utilisation) × 10⁶``. 11.522 $/h at 24,525 tok/s, 80 %:
+    11.522 / 70.63 M × 10⁶ = 0.163 $ per million tokens."""
     if tokens_per_s <= 0:
         return float("inf")
     return hourly_usd / (tokens_per_s * 3600.0 * inputs.utilization) * 1e6
