@@ -219,3 +219,19 @@ def test_the_import_and_export_commands_carry_the_estimates_too(tmp_path, owner,
     call_command("export_design", code)
     exported = json.loads(capsys.readouterr().out)
     assert exported["estimates"]["result"]["results"] == result["results"] and exported["estimates"]["stale"] is True
+
+
+def test_rack_scale_systems_attach_as_trays_of_four_rails():
+    catalog = file_catalog()
+    design = parse_design_text((ROOT / "studio/reference_designs/gb200-nvl72-su.json").read_text(), catalog)
+    totals = validate(design, catalog).totals
+    cables = rows(netbox_files(design, catalog, totals)["cables.csv"])
+    compute = [c for c in cables if c["label"].startswith("compute-")]
+    assert len(compute) == totals.gpus  # one compute port per GB200 GPU
+    per_leaf = {}
+    for c in compute:
+        per_leaf.setdefault(c["side_b_device"], set()).add((int(c["side_a_name"].removeprefix("gpu-nic")) - 1) % 4)
+    assert len(per_leaf) == totals.switches["compute"]["leaf"]
+    assert all(len(rails) == 1 for rails in per_leaf.values())  # each leaf serves one rail
+    switch = catalog.get(totals.switches["compute"]["model"])
+    assert max(sum(1 for c in compute if c["side_b_device"] == leaf) for leaf in per_leaf) <= switch.ports // 2

@@ -10,7 +10,8 @@ netbox-community/netbox at commit 016a5335: ``SiteImportForm``, ``ManufacturerIm
 Cables: the endpoint links of every fabric whose leaf switches are placed in racks — each system
 (or storage appliance, or switch management port) to a leaf of its fabric, leaves taken in rack
 order and filled in turn with ``leaf`` (from ``validate``'s totals) leaves sharing the endpoints;
-rail-optimized compute fabrics put rail r of every node of a scalable unit on that unit's leaf r.
+rail-optimized compute fabrics put rail r of every node of a scalable unit on that unit's leaf r
+(a node is a server, or a tray of 4 rails of a rack-scale system: ``fabric.rails_of``).
 Each cable's type and length follow the floor plan (``rules.network.cable_length_m`` and
 ``cable_media``). Leaf-to-spine links need the network team's port map and are not exported: the
 README in the zip says how many there are.
@@ -27,6 +28,7 @@ from collections import Counter
 
 from studio.domain.catalog import Catalog, FacilityCooling, Rack, Storage, Switch, System
 from studio.domain.design import Design
+from studio.domain.fabric import rails_of
 from studio.domain.rules.network import cable_length_m, cable_media, media_reach
 from studio.domain.totals import Totals
 
@@ -135,25 +137,30 @@ class _Export:
 
     # --- cables ------------------------------------------------------------------------------
 
-    def _endpoints(self, role: str) -> list[tuple[dict, str, int]]:
-        """(device, interface name, node index) of every endpoint port of one fabric."""
-        out: list[tuple[dict, str, int]] = []
+    def _endpoints(self, role: str) -> list[tuple[dict, str, int, int]]:
+        """(device, interface name, node index, rail) of every endpoint port of one fabric. A compute
+        node is a server, or one tray of a rack-scale system (``fabric.rails_of``: trays of 4 rails)."""
+        out: list[tuple[dict, str, int, int]] = []
         node = 0
         for dev in self.devices:
             item = dev["item"]
             ports: list[str] = []
+            rails = 1
             if isinstance(item, System):
                 count = {"compute": item.compute_ports, "storage": item.storage_ports, "inband": item.inband_ports,
                          "oob": item.oob_ports}[role]
                 prefix = {"compute": "gpu-nic", "storage": "storage-nic", "inband": "inband", "oob": "bmc"}[role]
                 ports = [f"{prefix}{i + 1}" for i in range(count)]
+                rails = max(1, rails_of(item)) if role == "compute" else max(1, count)
             elif isinstance(item, Storage) and role == "storage":
                 ports = [f"data{i + 1}" for i in range(item.ports)]
+                rails = max(1, item.ports)
             elif role == "oob" and isinstance(item, (Storage, Switch)):
                 ports = ["mgmt0"]
+            for i, port in enumerate(ports):
+                out.append((dev, port, node + i // rails, i % rails))
             if ports:
-                out.extend((dev, p, node) for p in ports)
-                node += 1
+                node += math.ceil(len(ports) / rails)
         return out
 
     def _switches_by_role(self) -> dict[str, list[dict]]:
@@ -186,11 +193,10 @@ class _Export:
                 self.skipped_links += len(endpoints) if not leaves else 0
                 continue
             switch = leaves[0]["item"]
-            rails = max((int(ep[1].removeprefix("gpu-nic")) for ep in endpoints if ep[1].startswith("gpu-nic")),
-                        default=1)
+            rails = max(ep[3] for ep in endpoints) + 1 if role == "compute" else 1
             nodes = max(ep[2] for ep in endpoints) + 1
             rail_optimized = (role == "compute" and fabric is not None and fabric.topology == "rail-optimized"
-                              and plan["leaf"] % rails == 0 and plan["leaf"] >= rails and rails > 1)
+                              and rails > 1 and plan["leaf"] >= rails and plan["leaf"] % rails == 0)
             per_leaf = math.ceil(len(endpoints) / plan["leaf"])
             units = plan["leaf"] // rails if rail_optimized else 1
             nodes_per_unit = math.ceil(nodes / units)
@@ -198,16 +204,15 @@ class _Export:
             if switch.port_speed_gbps not in reach_cache:
                 reach_cache[switch.port_speed_gbps] = media_reach(self.catalog, switch.port_speed_gbps)
             reach = reach_cache[switch.port_speed_gbps]
-            for k, (dev, port, node) in enumerate(endpoints):
-                if rail_optimized:
-                    rail = int(port.removeprefix("gpu-nic")) - 1
-                    index = (node // nodes_per_unit) * rails + rail
-                else:
-                    index = k // per_leaf
+            for k, (dev, port, node, rail) in enumerate(endpoints):
+                index = (node // nodes_per_unit) * rails + rail if rail_optimized else k // per_leaf
                 if index >= len(leaves):  # that leaf is needed but not placed
                     self.skipped_links += 1
                     continue
                 leaf = leaves[index]
+                if used[leaf["name"]] >= switch.ports:  # never more cables than the leaf has ports
+                    self.skipped_links += 1
+                    continue
                 used[leaf["name"]] += 1
                 leaf_port = f"p{used[leaf['name']]}"
                 self._link(dev, port, leaf, leaf_port, role, switch, racks, reach)
