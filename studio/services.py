@@ -16,7 +16,7 @@ from django.utils import timezone
 from catalog.source import get_catalog
 from studio.domain import design as d
 from studio.domain.catalog import KIND_CLASSES, KIND_LABELS, System
-from studio.domain.designfile import DesignFileError, dump_design, load_design, parse_design_text
+from studio.domain.designfile import DesignFileError, dump_fields, load_design, parse_design_text
 
 from .models import Design, DevicePlacement, RackPlacement
 
@@ -152,7 +152,7 @@ def save_difference(row: Design, expected: int, old: d.Design, new: d.Design) ->
     if gone:
         RackPlacement.objects.filter(design=row, label__in=gone).delete()
     added = [(i, r) for i, r in enumerate(new.racks) if r.id not in old_racks]
-    changed = [r for r in new.racks if r.id in old_racks and old_racks[r.id] != r]
+    changed = [r for r in new.racks if r.id in old_racks and old_racks[r.id] is not r and old_racks[r.id] != r]
     for rack in changed:
         columns = _rack_columns(rack)
         was = _rack_columns(old_racks[rack.id])
@@ -245,9 +245,7 @@ def _site_fields(site: d.Site) -> dict:
 
 
 def _content_fields(design: d.Design) -> dict:
-    dumped = dump_design(design)
-    return {"fabrics": dumped["fabrics"], "storage": dumped["storage"], "facility": dumped["facility"],
-            "workloads": dumped["workloads"]}
+    return dump_fields(design, ["fabrics", "storage", "facility", "workloads"])
 
 
 def _write_racks(row: Design, racks, start: int = 0) -> None:

@@ -436,19 +436,28 @@ def dump_workload(workload: Workload) -> dict[str, Any]:
     return out
 
 
+DESIGN_FIELDS = ("name", "site", "fabrics", "storage", "facility", "workloads")  # the design's, beside its racks
+
+
+def dump_fields(design: Design, names: tuple[str, ...] | list[str] = DESIGN_FIELDS) -> dict[str, Any]:
+    """Some of a design's own fields (not its racks) as the design file writes them: O(those fields)."""
+    dumps = {
+        "name": lambda: design.name,
+        "site": lambda: dump_site(design.site),
+        "fabrics": lambda: {role: {"model": f.model, "topology": f.topology, "oversubscription": f.oversubscription}
+                            for role, f in design.fabrics.items()},
+        "storage": lambda: [{"model": s.model, "count": s.count} for s in design.storage],
+        "facility": lambda: [{"model": s.model, "count": s.count} for s in design.facility],
+        "workloads": lambda: [dump_workload(w) for w in design.workloads],
+    }
+    return {name: dumps[name]() for name in names}
+
+
 def dump_design(design: Design) -> dict[str, Any]:
     """The plain dict of a design (every field written, defaults included), ready for ``json.dumps``."""
-    return {
-        "format": DESIGN_FORMAT,
-        "name": design.name,
-        "site": dump_site(design.site),
-        "racks": [dump_rack(r) for r in design.racks],
-        "fabrics": {role: {"model": f.model, "topology": f.topology, "oversubscription": f.oversubscription}
-                    for role, f in design.fabrics.items()},
-        "storage": [{"model": s.model, "count": s.count} for s in design.storage],
-        "facility": [{"model": s.model, "count": s.count} for s in design.facility],
-        "workloads": [dump_workload(w) for w in design.workloads],
-    }
+    fields = dump_fields(design)
+    return {"format": DESIGN_FORMAT, "name": fields.pop("name"), "site": fields.pop("site"),
+            "racks": [dump_rack(r) for r in design.racks], **fields}
 
 
 def dump_design_text(design: Design, *, indent: int | None = 2, estimates: dict[str, Any] | None = None) -> str:

@@ -131,6 +131,14 @@ class TileGrid:
     def owner(self, tile: Tile) -> str | None:
         return self._owner.get(tile)
 
+    def copy(self) -> TileGrid:
+        """An independent grid with the same racks (O(tiles), dictionary copies)."""
+        grid = TileGrid()
+        grid._owner = dict(self._owner)
+        grid._also = {tile: list(racks) for tile, racks in self._also.items()}
+        grid._footprints = dict(self._footprints)
+        return grid
+
     def racks_on(self, tile: Tile) -> list[str]:
         """Every rack standing on ``tile``: its owner first, then any overlapping it."""
         owner = self._owner.get(tile)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from ..catalog import Catalog
 from ..design import Design, RackPlacement
-from ..designfile import dump_design, dump_rack
+from ..designfile import dump_fields, dump_rack
 
 
 class EditError(ValueError):
@@ -89,8 +89,7 @@ def racks_inverse(design: Design, labels) -> dict:
 
 def fields_inverse(design: Design, names) -> dict:
     """The inverse that sets the named design fields back to their values in ``design``."""
-    dumped = dump_design(design)
-    return {"fields": {name: dumped[name] for name in names}}
+    return {"fields": dump_fields(design, list(names))}
 
 
 def catalog_item(catalog: Catalog, slug: str | None, kinds, what: str):
