@@ -165,3 +165,9 @@ def test_a_borrowed_efficiency_converts_through_the_fp8_speed_up():
     assert "speed-up" in note
     fitted = replace(factors, notes=("training_gemm_efficiency 0.455 (exact for hopper/bf16)",))
     assert cross_precision_factors(fitted, hw, "bf16")[0] is fitted
+
+
+def test_the_band_widens_far_from_the_calibrated_training_cases():
+    near, far = _train("dgx-h100", 1024), _train("dgx-h100", 100_000)
+    assert near.band.label == "narrow"
+    assert far.band.label == "wide" and far.band.high > near.band.high

@@ -1,5 +1,6 @@
 """Confidence bands: narrow where a measured point of the same family and regime calibrated
-the factors, wide where the estimate leans on another family's or the cross-family default.
+the factors, wide where the estimate leans on another family's or the cross-family default,
+and wider still the further the estimate lies from the calibrated cases (GPU count, model size).
 
 Widths follow the accuracy the literature reports for calibrated analytical models (Calculon
 3.7 % avg / 8.9 % max, llm-analysis −5.6…+9.5 %) and for uncalibrated rooflines (≈2×), see
@@ -8,18 +9,63 @@ performance.md §0–1; our own leave-one-out check is in docs/accuracy.md.
 
 from __future__ import annotations
 
+import math
+
 from .results import Band
 
 NARROW = {"inference": 0.15, "training": 0.12, "latency": 0.25}
 WIDE = {"inference": 0.40, "training": 0.35, "latency": 0.50}
+#: Each decade (factor of 10) beyond the calibrated range adds this share of the base width
+#: [M: leave-one-family-out errors in docs/accuracy.md roughly double the in-sample ones when a
+#: case lies a decade away from the nearest calibrated one].
+WIDENING_PER_DECADE = 0.75
+#: A band never claims more than this relative spread below the value (low = 1 − width > 0) [M].
+MAX_WIDTH = 0.8
+#: Beyond this many decades from the calibrated cases an anchored band is no longer "narrow" [M].
+NARROW_LIMIT_DECADES = 0.3
+#: GPU counts and model sizes (B parameters) the training calibration spans: the training cases of
+#: shared/reference/calibration.json (64 A100 … 8,192 H100; GPT-3 175B … Llama 3.1 405B).
+CALIBRATED_TRAINING_GPUS = (64, 8192)
+CALIBRATED_TRAINING_PARAMS_B = (175.0, 405.85)
 
 
-def band(anchored: bool, regime: str, family: str, precision: str) -> Band:
+def decades_outside(value: float, low: float, high: float) -> float:
+    """How many decades ``value`` lies outside ``[low, high]`` (0 inside).
+
+    100,000 GPUs against 64 … 8,192: log10(100,000 / 8,192) = 1.087; 8 GPUs: log10(64 / 8) = 0.903.
+    """
+    if value <= 0:
+        return 0.0
+    if value > high:
+        return math.log10(value / high)
+    if value < low:
+        return math.log10(low / value)
+    return 0.0
+
+
+def training_distance(gpus: int, params_b: float) -> float:
+    """Decades between a training estimate and the calibrated cases: GPU count and model size add.
+
+    100,000 GPUs of a 405B model: 1.087 + 0 = 1.087; 64 GPUs of an 8B model: 0 + log10(175 / 8) = 1.340.
+    """
+    return decades_outside(gpus, *CALIBRATED_TRAINING_GPUS) + decades_outside(params_b, *CALIBRATED_TRAINING_PARAMS_B)
+
+
+def band(anchored: bool, regime: str, family: str, precision: str, distance_decades: float = 0.0) -> Band:
     """±15 % (inference throughput), ±12 % (training), ±25 % (latency at an operating point)
-    when anchored; ±40 % / ±35 % / ±50 % otherwise."""
-    width = (NARROW if anchored else WIDE)[regime]
+    when anchored; ±40 % / ±35 % / ±50 % otherwise; each widened by ``WIDENING_PER_DECADE`` of
+    itself per decade away from the calibrated cases, capped at ``MAX_WIDTH``.
+
+    Anchored training 1.087 decades out: 0.12 × (1 + 0.75 × 1.087) = 0.218 → ±21.8 %, "wide".
+    """
+    base = (NARROW if anchored else WIDE)[regime]
+    distance = max(0.0, distance_decades)
+    width = min(MAX_WIDTH, base * (1.0 + WIDENING_PER_DECADE * distance))
+    narrow = anchored and distance <= NARROW_LIMIT_DECADES
     if anchored:
         reason = f"calibrated on measured {family} {precision} {regime} results"
     else:
         reason = f"no measured {family} {precision} {regime} result: factors borrowed from a related family or the default"
-    return Band(low=1 - width, high=1 + width, label="narrow" if anchored else "wide", reason=reason)
+    if distance > 0:
+        reason += f"; {distance:.1f} decades outside the calibrated cases, so wider"
+    return Band(low=1 - width, high=1 + width, label="narrow" if narrow else "wide", reason=reason)

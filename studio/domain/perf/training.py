@@ -30,7 +30,7 @@ from studio.domain.catalog import LlmModel
 from . import models as M
 from .calibration import Factors
 from .collectives import all_reduce_s, all_to_all_s, link_for_group, p2p_s, ring_all_reduce_s, scale_out_link
-from .confidence import band
+from .confidence import band, training_distance
 from .constants import (
     ACTIVATION_BYTES,
     ACTIVATION_BYTES_PER_TOKEN_HIDDEN,
@@ -353,6 +353,7 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
         tokens_per_s=tokens_per_s, mfu=mfu, step_time_s=step, time_to_train_s=seconds, train_tokens=train_tokens,
         power_w=power, energy_kwh=power * seconds / 3.6e6, usd_per_run=usd_per_run(hourly, seconds),
         layout=layout, breakdown=bd,
-        band=band(factors.anchored_training, "training", hw.family, req.precision), assumptions=assumptions,
+        band=band(factors.anchored_training, "training", hw.family, req.precision,
+                  training_distance(used, M.total_params(req.model) / 1e9)), assumptions=assumptions,
         gpus_used=used, goodput=run_goodput,
     )

@@ -1,0 +1,30 @@
+"""Confidence bands widen with distance from the calibrated cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from studio.domain.perf.confidence import MAX_WIDTH, band, decades_outside, training_distance
+
+
+def test_decades_outside_follow_the_docstring_examples():
+    assert decades_outside(100_000, 64, 8192) == pytest.approx(1.087, abs=1e-3)
+    assert decades_outside(8, 64, 8192) == pytest.approx(0.903, abs=1e-3)
+    assert decades_outside(1024, 64, 8192) == 0.0
+
+
+def test_training_distance_adds_gpu_count_and_model_size():
+    assert training_distance(100_000, 405) == pytest.approx(1.087, abs=1e-3)
+    assert training_distance(64, 8) == pytest.approx(1.340, abs=1e-3)
+
+
+def test_an_anchored_band_far_outside_the_calibration_is_wide_and_wider():
+    near = band(True, "training", "hopper", "bf16")
+    far = band(True, "training", "hopper", "bf16", 1.087)
+    assert near.label == "narrow" and near.high == pytest.approx(1.12)
+    assert far.label == "wide" and far.high == pytest.approx(1 + 0.12 * (1 + 0.75 * 1.087))
+    assert "decades outside" in far.reason
+
+
+def test_bands_never_reach_zero():
+    assert band(False, "latency", "x", "fp8", 10).low == pytest.approx(1 - MAX_WIDTH)
