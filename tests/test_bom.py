@@ -64,6 +64,11 @@ def test_the_dgx_h100_su_bom_counts_what_the_design_places_and_validate_sizes(ca
     for media, n in totals.transceivers.items():
         assert cables[f"transceivers: {media}, two per link"] == n
     assert sum(line.quantity for line in bom.section("Storage")) == totals.storage["appliances"]
+    # the docstring's numbers, exactly
+    assert [switches.get(f"{r} {t}", 0) for r in ("compute", "storage", "inband", "oob") for t in ("leaf", "spine")] \
+        == [8, 4, 3, 2, 1, 0, 4, 2]
+    assert (cables["cables: dac"], cables["cables: multimode"], cables["cables: rj45"]) == (24, 728, 190)
+    assert cables["transceivers: multimode, two per link"] == 1456
 
 
 def test_every_reference_design_has_switches_and_optics_from_its_totals(catalog):
