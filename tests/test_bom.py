@@ -176,3 +176,15 @@ def test_every_persona_on_the_bom_page_and_downloads(client, owner, collaborator
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     assert openpyxl.load_workbook(io.BytesIO(xlsx.content)).sheetnames[0] == "Summary"
     assert owner_client.get(reverse("design_bom_download", args=[row.code, "pdf"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_empty_hall_has_an_empty_bom_that_says_so(owner_client, owner, loaded_catalog):
+    from studio.domain import design as d
+
+    row = services.create_design(owner, d.Design(name="Empty", site=d.Site(width_m=10, depth_m=10)))
+    html = owner_client.get(reverse("design_bom", args=[row.code])).content.decode()
+    assert 'id="bom-empty"' in html
+    wb = openpyxl.load_workbook(io.BytesIO(owner_client.get(reverse("design_bom_download",
+                                                                   args=[row.code, "xlsx"])).content))
+    assert wb.sheetnames == ["Summary", "Sources"]
