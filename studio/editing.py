@@ -113,7 +113,7 @@ def run(row: Design, expected: int, edit: Edit) -> Change:
         with transaction.atomic():
             save_difference(row, expected, state.design, applied.design)
     except Exception:
-        row.version = expected
+        row.refresh_from_db()  # the row as the database has it (the bump may have set fields on it)
         raise
     new = _remember(row, State(revalidate(state.analysis, applied.design, catalog)))
     with _lock:

@@ -8,18 +8,26 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from catalog.source import get_catalog
 from studio.domain.designfile import DesignFileError, dump_design, load_design
+from studio.domain.edits import restore
+from studio.domain.edits.devices import add_device, move_device
+from studio.domain.edits.fields import rename
+from studio.domain.edits.racks import delete_racks, move_racks
 from studio.models import Design, DevicePlacement, RackPlacement
 from studio.services import (
     StaleVersion,
     clone_as_scenario,
+    create_design,
     create_from_reference,
     design_to_domain,
     designs_with_content,
     import_design_data,
     reference_designs,
     replace_design,
+    save_difference,
 )
+from tests.editor_fixtures import hall
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
@@ -45,8 +53,6 @@ EXAMPLE = {
 
 
 def test_a_design_file_round_trips_through_the_database(owner, loaded_catalog):
-    from catalog.source import get_catalog
-
     row = import_design_data(owner, EXAMPLE)
     assert row.racks.count() == 1 and DevicePlacement.objects.filter(rack__design=row).count() == 2
     again = design_to_domain(designs_with_content().get(pk=row.pk))
@@ -73,8 +79,6 @@ def test_a_scenario_is_a_linked_copy(owner, loaded_catalog):
 
 
 def test_replace_refuses_a_stale_version_and_changes_nothing(owner, loaded_catalog):
-    from catalog.source import get_catalog
-
     row = import_design_data(owner, EXAMPLE)
     changed = load_design({**EXAMPLE, "name": "Renamed"}, get_catalog())
     replace_design(row, changed, expected_version=1)
@@ -124,3 +128,50 @@ def test_the_import_command_exits_2_on_a_bad_file(tmp_path):
                             cwd=ROOT, capture_output=True, text=True, timeout=60,
                             env={"PATH": "/usr/bin:/bin", "STUDIO_VAR_DIR": str(tmp_path / "var")})
     assert result.returncode == 2
+
+
+def _domain(row):
+    return design_to_domain(designs_with_content().get(pk=row.pk))
+
+
+def test_saving_a_move_writes_the_version_and_one_rack_row(owner, loaded_catalog, django_assert_num_queries):
+    row = create_design(owner, hall())
+    old = _domain(row)
+    new = move_racks(old, get_catalog(), ["A01"], 0, 4).design
+    with django_assert_num_queries(2):  # UPDATE design … WHERE version = 1; UPDATE the rack
+        save_difference(row, 1, old, new)
+    assert _domain(row) == new and Design.objects.get(pk=row.pk).version == 2
+
+
+def test_an_undone_delete_puts_racks_back_at_their_place_in_the_file_order(owner, loaded_catalog):
+    row = create_design(owner, hall())
+    old = _domain(row)
+    deleted = delete_racks(old, ["A02", "A03"])
+    save_difference(row, 1, old, deleted.design)
+    back = restore(deleted.design, deleted.inverse).design
+    save_difference(row, 2, deleted.design, back)
+    assert [r.id for r in _domain(row).racks] == ["A01", "A02", "A03", "A04"] and _domain(row) == old
+
+
+def test_devices_that_stay_keep_their_rows_and_a_moved_one_is_updated(owner, loaded_catalog):
+    row = create_design(owner, hall())
+    old = _domain(row)
+    ids = set(DevicePlacement.objects.filter(rack__design=row).values_list("id", flat=True))
+    added = add_device(old, get_catalog(), "A01", "quantum-2-ndr", 17).design
+    save_difference(row, 1, old, added)
+    switch = DevicePlacement.objects.get(rack__design=row, model="quantum-2-ndr")
+    moved = move_device(added, get_catalog(), "A01", 2, 20).design
+    save_difference(row, 2, added, moved)
+    assert set(DevicePlacement.objects.filter(rack__design=row).values_list("id", flat=True)) == ids | {switch.pk}
+    assert DevicePlacement.objects.get(pk=switch.pk).u == 20 and _domain(row) == moved
+
+
+def test_a_save_against_a_stale_version_writes_nothing(owner, loaded_catalog):
+    row = create_design(owner, hall())
+    old = _domain(row)
+    save_difference(row, 1, old, rename(old, "First").design)
+    stale = Design.objects.get(pk=row.pk)
+    stale.version = 1
+    with pytest.raises(StaleVersion):
+        save_difference(stale, 1, old, rename(old, "Second").design)
+    assert Design.objects.get(pk=row.pk).name == "First"
