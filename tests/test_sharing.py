@@ -160,3 +160,20 @@ def test_deleting_the_design_ends_its_links(owner_client, design):  # noqa: F811
     link = ShareLink.objects.get()
     owner_client.post(reverse("design_delete", args=[design.code]))
     assert Client().get(share_url(link)).status_code == 404
+
+
+def test_the_shared_page_makes_no_more_queries_for_forty_racks_than_for_four(owner, loaded_catalog):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from studio import editing
+
+    counts = []
+    for racks in (4, 40):
+        row = services.create_design(owner, hall(f"Hall {racks}", racks))
+        link = ShareLink.objects.create(design=row, label="q", created_by=owner)
+        editing._states.clear()  # no validation kept in memory: the page loads the design itself
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get(share_url(link)).status_code == 200
+        counts.append(len(queries))
+    assert counts[1] <= counts[0] <= 10, counts  # the first request also loads the catalog
