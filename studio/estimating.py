@@ -10,9 +10,10 @@ from typing import Callable
 from catalog.source import get_catalog
 from studio.domain import perf
 from studio.domain.design import Design, Workload
+from studio.domain.fabric import design_systems
 from studio.domain.perf.cases import hardware_for, run_inference
 from studio.domain.perf.cost import CostInputs
-from studio.domain.perf.design_scaling import path_dict, scale_design
+from studio.domain.perf.design_scaling import design_scaling_path, path_dict, scale_design
 from studio.domain.perf.scaling import systems_per_rack
 
 from .services import design_to_domain, designs_with_content
@@ -88,18 +89,32 @@ def estimate_design_row(code, progress: Progress) -> dict:
 MAX_TARGET_GPUS = 1_000_000
 
 
+def design_gpu_systems(design: Design, catalog) -> list[str]:
+    """Slugs of the design's systems that hold GPUs."""
+    return sorted({s.slug for s in design_systems(design, catalog) if s.accelerators > 0})
+
+
 def smallest_build_for(design: Design, workload: Workload, system_slug: str, catalog, *,
                        target_tokens_per_s: float | None = None, target_time_to_train_s: float | None = None) -> dict:
     """The inverse question: the fewest racks of ``system_slug`` whose estimate reaches the target,
     and whether that build still fits the site (the walls met on the way are listed).
 
-    Steps are one rack's worth of systems, so the answer is at rack granularity.
+    Steps are one rack at a time, so the answer is at rack granularity. When every GPU of the design
+    is a ``system_slug``, the design's own racks are grown (its rack types, network and storage, on
+    validation's maximum-power basis: ``design_scaling_path``); for another system, racks of that
+    system are assumed (``perf.scaling_path``).
     """
     system = catalog.get(system_slug)
     fabric = design.fabrics.get("compute")
-    path = perf.scaling_path(system_slug, workload, catalog, site=design.site, fabric=fabric,
-                             max_gpus=MAX_TARGET_GPUS, su_systems=systems_per_rack(system),
-                             target_tokens_per_s=target_tokens_per_s, target_time_to_train_s=target_time_to_train_s)
+    if set(design_gpu_systems(design, catalog)) == {system_slug}:
+        path = design_scaling_path(design, catalog, workload, system_slug, max_gpus=MAX_TARGET_GPUS, step_racks=1,
+                                   target_tokens_per_s=target_tokens_per_s,
+                                   target_time_to_train_s=target_time_to_train_s)
+    else:
+        path = perf.scaling_path(system_slug, workload, catalog, site=design.site, fabric=fabric,
+                                 max_gpus=MAX_TARGET_GPUS, su_systems=systems_per_rack(system),
+                                 target_tokens_per_s=target_tokens_per_s,
+                                 target_time_to_train_s=target_time_to_train_s)
     last = path.steps[-1]
     reached = (target_tokens_per_s is not None and last.tokens_per_s >= target_tokens_per_s) or (
         target_time_to_train_s is not None and last.time_to_train_s is not None

@@ -32,7 +32,7 @@ from typing import Callable
 
 from studio.domain.catalog import Catalog, Switch, System
 from studio.domain.design import Design, Workload
-from studio.domain.fabric import FabricError, compute_endpoints, size_fabric
+from studio.domain.fabric import FabricError, rails_of, size_fabric
 from studio.domain.rules import validate
 from studio.domain.rules.facts import RackFacts, design_facts
 from studio.domain.totals import Totals
@@ -96,10 +96,15 @@ def scaling_subject(design: Design, catalog: Catalog) -> tuple[str | None, Workl
 
 
 def design_scaling_path(design: Design, catalog: Catalog, workload: Workload | None = None,
-                        system_slug: str | None = None, *, max_gpus: int | None = None,
+                        system_slug: str | None = None, *, max_gpus: int | None = None, step_racks: int | None = None,
+                        target_tokens_per_s: float | None = None, target_time_to_train_s: float | None = None,
                         progress: Progress | None = None, calibration: cal.CalibrationData | None = None
                         ) -> ScalingPath:
-    """Step the design's compute racks from one block to past the site's limits (see the module)."""
+    """Step the design's compute racks from one block to past the site's limits (see the module).
+
+    ``step_racks`` fixes the block (else about ``TARGET_STEPS`` steps); with a target the sweep stops
+    at the first step that reaches it (``smallest build``). Sums grow step by step: O(racks swept).
+    """
     df = design_facts(design, catalog)
     compute = [_rack(f) for f in df.racks if f.gpus > 0]
     if not compute:
@@ -109,59 +114,85 @@ def design_scaling_path(design: Design, catalog: Catalog, workload: Workload | N
     inputs = CostInputs(electricity_usd_per_kwh=site.electricity_usd_per_kwh, pue=site.pue)
     own = len(compute)
     g0 = sum(r.gpus for r in compute)
+    per_rack_gpus = g0 / own
     limit_gpus = max_gpus or (MAX_SWEEP_GPUS if site.it_power_kw else GROWTH_IF_NO_SITE_LIMIT * g0)
     limit_kw = SWEEP_PAST_SITE_LIMIT * site.it_power_kw if site.it_power_kw and not max_gpus else None
     per_rack_kw = (sum(r.power_max_w for r in compute) + base.max_w) / own / 1000
-    if limit_kw:
-        racks_needed = math.ceil(limit_kw / max(per_rack_kw, 1e-9))
-    else:
-        racks_needed = math.ceil(limit_gpus / (g0 / own))
-    racks_needed = max(own, min(racks_needed, math.ceil(MAX_SWEEP_GPUS / (g0 / own))))
-    block = max(1, math.ceil(racks_needed / TARGET_STEPS))
+    racks_needed = math.ceil(limit_kw / max(per_rack_kw, 1e-9)) if limit_kw else math.ceil(limit_gpus / per_rack_gpus)
+    racks_needed = max(own, min(racks_needed, math.ceil(MAX_SWEEP_GPUS / per_rack_gpus)))
+    block = step_racks or max(1, math.ceil(racks_needed / TARGET_STEPS))
     counts = sorted(set(range(block, racks_needed + block, block)) | {own})
     perf = _Throughput(catalog, workload, system_slug, inputs, calibration)
+    total = _Sum()
     steps: list[ScalingStep] = []
     walls: list[tuple[str, int]] = []
     seen: set[str] = set()
     for index, n in enumerate(counts):
-        racks = [compute[i % own] for i in range(n)]
-        gpus = sum(r.gpus for r in racks)
-        systems = [s for r in racks for s in r.systems]
+        while total.racks < n:
+            total.add(compute[total.racks % own], perf)
+        gpus = total.gpus
         try:
-            tokens, ttt = perf.at(systems)
+            tokens, ttt = perf.at(total.subject_gpus)
         except EstimateError:
             walls.append((WORKLOAD_WALL, index - 1))
             break
-        fab = base.compute_fabric(systems)
+        fab = base.compute_fabric(total.rails, total.endpoints, total.gbps)
         support = base.scaled(gpus, fab.switches if fab else 0)
-        it_max = sum(r.power_max_w for r in racks) + support.max_w
-        it_typ = sum(r.power_typical_w for r in racks) + support.typical_w
-        air = sum(r.air_w for r in racks) + support.air_w
-        liquid = sum(r.liquid_w for r in racks) + support.liquid_w
-        n_racks = n + math.ceil(base.racks * gpus / g0 - 1e-9)
-        floor = sum(r.area_m2 for r in racks) + base.area_m2 * gpus / g0
-        step_walls = _walls(site, it_max, air, liquid, floor, fab, steps)
-        new = [w for w in step_walls if w not in seen or w == WALL_TIER]
+        it_max = total.power_max_w + support.max_w
+        it_typ = total.power_typical_w + support.typical_w
+        air, liquid = total.air_w + support.air_w, total.liquid_w + support.liquid_w
+        floor = total.area_m2 + base.area_m2 * gpus / g0
+        new = [w for w in _walls(site, it_max, air, liquid, floor, fab, steps) if w not in seen or w == WALL_TIER]
         for w in new:
             walls.append((w, index))
             seen.add(w)
-        price = sum(perf.price(s) for s in systems) * (1 + inputs.infrastructure_overhead)
+        price = total.price_usd * (1 + inputs.infrastructure_overhead)
         hourly = usd_per_hour(0, 0, it_typ, inputs) + price / (inputs.amortization_years * HOURS_PER_YEAR)
         steps.append(ScalingStep(
-            sus=index + 1, systems=len(systems), gpus=gpus, tokens_per_s=tokens, time_to_train_s=ttt,
+            sus=index + 1, systems=total.systems, gpus=gpus, tokens_per_s=tokens, time_to_train_s=ttt,
             it_power_kw=it_max / 1000, facility_power_kw=it_max * site.pue / 1000, liquid_heat_kw=liquid / 1000,
-            air_heat_kw=air / 1000, racks=n_racks, floor_m2=floor, leaf=fab.leaf if fab else 0,
-            spine=fab.spine if fab else 0, core=fab.core if fab else 0, fabric_tiers=fab.tiers if fab else 0,
-            capex_usd=price, usd_per_hour=hourly,
+            air_heat_kw=air / 1000, racks=n + math.ceil(base.racks * gpus / g0 - 1e-9), floor_m2=floor,
+            leaf=fab.leaf if fab else 0, spine=fab.spine if fab else 0, core=fab.core if fab else 0,
+            fabric_tiers=fab.tiers if fab else 0, capex_usd=price, usd_per_hour=hourly,
             usd_per_million_tokens=usd_per_million_tokens(hourly, tokens, inputs) if tokens else None,
             walls=tuple(new), it_power_typical_kw=it_typ / 1000, compute_racks=n))
         if progress:
             progress(index + 1, len(counts), f"{gpus} GPUs")
+        if (target_tokens_per_s is not None and tokens >= target_tokens_per_s) or (
+                target_time_to_train_s is not None and ttt is not None and ttt <= target_time_to_train_s):
+            break
     binding = [(w, i) for w, i in walls if w != WALL_TIER]
     first = binding[0] if binding else (walls[0] if walls else (None, None))
-    label = system_slug or "design"
     per_step = sum(len(compute[i % own].systems) for i in range(block))
-    return ScalingPath(label, workload, per_step, tuple(steps), first[0], first[1], tuple(walls))
+    return ScalingPath(system_slug or "design", workload, per_step, tuple(steps), first[0], first[1], tuple(walls))
+
+
+class _Sum:
+    """Running sums over the compute racks of a step (added one rack at a time)."""
+
+    def __init__(self):
+        self.racks = self.gpus = self.systems = self.endpoints = self.subject_gpus = 0
+        self.rails = 1
+        self.gbps = self.power_max_w = self.power_typical_w = self.air_w = self.liquid_w = 0.0
+        self.area_m2 = self.price_usd = 0.0
+
+    def add(self, rack: _Rack, perf: _Throughput) -> None:
+        self.racks += 1
+        self.gpus += rack.gpus
+        self.power_max_w += rack.power_max_w
+        self.power_typical_w += rack.power_typical_w
+        self.air_w += rack.air_w
+        self.liquid_w += rack.liquid_w
+        self.area_m2 += rack.area_m2
+        for system in rack.systems:
+            self.systems += 1
+            self.price_usd += perf.price(system)
+            if perf.hw is not None and system.slug == perf.hw.system.slug:
+                self.subject_gpus += system.accelerators
+            if system.compute_ports > 0:
+                self.endpoints += system.compute_ports
+                self.rails = max(self.rails, rails_of(system))
+                self.gbps = max(self.gbps, float(system.compute_port_gbps))
 
 
 def _walls(site, it_max_w: float, air_w: float, liquid_w: float, floor_m2: float, fab, steps) -> list[str]:
@@ -234,12 +265,13 @@ class _Support:
             racks=len(support_racks), area_m2=sum(_rack(f).area_m2 for f in support_racks),
             g0=sum(r.gpus for r in compute), switch=switch if isinstance(switch, Switch) else None, fabric=fabric)
 
-    def compute_fabric(self, systems: list[System]):
+    def compute_fabric(self, rails: int, endpoints: int, gbps: float):
+        """The compute fabric for these endpoints, sized as ``validate`` sizes it (``compute_endpoints``)."""
         if self.switch is None:
             return None
-        rails, nodes, _, gbps = compute_endpoints(systems)
         try:
-            return size_fabric(rails, nodes, self.switch, self.fabric.topology, self.fabric.oversubscription, gbps)
+            return size_fabric(rails, math.ceil(endpoints / rails) if endpoints else 0, self.switch,
+                               self.fabric.topology, self.fabric.oversubscription, gbps)
         except FabricError as exc:
             raise EstimateError(f"compute fabric: {exc}") from None
 
@@ -275,10 +307,10 @@ class _Throughput:
                 self._prices[system.slug] = 0.0
         return self._prices[system.slug]
 
-    def at(self, systems: list[System]) -> tuple[float, float | None]:
-        if self.hw is None:
+    def at(self, gpus: int) -> tuple[float, float | None]:
+        """Tokens/s and time to train of the workload on ``gpus`` GPUs of the subject system."""
+        if self.hw is None or gpus <= 0:
             return 0.0, None
-        gpus = sum(s.accelerators for s in systems if s.slug == self.hw.system.slug)
         first, self.first = self.first, False
         try:
             if self.workload.kind == "inference":
