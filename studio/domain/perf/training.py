@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from studio.domain.catalog import LlmModel
 
@@ -172,6 +173,7 @@ def _step(req: TrainingRequest, hw: Hardware, f: Factors, tp: int, pp: int, cp: 
                           overhead_s=overhead), micro, v)
 
 
+@lru_cache(maxsize=256)
 def pipeline_choices(layers: int) -> tuple[int, ...]:
     """Pipeline depths tried: powers of two and the divisors of ``layers`` and of ``layers + 2``
     (Megatron counts the embedding and the loss as one stage-layer each, as Llama 3 did to split
@@ -284,6 +286,15 @@ def cross_precision_factors(factors: Factors, hw: Hardware, precision: str) -> t
     return replace(factors, training_gemm_efficiency=efficiency), note
 
 
+def _dense_compute_s(req: TrainingRequest, hw: Hardware, f: Factors, tp: int, pp: int, cp: int, dp: int,
+                     full: bool) -> float:
+    """The dense GEMM time of a step (a lower bound of ``_step``'s total, used to prune the search)."""
+    m, s = req.model, req.sequence_length
+    tokens_per_gpu = -(-req.global_batch_sequences // dp) * s / (tp * pp * cp)
+    return (hardware_flops_per_token(m, s, full) * tokens_per_gpu * stage_imbalance(m.layers, pp)
+            / (hw.peak_flops(req.precision) * f.training_gemm_efficiency))
+
+
 def _search(req: TrainingRequest, hw: Hardware, factors: Factors):
     budget = hw.memory_bytes - TRAINING_RESERVED_GB * GB
     best, most_used = None, 0
@@ -293,6 +304,8 @@ def _search(req: TrainingRequest, hw: Hardware, factors: Factors):
             if mem > budget:
                 continue
             most_used = max(most_used, tp * pp * cp * dp)
+            if best is not None and _dense_compute_s(req, hw, factors, tp, pp, cp, dp, full) >= best[0].total_s:
+                break  # its GEMMs alone take longer than the best step found: cannot win
             bd, micro, v = _step(req, hw, factors, tp, pp, cp, dp, ep, full)
             if best is None or bd.total_s < best[0].total_s:
                 best = (bd, TrainingLayout(tp, pp, cp, dp, ep, micro, v, "full" if full else "selective", mem / GB))
