@@ -296,9 +296,10 @@ def reference_designs(catalog=None) -> list[dict]:
 
 
 def create_from_reference(owner, slug: str, name: str | None = None) -> Design:
-    path = REFERENCE_DIR / f"{slug}.json"
-    if not path.is_file() or path.parent != REFERENCE_DIR:
-        raise KeyError(f"unknown reference design '{slug}'")
+    known = {p.stem: p for p in REFERENCE_DIR.glob("*.json")}  # never a path built from the request
+    if slug not in known:
+        raise KeyError(f"unknown reference design '{slug[:60]}'")
+    path = known[slug]
     design = parse_design_text(path.read_text(encoding="utf-8"), get_catalog())
     if name:
         design = d.Design(**{**design.__dict__, "name": name})

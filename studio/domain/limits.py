@@ -145,7 +145,11 @@ def parse_number(raw: object, name: str) -> int | float:
         raise ValueError(f"{limit.label} must be {wanted} (got '{text[:20]}')") from None
     problem = limit.problem(value)
     if problem:
-        raise ValueError(f"{limit.label} {problem} (got {value:g})")
+        try:
+            got = f"{value:g}"
+        except OverflowError:  # an integer too large for a float: show its start
+            got = text[:20] + "…"
+        raise ValueError(f"{limit.label} {problem} (got {got})")
     return value
 
 
