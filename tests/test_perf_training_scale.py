@@ -171,3 +171,26 @@ def test_the_band_widens_far_from_the_calibrated_training_cases():
     near, far = _train("dgx-h100", 1024), _train("dgx-h100", 100_000)
     assert near.band.label == "narrow"
     assert far.band.label == "wide" and far.band.high > near.band.high
+
+
+@pytest.mark.parametrize("megawatts", [2, 5])
+def test_gb200_halls_of_2_and_5_mw_scale_a_405b_training_workload_without_raising(megawatts):
+    import copy
+    import json
+    from pathlib import Path
+
+    from studio.domain import perf
+    from studio.domain.designfile import load_design
+    from studio.domain.perf.design_scaling import scale_design
+
+    data = copy.deepcopy(json.loads((Path(__file__).resolve().parent.parent / "studio" / "reference_designs"
+                                     / "gb200-nvl72-su.json").read_text(encoding="utf-8")))
+    data["site"].update(it_power_kw=megawatts * 1000.0, facility_power_kw=megawatts * 1200.0, width_m=40, depth_m=30,
+                        cooling={"air_kw": megawatts * 300.0, "liquid_kw": megawatts * 1000.0})
+    data["workloads"] = [{"kind": "training", "model": "llama-3.1-405b", "precision": "bf16", "sequence_length": 8192,
+                          "global_batch_sequences": 2048}]
+    design = load_design(data, CAT)
+    estimate = perf.estimate_design(design, CAT)
+    assert not [r.error for r in estimate.results if r.error]
+    path = scale_design(design, CAT)
+    assert len(path.steps) > 5 and all(step.tokens_per_s > 0 for step in path.steps)
