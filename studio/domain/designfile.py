@@ -15,7 +15,6 @@ types and impossible numbers. Things a design *can* be drawn with but should not
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,128 +39,10 @@ from .design import (
     SiteCooling,
     Workload,
 )
-from .limits import NUMBERS, TEXTS
+from .jsonread import DesignFileError, as_choice, as_limited_text, as_list, as_number, as_object, as_slug, join, kind_of
 
-# Limits beyond which a number is not a design but a typo: the one table, ``limits`` (the
-# editor's parsers and forms read the same rows).
-MAX_HALL_M = NUMBERS["width_m"].maximum
-TILE_MM_RANGE = (NUMBERS["tile_mm"].minimum, NUMBERS["tile_mm"].maximum)
-MAX_POWER_KW = NUMBERS["it_power_kw"].maximum
-PUE_RANGE = (NUMBERS["pue"].minimum, NUMBERS["pue"].maximum)
-MAX_FLOOR_KG_PER_M2 = NUMBERS["floor_max_kg_per_m2"].maximum
-MAX_USD_PER_KWH = NUMBERS["electricity_usd_per_kwh"].maximum
-MAX_TILES = NUMBERS["tiles"].maximum
-MAX_U = NUMBERS["u"].maximum
-MAX_COUNT = NUMBERS["count"].maximum
-OVERSUBSCRIPTION_RANGE = (NUMBERS["oversubscription"].minimum, NUMBERS["oversubscription"].maximum)
-MAX_TOKENS = NUMBERS["tokens"].maximum
-MAX_PARALLEL = NUMBERS["parallel"].maximum
-
-
-class DesignFileError(ValueError):
-    """A design file that cannot be used. ``path`` is the JSON path of the bad value."""
-
-    def __init__(self, path: str, message: str):
-        self.path = path
-        self.message = message
-        super().__init__(f"{path or '(file)'}: {message}")
-
-
-def _kind_of(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
-
-
-def _join(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
-
-
-def _object(value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...]) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise DesignFileError(path, f"expected an object, found {_kind_of(value)}")
-    for key in value:
-        if key not in required and key not in optional:
-            allowed = ", ".join(required + optional)
-            raise DesignFileError(_join(path, str(key)), f"unknown field '{key}' (allowed here: {allowed})")
-    for key in required:
-        if key not in value:
-            raise DesignFileError(_join(path, key), f"missing required field '{key}'")
-    return value
-
-
-def _list(value: Any, path: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise DesignFileError(path, f"expected a list, found {_kind_of(value)}")
-    return value
-
-
-def _text(value: Any, path: str, *, allow_empty: bool = False) -> str:
-    if not isinstance(value, str):
-        raise DesignFileError(path, f"expected text, found {_kind_of(value)}")
-    if not allow_empty and not value.strip():
-        raise DesignFileError(path, "expected non-empty text, found an empty string")
-    return value
-
-
-def _limited_text(value: Any, path: str, limit: str) -> str:
-    """Text within ``limits.TEXTS[limit]``: no NUL, no lone surrogate, not too long for its column."""
-    _text(value, path)
-    problem = TEXTS[limit].problem(value)
-    if problem:
-        raise DesignFileError(path, f"{TEXTS[limit].label} {problem}")
-    return value
-
-
-def _choice(value: Any, path: str, choices: tuple) -> Any:
-    if isinstance(value, bool) or value not in choices:
-        raise DesignFileError(path, f"expected one of {', '.join(map(repr, choices))}; found {_kind_of(value)}")
-    return value
-
-
-def _number(value: Any, path: str, *, unit: str = "", minimum: float | None = None,
-            maximum: float | None = None, above: float | None = None, integer: bool = False) -> int | float:
-    """A finite number within range. ``above`` is an exclusive lower bound (``> above``)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        wanted = "a whole number" if integer else "a number"
-        raise DesignFileError(path, f"expected {wanted}{' in ' + unit if unit else ''}, found {_kind_of(value)}")
-    if not math.isfinite(value):
-        raise DesignFileError(path, f"expected a finite number, found {value!r}")
-    if integer and value != int(value):
-        raise DesignFileError(path, f"expected a whole number, found {value!r}")
-    if integer:
-        value = int(value)
-    u = f" {unit}" if unit else ""
-    if above is not None and not value > above:
-        raise DesignFileError(path, f"expected a number above {above:g}{u}, found {value!r}")
-    if minimum is not None and value < minimum:
-        raise DesignFileError(path, f"expected at least {minimum:g}{u}, found {value!r}")
-    if maximum is not None and value > maximum:
-        raise DesignFileError(path, f"expected at most {maximum:g}{u}, found {value!r}")
-    return value
-
-
-def _slug(value: Any, path: str, catalog: Catalog, kinds: tuple[type[Item], ...], wanted: str) -> Item:
-    """A catalog slug of one of ``kinds``; the error names the kind expected and what the slug is."""
-    _text(value, path)
-    if value not in catalog:
-        raise DesignFileError(path, f"expected {wanted} slug from the catalog, found unknown slug {value!r}")
-    item = catalog.get(value)
-    if not isinstance(item, kinds):
-        raise DesignFileError(path, f"expected {wanted} slug, found {value!r} which is a {item.kind}")
-    return item
+# The bounds of every number and text come from the one table, ``limits`` (the editor's parsers
+# and forms read the same rows), through ``jsonread``: beyond them a number is not a design but a typo.
 
 
 # --- sections -----------------------------------------------------------------------------
@@ -172,36 +53,31 @@ _SITE_OPTIONAL = ("tile_mm", "it_power_kw", "pue", "facility_power_kw", "cooling
 
 
 def _load_site(value: Any, path: str) -> Site:
-    data = _object(value, path, _SITE_REQUIRED, _SITE_OPTIONAL)
+    data = as_object(value, path, _SITE_REQUIRED, _SITE_OPTIONAL)
     defaults = Site(width_m=1, depth_m=1)
     cooling = defaults.cooling
     if "cooling" in data:
-        cpath = _join(path, "cooling")
-        c = _object(data["cooling"], cpath, (), ("air_kw", "liquid_kw"))
+        cpath = join(path, "cooling")
+        c = as_object(data["cooling"], cpath, (), ("air_kw", "liquid_kw"))
         cooling = SiteCooling(
-            air_kw=_number(c.get("air_kw", 0.0), _join(cpath, "air_kw"), unit="kW", minimum=0, maximum=MAX_POWER_KW),
-            liquid_kw=_number(c.get("liquid_kw", 0.0), _join(cpath, "liquid_kw"), unit="kW", minimum=0,
-                              maximum=MAX_POWER_KW),
+            air_kw=as_number(c.get("air_kw", 0.0), join(cpath, "air_kw"), "air_cooling_kw"),
+            liquid_kw=as_number(c.get("liquid_kw", 0.0), join(cpath, "liquid_kw"), "liquid_cooling_kw"),
         )
     return Site(
-        width_m=_number(data["width_m"], _join(path, "width_m"), unit="m", above=0, maximum=MAX_HALL_M),
-        depth_m=_number(data["depth_m"], _join(path, "depth_m"), unit="m", above=0, maximum=MAX_HALL_M),
-        tile_mm=_number(data.get("tile_mm", defaults.tile_mm), _join(path, "tile_mm"), unit="mm",
-                        minimum=TILE_MM_RANGE[0], maximum=TILE_MM_RANGE[1], integer=True),
-        it_power_kw=_number(data.get("it_power_kw", defaults.it_power_kw), _join(path, "it_power_kw"), unit="kW",
-                            minimum=0, maximum=MAX_POWER_KW),
-        pue=_number(data.get("pue", defaults.pue), _join(path, "pue"), minimum=PUE_RANGE[0], maximum=PUE_RANGE[1]),
-        facility_power_kw=_number(data.get("facility_power_kw", defaults.facility_power_kw),
-                                  _join(path, "facility_power_kw"), unit="kW", minimum=0, maximum=MAX_POWER_KW),
+        width_m=as_number(data["width_m"], join(path, "width_m"), "width_m"),
+        depth_m=as_number(data["depth_m"], join(path, "depth_m"), "depth_m"),
+        tile_mm=as_number(data.get("tile_mm", defaults.tile_mm), join(path, "tile_mm"), "tile_mm"),
+        it_power_kw=as_number(data.get("it_power_kw", defaults.it_power_kw), join(path, "it_power_kw"), "it_power_kw"),
+        pue=as_number(data.get("pue", defaults.pue), join(path, "pue"), "pue"),
+        facility_power_kw=as_number(data.get("facility_power_kw", defaults.facility_power_kw),
+                                  join(path, "facility_power_kw"), "facility_power_kw"),
         cooling=cooling,
-        floor_max_kg_per_m2=_number(data.get("floor_max_kg_per_m2", defaults.floor_max_kg_per_m2),
-                                    _join(path, "floor_max_kg_per_m2"), unit="kg/m²", above=0,
-                                    maximum=MAX_FLOOR_KG_PER_M2),
-        redundancy=_choice(data.get("redundancy", defaults.redundancy), _join(path, "redundancy"),
+        floor_max_kg_per_m2=as_number(data.get("floor_max_kg_per_m2", defaults.floor_max_kg_per_m2),
+                                    join(path, "floor_max_kg_per_m2"), "floor_max_kg_per_m2"),
+        redundancy=as_choice(data.get("redundancy", defaults.redundancy), join(path, "redundancy"),
                            REDUNDANCY_TARGETS),
-        electricity_usd_per_kwh=_number(data.get("electricity_usd_per_kwh", defaults.electricity_usd_per_kwh),
-                                        _join(path, "electricity_usd_per_kwh"), unit="USD/kWh", minimum=0,
-                                        maximum=MAX_USD_PER_KWH),
+        electricity_usd_per_kwh=as_number(data.get("electricity_usd_per_kwh", defaults.electricity_usd_per_kwh),
+                                        join(path, "electricity_usd_per_kwh"), "electricity_usd_per_kwh"),
     )
 
 
@@ -219,9 +95,9 @@ def is_placeable(item: Item) -> bool:
 
 
 def _load_device(value: Any, path: str, catalog: Catalog) -> DevicePlacement:
-    data = _object(value, path, ("model", "u"), ())
-    mpath = _join(path, "model")
-    item = _slug(data["model"], mpath, catalog, (System, Switch, Storage, FacilityCooling),
+    data = as_object(value, path, ("model", "u"), ())
+    mpath = join(path, "model")
+    item = as_slug(data["model"], mpath, catalog, (System, Switch, Storage, FacilityCooling),
                  "a device (system, switch, storage or in-rack cooling)")
     if not is_placeable(item):
         if isinstance(item, System):
@@ -229,14 +105,14 @@ def _load_device(value: Any, path: str, catalog: Catalog) -> DevicePlacement:
                                          "rack-scale system: use it as the rack's 'model' instead")
         raise DesignFileError(mpath, f"expected a device that goes in a rack, found {item.slug!r} which is "
                                      "floor-standing facility equipment: list it under 'facility'")
-    u = _number(data["u"], _join(path, "u"), unit="U", minimum=1, maximum=MAX_U, integer=True)
+    u = as_number(data["u"], join(path, "u"), "u")
     return DevicePlacement(model=item.slug, u=u)
 
 
 def _load_pdu(value: Any, path: str, catalog: Catalog) -> PduPlacement:
-    data = _object(value, path, ("model",), ("feed",))
-    item = _slug(data["model"], _join(path, "model"), catalog, (Pdu,), "a rack PDU")
-    feed = _choice(data.get("feed", "A"), _join(path, "feed"), FEEDS)
+    data = as_object(value, path, ("model",), ("feed",))
+    item = as_slug(data["model"], join(path, "model"), catalog, (Pdu,), "a rack PDU")
+    feed = as_choice(data.get("feed", "A"), join(path, "feed"), FEEDS)
     return PduPlacement(model=item.slug, feed=feed)
 
 
@@ -245,48 +121,46 @@ _RACK_OPTIONAL = ("rotation", "cooling", "pdus", "devices")
 
 
 def _load_rack(value: Any, path: str, catalog: Catalog) -> RackPlacement:
-    data = _object(value, path, _RACK_REQUIRED, _RACK_OPTIONAL)
-    rack_id = _limited_text(data["id"], _join(path, "id"), "rack_id")
-    mpath = _join(path, "model")
-    model = _slug(data["model"], mpath, catalog, (Rack, System), "a rack cabinet or rack-scale system")
+    data = as_object(value, path, _RACK_REQUIRED, _RACK_OPTIONAL)
+    rack_id = as_limited_text(data["id"], join(path, "id"), "rack_id")
+    mpath = join(path, "model")
+    model = as_slug(data["model"], mpath, catalog, (Rack, System), "a rack cabinet or rack-scale system")
     if isinstance(model, System) and not model.is_rack_scale:
         raise DesignFileError(mpath, f"expected a rack cabinet or rack-scale system, found {model.slug!r} which is "
                                      "a server: put it in the rack's 'devices'")
-    cooling = _slug(data.get("cooling", "air"), _join(path, "cooling"), catalog, (RackCooling,),
+    cooling = as_slug(data.get("cooling", "air"), join(path, "cooling"), catalog, (RackCooling,),
                     "a rack cooling method")
-    pdus_path = _join(path, "pdus")
-    devices_path = _join(path, "devices")
+    pdus_path = join(path, "pdus")
+    devices_path = join(path, "devices")
     return RackPlacement(
         id=rack_id,
         model=model.slug,
-        x_tiles=_number(data["x_tiles"], _join(path, "x_tiles"), unit="tiles", minimum=0, maximum=MAX_TILES,
-                        integer=True),
-        y_tiles=_number(data["y_tiles"], _join(path, "y_tiles"), unit="tiles", minimum=0, maximum=MAX_TILES,
-                        integer=True),
-        rotation=_choice(data.get("rotation", 0), _join(path, "rotation"), ROTATIONS),
+        x_tiles=as_number(data["x_tiles"], join(path, "x_tiles"), "tiles"),
+        y_tiles=as_number(data["y_tiles"], join(path, "y_tiles"), "tiles"),
+        rotation=as_choice(data.get("rotation", 0), join(path, "rotation"), ROTATIONS),
         cooling=cooling.slug,
-        pdus=tuple(_load_pdu(p, _join(pdus_path, i), catalog)
-                   for i, p in enumerate(_list(data.get("pdus", []), pdus_path))),
-        devices=tuple(_load_device(d, _join(devices_path, i), catalog)
-                      for i, d in enumerate(_list(data.get("devices", []), devices_path))),
+        pdus=tuple(_load_pdu(p, join(pdus_path, i), catalog)
+                   for i, p in enumerate(as_list(data.get("pdus", []), pdus_path))),
+        devices=tuple(_load_device(d, join(devices_path, i), catalog)
+                      for i, d in enumerate(as_list(data.get("devices", []), devices_path))),
     )
 
 
 def _load_fabrics(value: Any, path: str, catalog: Catalog) -> dict[str, Fabric]:
-    data = _object(value, path, (), FABRIC_ROLES)
+    data = as_object(value, path, (), FABRIC_ROLES)
     fabrics: dict[str, Fabric] = {}
     for role in FABRIC_ROLES:  # a fixed order, whatever the file's order
         if role not in data:
             continue
-        fpath = _join(path, role)
-        f = _object(data[role], fpath, ("model",), ("topology", "oversubscription"))
-        switch = _slug(f["model"], _join(fpath, "model"), catalog, (Switch,), "a network switch")
+        fpath = join(path, role)
+        f = as_object(data[role], fpath, ("model",), ("topology", "oversubscription"))
+        switch = as_slug(f["model"], join(fpath, "model"), catalog, (Switch,), "a network switch")
         fabrics[role] = Fabric(
             model=switch.slug,
-            topology=_choice(f.get("topology", "rail-optimized" if role == "compute" else "fat-tree"),
-                             _join(fpath, "topology"), TOPOLOGIES),
-            oversubscription=_number(f.get("oversubscription", 1.0), _join(fpath, "oversubscription"),
-                                     minimum=OVERSUBSCRIPTION_RANGE[0], maximum=OVERSUBSCRIPTION_RANGE[1]),
+            topology=as_choice(f.get("topology", "rail-optimized" if role == "compute" else "fat-tree"),
+                             join(fpath, "topology"), TOPOLOGIES),
+            oversubscription=as_number(f.get("oversubscription", 1.0), join(fpath, "oversubscription"),
+                                     "oversubscription"),
         )
     return fabrics
 
@@ -294,45 +168,40 @@ def _load_fabrics(value: Any, path: str, catalog: Catalog) -> dict[str, Fabric]:
 def _load_counted(value: Any, path: str, catalog: Catalog, kinds: tuple[type[Item], ...],
                   wanted: str) -> tuple[CountedItem, ...]:
     items = []
-    for i, entry in enumerate(_list(value, path)):
-        epath = _join(path, i)
-        data = _object(entry, epath, ("model",), ("count",))
-        item = _slug(data["model"], _join(epath, "model"), catalog, kinds, wanted)
-        count = _number(data.get("count", 1), _join(epath, "count"), minimum=1, maximum=MAX_COUNT, integer=True)
+    for i, entry in enumerate(as_list(value, path)):
+        epath = join(path, i)
+        data = as_object(entry, epath, ("model",), ("count",))
+        item = as_slug(data["model"], join(epath, "model"), catalog, kinds, wanted)
+        count = as_number(data.get("count", 1), join(epath, "count"), "count")
         items.append(CountedItem(model=item.slug, count=count))
     return tuple(items)
 
 
-_WORKLOAD_INTS = {"input_tokens": MAX_TOKENS, "output_tokens": MAX_TOKENS, "tensor_parallel": MAX_PARALLEL,
-                  "concurrency": MAX_PARALLEL, "sequence_length": MAX_TOKENS,
-                  "global_batch_sequences": NUMBERS["batch_sequences"].maximum}
-_WORKLOAD_FLOATS = {"ttft_p99_limit_ms": NUMBERS["latency_ms"].maximum, "tpot_p99_limit_ms": NUMBERS["latency_ms"].maximum,
-                    "train_tokens": NUMBERS["train_tokens"].maximum}
-_WORKLOAD_FIELDS = ("kind", "model", "precision", "scenario", *_WORKLOAD_INTS, *_WORKLOAD_FLOATS, "preset", "name")
+_WORKLOAD_NUMBERS = {"input_tokens": "tokens", "output_tokens": "tokens", "tensor_parallel": "parallel",
+                     "concurrency": "parallel", "sequence_length": "tokens", "global_batch_sequences": "batch_sequences",
+                     "ttft_p99_limit_ms": "latency_ms", "tpot_p99_limit_ms": "latency_ms", "train_tokens": "train_tokens"}
+_WORKLOAD_FIELDS = ("kind", "model", "precision", "scenario", *_WORKLOAD_NUMBERS, "preset", "name")
 
 
 def _load_workload(value: Any, path: str, catalog: Catalog) -> Workload:
-    data = _object(value, path, ("kind",), tuple(f for f in _WORKLOAD_FIELDS if f != "kind"))
-    kind = _choice(data["kind"], _join(path, "kind"), WORKLOAD_KINDS)
+    data = as_object(value, path, ("kind",), tuple(f for f in _WORKLOAD_FIELDS if f != "kind"))
+    kind = as_choice(data["kind"], join(path, "kind"), WORKLOAD_KINDS)
     values: dict[str, Any] = {"kind": kind}
     if kind in ("inference", "training") and "model" not in data:
-        raise DesignFileError(_join(path, "model"), f"missing required field 'model' (an {kind} workload "
+        raise DesignFileError(join(path, "model"), f"missing required field 'model' (an {kind} workload "
                                                     "names the LLM it runs)")
     if "model" in data:
-        values["model"] = _slug(data["model"], _join(path, "model"), catalog, (LlmModel,), "an LLM model").slug
+        values["model"] = as_slug(data["model"], join(path, "model"), catalog, (LlmModel,), "an LLM model").slug
     if "precision" in data:
-        values["precision"] = _choice(data["precision"], _join(path, "precision"), PRECISIONS)
+        values["precision"] = as_choice(data["precision"], join(path, "precision"), PRECISIONS)
     if "scenario" in data:
-        values["scenario"] = _choice(data["scenario"], _join(path, "scenario"), SCENARIOS)
-    for name, maximum in _WORKLOAD_INTS.items():
+        values["scenario"] = as_choice(data["scenario"], join(path, "scenario"), SCENARIOS)
+    for name, limit in _WORKLOAD_NUMBERS.items():
         if name in data:
-            values[name] = _number(data[name], _join(path, name), minimum=1, maximum=maximum, integer=True)
-    for name, maximum in _WORKLOAD_FLOATS.items():
-        if name in data:
-            values[name] = _number(data[name], _join(path, name), above=0, maximum=maximum)
+            values[name] = as_number(data[name], join(path, name), limit)
     for name in ("preset", "name"):
         if name in data:
-            values[name] = _limited_text(data[name], _join(path, name), "workload_name" if name == "name" else name)
+            values[name] = as_limited_text(data[name], join(path, name), "workload_name" if name == "name" else name)
     return Workload(**values)
 
 
@@ -348,37 +217,37 @@ def load_estimates(data: Any) -> dict[str, Any] | None:
     it reads as before. ``DesignFileError`` (with its JSON path) when present but malformed."""
     if not isinstance(data, Mapping) or "estimates" not in data:
         return None
-    block = _object(data["estimates"], "estimates", ("result",), _ESTIMATES_KEYS[1:])
+    block = as_object(data["estimates"], "estimates", ("result",), _ESTIMATES_KEYS[1:])
     result = block["result"]
     if not isinstance(result, Mapping) or not isinstance(result.get("results", []), list):
         raise DesignFileError("estimates.result", f"expected an estimate result object with a 'results' list, "
-                                                  f"found {_kind_of(result)}")
+                                                  f"found {kind_of(result)}")
     if "stale" in block and not isinstance(block["stale"], bool):
-        raise DesignFileError("estimates.stale", f"expected true or false, found {_kind_of(block['stale'])}")
+        raise DesignFileError("estimates.stale", f"expected true or false, found {kind_of(block['stale'])}")
     finished = block.get("finished_at", "")
     if not isinstance(finished, str):
-        raise DesignFileError("estimates.finished_at", f"expected a date-time text, found {_kind_of(finished)}")
+        raise DesignFileError("estimates.finished_at", f"expected a date-time text, found {kind_of(finished)}")
     return {"result": dict(result), "finished_at": finished, "stale": bool(block.get("stale", False))}
 
 
 def load_design(data: Any, catalog: Catalog) -> Design:
     """The ``Design`` of a decoded design file; ``DesignFileError`` (with its JSON path) otherwise."""
     if not isinstance(data, Mapping):
-        raise DesignFileError("", f"expected a design object at the top level, found {_kind_of(data)}")
+        raise DesignFileError("", f"expected a design object at the top level, found {kind_of(data)}")
     if "format" not in data:
         raise DesignFileError("format", f"missing required field 'format' (expected {DESIGN_FORMAT!r})")
     if data["format"] != DESIGN_FORMAT:
-        raise DesignFileError("format", f"expected {DESIGN_FORMAT!r}, found {_kind_of(data['format'])}")
-    _object(data, "", _TOP_REQUIRED, _TOP_OPTIONAL)
-    name = _limited_text(data.get("name", "Untitled design"), "name", "name")
+        raise DesignFileError("format", f"expected {DESIGN_FORMAT!r}, found {kind_of(data['format'])}")
+    as_object(data, "", _TOP_REQUIRED, _TOP_OPTIONAL)
+    name = as_limited_text(data.get("name", "Untitled design"), "name", "name")
     site = _load_site(data["site"], "site")
     racks_path = "racks"
     racks: list[RackPlacement] = []
     seen: dict[str, int] = {}
-    for i, r in enumerate(_list(data.get("racks", []), racks_path)):
-        rack = _load_rack(r, _join(racks_path, i), catalog)
+    for i, r in enumerate(as_list(data.get("racks", []), racks_path)):
+        rack = _load_rack(r, join(racks_path, i), catalog)
         if rack.id in seen:
-            raise DesignFileError(_join(_join(racks_path, i), "id"),
+            raise DesignFileError(join(join(racks_path, i), "id"),
                                   f"expected a unique rack id, found {rack.id!r} which racks[{seen[rack.id]}] "
                                   "already uses")
         seen[rack.id] = i
@@ -388,8 +257,8 @@ def load_design(data: Any, catalog: Catalog) -> Design:
     facility = _load_counted(data.get("facility", []), "facility", catalog, (FacilityCooling,),
                              "facility cooling equipment")
     workloads_path = "workloads"
-    workloads = tuple(_load_workload(w, _join(workloads_path, i), catalog)
-                      for i, w in enumerate(_list(data.get("workloads", []), workloads_path)))
+    workloads = tuple(_load_workload(w, join(workloads_path, i), catalog)
+                      for i, w in enumerate(as_list(data.get("workloads", []), workloads_path)))
     return Design(name=name, site=site, racks=tuple(racks), fabrics=fabrics, storage=storage,
                   facility=facility, workloads=workloads)
 
