@@ -14,16 +14,13 @@ from dataclasses import dataclass, field
 
 from ..catalog import Catalog, FacilityCooling, Item, Pdu, Rack, RackCooling, Storage, Switch, System
 from ..design import Design, DevicePlacement, PduPlacement, RackPlacement
-from ..layout import Footprint, TileGrid
+from ..layout import FALLBACK_RACK_DIMS, RACK_SCALE_DIMS_MM, Footprint, TileGrid
 from .finding import ERROR, Finding
 
-# When a rack model cannot be resolved we still draw it: a standard 42 U, 600 × 1,200 mm cabinet.
-FALLBACK_RACK_WIDTH_MM = 600.0
-FALLBACK_RACK_DEPTH_MM = 1200.0
-FALLBACK_RACK_U = 42
-# Rack-scale systems with no dimensions in the catalog: the MGX/Oberon rack is 600 mm wide [M].
-RACK_SCALE_WIDTH_MM = 600.0
-RACK_SCALE_DEPTH_MM = 1200.0
+# When a rack model cannot be resolved we still draw it, and a rack-scale system without
+# dimensions in the catalog: the one definition is in ``layout`` (the editor places racks by it).
+FALLBACK_RACK_U, FALLBACK_RACK_WIDTH_MM, FALLBACK_RACK_DEPTH_MM = FALLBACK_RACK_DIMS
+RACK_SCALE_WIDTH_MM, RACK_SCALE_DEPTH_MM = RACK_SCALE_DIMS_MM
 
 
 def _device_power(item: Item) -> tuple[float, float]:
