@@ -79,3 +79,23 @@ def test_the_four_superpod_fabrics_are_sized_together():
     assert switches["compute"]["placed"] == 12 and switches["storage"]["placed"] == 0
     # storage: 32 × 2 DGX ports + 3 × 8 appliance ports = 88 endpoints → 3 leaves, 2 spines
     assert (switches["storage"]["leaf"], switches["storage"]["spine"]) == (3, 2)
+
+
+def test_a_fabric_the_sizer_cannot_size_is_a_finding_not_an_exception():
+    from dataclasses import replace
+
+    from studio.domain.design import Fabric
+    design = make_design([rack(devices=dgx_stack(4))])
+    design = replace(design, fabrics={"compute": Fabric("quantum-2-ndr", "torus", 1.0)})
+    (finding,) = [f for f in validate(design, small_catalog()).findings if f.code == "fabric.topology.invalid"]
+    assert finding.severity == "error" and "torus" in finding.message
+
+
+def test_validate_sizes_the_compute_fabric_with_the_one_sizer():
+    from studio.domain.fabric import design_compute_fabric
+    catalog = small_catalog()
+    design = make_design(network_racks(8, 12), fabrics={"compute": {"model": "quantum-2-ndr"}})
+    size = design_compute_fabric(design, catalog)
+    compute = validate(design, catalog).totals.switches["compute"]
+    assert (size.leaf, size.spine, size.core, size.tiers) == (compute["leaf"], compute["spine"], compute["core"],
+                                                              compute["tiers"])
