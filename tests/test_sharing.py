@@ -116,6 +116,20 @@ def test_a_comparison_link_shows_the_chosen_scenarios_side_by_side(owner_client,
     assert 'id="share-floor-1"' in html and "Someone else" not in html
 
 
+def test_a_comparison_link_never_shows_a_scenario_someone_else_owns(owner_client, design, collaborator):  # noqa: F811
+    DesignMember.objects.create(design=design, user=collaborator, role=DesignMember.EDIT)
+    theirs = services.clone_as_scenario(design, collaborator, "Collaborator's private variant")
+    DesignMember.objects.create(design=theirs, user=design.owner, role=DesignMember.VIEW)  # the owner may look
+    assert "private variant" in owner_client.get(reverse("design_compare", args=[design.code])).content.decode()
+    page = owner_client.get(reverse("design_sharing", args=[design.code])).content.decode()
+    assert "Collaborator's private variant" not in page.replace("&#x27;", "'")
+    response = create(owner_client, design, kind="compare", **{"with": [str(theirs.code)]})
+    assert response.status_code == 400 and not ShareLink.objects.exists()
+    link = ShareLink.objects.create(design=design, kind=ShareLink.COMPARE, compare_with=[str(theirs.code)],
+                                    label="forged", created_by=design.owner)
+    assert "private variant" not in Client().get(share_url(link)).content.decode()
+
+
 def test_every_persona_on_the_sharing_views(client, design, collaborator, outsider):  # noqa: F811
     owner_client = Client()
     owner_client.force_login(design.owner)

@@ -46,12 +46,18 @@ def manage_page(request, design: Design, *, member_error: str = "", member_form:
     for link in links:
         link.url = request.build_absolute_uri(reverse("share_view", args=[link.token]))
         link.state = ("revoked" if link.revoked_at else "expired" if not link.is_active(now) else "active")
-    scenarios = [m for m in family(design, request.user) if m.pk != design.pk]
+    scenarios = shareable_scenarios(design, request.user)
     return render(request, "sharing/manage.html", {
         "design": design, "members": members, "roles": ROLES, "links": links, "scenarios": scenarios,
         "member_error": member_error, "member_form": member_form or {"role": DesignMember.VIEW},
         "link_error": link_error, "link_form": link_form or {"kind": ShareLink.DESIGN},
         "today": timezone.localdate(), "max_days": MAX_LINK_DAYS}, status=status)
+
+
+def shareable_scenarios(design: Design, user) -> list[Design]:
+    """The design's other scenarios that ``user`` owns: only an owner puts a design behind a public
+    link, so a scenario someone else owns (shared with the user) is never offered."""
+    return [m for m in family(design, user) if m.pk != design.pk and m.owner_id == user.id]
 
 
 @require_GET
@@ -95,7 +101,7 @@ def share_create(request, code):
         return manage_page(request, design, link_error=str(exc), link_form=form, status=400)
     compare_with: list[str] = []
     if kind == ShareLink.COMPARE:
-        visible = {str(m.code) for m in family(design, request.user) if m.pk != design.pk}
+        visible = {str(m.code) for m in shareable_scenarios(design, request.user)}
         compare_with = [c for c in dict.fromkeys(wanted) if c in visible]
         if not compare_with or len(compare_with) != len(set(wanted)):
             return manage_page(request, design, link_error="Pick one or more scenarios of this design to compare.",
@@ -164,7 +170,7 @@ def _design_context(design: Design, catalog) -> dict:
 
 
 def _compare_context(link: ShareLink, catalog) -> dict:
-    by_code = {str(m.code): m for m in family(link.design, link.created_by)}
+    by_code = {str(m.code): m for m in shareable_scenarios(link.design, link.created_by)}
     chosen = [link.design] + [by_code[c] for c in link.compare_with if c in by_code]
     columns = []
     for design in chosen:
