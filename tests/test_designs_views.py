@@ -107,3 +107,10 @@ def test_a_bad_name_is_refused_with_the_reason(owner_client, design, name, messa
     assert message in response.content.decode()
     design.refresh_from_db()
     assert design.name == "Hall" and design.version == 1
+
+
+def test_a_clone_or_a_new_design_with_a_bad_name_is_refused(owner_client, design):  # noqa: F811
+    response = owner_client.post(f"/designs/{design.code}/clone/", {"name": "Pilot\x00"}, follow=True)
+    assert "NUL" in response.content.decode() and Design.objects.count() == 1
+    response = owner_client.post("/designs/new/", {"template": "starter-4-racks", "name": "x" * 201}, follow=True)
+    assert "at most 200 characters" in response.content.decode() and Design.objects.count() == 1

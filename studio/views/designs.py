@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.source import get_catalog
 from studio.domain import design as d
 from studio.domain.designfile import dump_design_text, load_estimates
-from studio.domain.limits import NUMBERS, TEXTS
+from studio.domain.limits import NUMBERS, TEXTS, check_text
 from studio.domain.rules import validate
 
 from .. import editing, services
@@ -117,15 +117,25 @@ def design_list(request):
     return render(request, "designs/list.html", _list_context(request))
 
 
+def _new_name(request) -> str | None:
+    """The name typed for a new design (None: the default one), within ``limits.TEXTS['name']``
+    (``ValueError`` with the reason)."""
+    name = request.POST.get("name", "").strip()
+    return check_text(name, "name") if name else None
+
+
 @require_POST
 def design_create(request):
     """New design from a reference (``template``) or from the blank site form."""
     slug = request.POST.get("template", "")
     if slug:
         try:
-            row = services.create_from_reference(request.user, slug, request.POST.get("name") or None)
+            row = services.create_from_reference(request.user, slug, _new_name(request))
         except KeyError:
             messages.error(request, f"There is no reference design '{slug[:60]}'.")
+            return redirect("design_list")
+        except ValueError as exc:
+            messages.error(request, str(exc))
             return redirect("design_list")
         messages.success(request, f"Created “{row.name}” from a reference design.")
         return redirect("design_editor", code=row.code)
@@ -171,7 +181,11 @@ def _safe_next(request) -> bool:
 def design_clone(request, code):
     """A new scenario: the same content, linked to the design's family for comparison."""
     row = _get_design_for_user(request, code)
-    name = request.POST.get("name", "").strip()[:200] or None
+    try:
+        name = _new_name(request)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("design_list")
     clone = services.clone_as_scenario(row, request.user, name)
     messages.success(request, f"Created the scenario “{clone.name}”.")
     return redirect("design_editor", code=clone.code)
