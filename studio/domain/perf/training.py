@@ -69,6 +69,14 @@ FP8_TRAINING_SPEEDUP_OVER_BF16 = 1.4
 #: reach ~0.8–0.9 of peak, performance.md §3].
 MAX_TRAINING_GEMM_EFFICIENCY = 0.8
 _BORROWED = re.compile(r"^training_gemm_efficiency [0-9.]+ \(\S+ at (\w+) for ")
+#: Routed-expert GEMMs in training run at this share of the dense GEMM rate (grouped GEMMs,
+#: token permutation, routing imbalance), before the small-batch loss of ``gemm_rows_efficiency``.
+#: One named factor set so that DeepSeek-V3 on 2,048 H800-class GPUs reproduces its reported
+#: 2.664 M GPU-hours of pre-training for 14.8 T tokens (1,543 tokens/s per GPU; 2.788 M GPU-hours
+#: in all with context extension and post-training) — DeepSeek-V3 technical report, arXiv
+#: 2412.19437, Table 1 [V-3p]. Checked out of sample on the Megatron-Bridge 25.11/26.02 MoE rows
+#: (DeepSeek-V3, Qwen3-235B, GPT-OSS-120B on H100, B200, GB200): median error 12 % (10 rows).
+MOE_TRAINING_GEMM_RATIO = 0.4
 #: GEMM rows (tokens) at which a GEMM reaches half its large-shape rate [V-3p: vLLM PR 20071 H100
 #: BF16 sweep, see ``gemm_rows_efficiency``].
 GEMM_HALF_RATE_ROWS = 128.0
@@ -144,7 +152,7 @@ def _step(req: TrainingRequest, hw: Hardware, f: Factors, tp: int, pp: int, cp: 
     imbalance = stage_imbalance(m.layers, pp)
     compute = hardware_flops_per_token(m, s, full) * tokens_per_gpu / peak * imbalance
     expert_rows = s / cp * (m.experts_active * ep / m.experts if m.is_moe else 1.0)
-    ratio = f.moe_gemm_ratio * gemm_rows_efficiency(expert_rows) / gemm_rows_efficiency(s / cp)
+    ratio = MOE_TRAINING_GEMM_RATIO * gemm_rows_efficiency(expert_rows) / gemm_rows_efficiency(s / cp)
     compute += moe_expert_penalty_s(m, s, tokens_per_gpu * imbalance, peak, full, ratio)
     layers_per_stage = m.layers / pp * imbalance
     act = s / cp * m.hidden * ACTIVATION_BYTES
@@ -238,7 +246,7 @@ def gemm_rows_efficiency(rows: float) -> float:
 def moe_expert_penalty_s(model: LlmModel, seq: int, tokens_per_gpu: float, peak_flops: float, full: bool,
                          moe_gemm_ratio: float) -> float:
     """Extra time of routed-expert GEMMs, which run at ``moe_gemm_ratio`` of the dense GEMM rate
-    (grouped GEMMs, routing imbalance — the fitted serving factor — times the small-batch loss of
+    (``MOE_TRAINING_GEMM_RATIO``: grouped GEMMs, permutation, routing imbalance — times the small-batch loss of
     ``gemm_rows_efficiency`` at the tokens each expert receives per micro-batch, ``s·k·EP/E``):
     ``3 · routed FLOPs/token · tokens / peak · (1 / ratio − 1)``.
 
@@ -355,7 +363,8 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
         "distributed optimizer (ZeRO-1), 16 B per parameter before sharding",
         f"time to train for {train_tokens:.3g} tokens" + ("" if req.train_tokens else " (default: no train_tokens given)")
         + f" at {run_goodput:.1%} goodput (interruptions, restarts, checkpoint stalls at the Llama 3 rate)",
-        *((f"routed experts run at {factors.moe_gemm_ratio:.2f} of the dense GEMM rate (grouped GEMMs)",)
+        *((f"routed experts run at {MOE_TRAINING_GEMM_RATIO:.2f} of the dense GEMM rate (grouped GEMMs, "
+           f"DeepSeek-V3's reported GPU-hours) times the small-batch loss of the tokens each expert gets",)
           if req.model.is_moe else ()),
         *((precision_note,) if precision_note else ()),
         *factors.notes,
