@@ -36,8 +36,8 @@ GLOBAL_NOTES = {
     "step_overhead_s": "fixed host time per iteration/step (scheduling, sampling, optimizer launch), fitted to all cases",
     "moe_gemm_ratio": "grouped-GEMM efficiency of MoE experts relative to dense GEMMs (routing imbalance, small "
                       "per-expert batches), fitted to the MoE inference cases",
-    "prefill_fixed_s": "fixed time of every prefill (eager-mode kernel launches, scheduling, tokenisation, first-token "
-                       "return), fitted to measured TTFT",
+    "prefill_fixed_s": "fixed time of a benchmark client's request through the API server (HTTP, tokenisation, "
+                       "scheduling, first-token return) in closed-loop TTFT, fitted to measured TTFT",
 }
 
 
@@ -83,13 +83,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("cases", nargs="*", help="cases files (default: both reference files)")
     parser.add_argument("--holdout", action="store_true", help="also report leave-one-out errors")
     parser.add_argument("--out", default=str(cal.DATA_FILE))
+    parser.add_argument("--emphasis", action="append", default=[], metavar="FILE=W",
+                        help="weigh a cases file W times the others in the fit (e.g. calibration.json=2)")
     args = parser.parse_args(argv)
     files = [Path(f) for f in args.cases] or default_files()
     by_file = {f.name: [{**c, "_source": f.name} for c in json.loads(f.read_text(encoding="utf-8"))["cases"]]
                for f in files}
     cases = [c for cs in by_file.values() for c in cs]
     catalog = file_catalog()
-    params = fit(cases, catalog, progress=lambda m: print(m, file=sys.stderr))
+    emphasis = {k: float(v) for k, v in (e.split("=", 1) for e in args.emphasis)}
+    params = fit(cases, catalog, progress=lambda m: print(m, file=sys.stderr), emphasis=emphasis)
     data = annotated(params, cases, catalog, " + ".join(by_file))
     Path(args.out).write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     for name, file_cases in by_file.items():

@@ -84,23 +84,25 @@ def loss(rows, weights: dict[str, float] | None = None) -> float:
     return total
 
 
-def source_weights(cases: list[dict]) -> dict[str, float]:
+def source_weights(cases: list[dict], emphasis: dict[str, float] | None = None) -> dict[str, float]:
     """Each source file (the ``_source`` tag ``bench/calibrate.py`` adds) weighs the same in the loss,
-    whatever its number of cases: a case of a file with ``n`` measured cases weighs ``1/n``."""
+    whatever its number of cases — a case of a file with ``n`` measured cases weighs ``1/n`` — times
+    ``emphasis[source]`` (1 when absent)."""
     counts: dict[str, int] = {}
     for c in cases:
         counts[c.get("_source", "")] = counts.get(c.get("_source", ""), 0) + 1
-    return {str(c.get("id")): 1.0 / counts[c.get("_source", "")] for c in cases}
+    return {str(c.get("id")): (emphasis or {}).get(c.get("_source", ""), 1.0) / counts[c.get("_source", "")]
+            for c in cases}
 
 
 def fit(cases: list[dict], catalog: Catalog, sweeps: int = 4,
-        progress: Callable[[str], None] | None = None) -> dict:
+        progress: Callable[[str], None] | None = None, emphasis: dict[str, float] | None = None) -> dict:
     """The fitted parameters (global names and (factor, family, precision) tuples → values)."""
     params: dict = {name: cal.PRIORS[name] for name in GLOBAL_BOUNDS}
     for key in sorted(family_keys(cases, catalog)):
         params[key] = cal.PRIORS[key[0]]
     measured = [c for c in cases if c.get("measured")]
-    weights = source_weights(measured)
+    weights = source_weights(measured, emphasis)
 
     def evaluate(p: dict) -> float:
         return loss(score(measured, catalog, cal.parse(to_data(p))), weights)

@@ -14,9 +14,10 @@ Scenarios (MLPerf vocabulary):
 Operating point at decode batch ``b`` per decode worker (``operating_point``): an iteration carries
 ``b`` decode tokens (× the tokens verified per step with MTP) and, aggregated, the ``b·in/out`` prompt
 tokens that keep the batch full; TPOT = iteration ÷ tokens per step; request rate ``X = W·b/(out·TPOT)``.
-TTFT = fixed prefill cost + the prompt's prefill on its worker + the wait for the prefill server
-(``queueing``) + half a decode iteration (+ the KV-cache transfer when disaggregated), and never less
-than the prompt's compute/memory floor. When no ``config`` is given, every candidate layout
+TTFT = the API request's fixed cost (closed-loop benchmarks only) + half a decode iteration (the one
+running when the prompt arrives) + the prompt's prefill — aggregated, in the iteration that carries it,
+at least a decode iteration long; disaggregated, alone on a prefill worker plus the KV-cache transfer —
++ the wait for the prefill server (``queueing``), and never less than the prompt's compute/memory floor. When no ``config`` is given, every candidate layout
 (``layouts.candidate_layouts``) is tried aggregated, and disaggregated splits of the GPUs too when
 the scenario has latency limits or a concurrency; the best is kept (``search.py``).
 """
@@ -155,9 +156,11 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float) -> Point:
     tpot = step / per_step
     workers = dep.decode_workers
     rate = workers * b / (o * tpot)  # requests per second
-    fixed_s = pre.factors.prefill_fixed_s
-    alone = pre.prefill_s(i) - fixed_s  # one prompt (on one attention rank)
-    service = (pre.prefill_s(i, pre.attn_dp) - fixed_s) / pre.attn_dp  # per prompt, every rank busy
+    # a benchmark client's request through the API server (HTTP, tokenising, scheduling, streaming the
+    # first token back) — the closed-loop scenario; MLPerf LoadGen drives the engine in-process
+    fixed_s = pre.factors.prefill_fixed_s if req.scenario == "concurrency" else 0.0
+    alone = pre.prefill_s(i)  # one prompt (on one attention rank)
+    service = pre.prefill_s(i, pre.attn_dp) / pre.attn_dp  # per prompt, every rank busy
     if dep.disaggregated:
         rho = rate / dep.prefill_workers * service
         transfer = kv_transfer_s(M.kv_bytes_per_sequence(req.model, req.precision, i),
@@ -165,7 +168,8 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float) -> Point:
         fixed = fixed_s + alone + transfer + step / 2.0
     else:
         rho = rate / workers * service
-        fixed = fixed_s + alone + step / 2.0
+        # the prompt rides in the next iteration, which lasts at least a decode iteration at this batch
+        fixed = fixed_s + step / 2.0 + max(alone, step)
     fixed = max(fixed, pre.prefill_floor_s(i))
     ttft_med = fixed + quantile_wait_s(rho, service, 0.5)
     ttft_mean = fixed + mean_wait_s(rho, service)

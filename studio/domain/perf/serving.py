@@ -201,11 +201,10 @@ class Replica:
                              communication_s=comm, overhead_s=overhead)
 
     def prefill_s(self, prompt_tokens: float, prompts: float = 1.0) -> float:
-        """Time to prefill ``prompts`` prompts of ``prompt_tokens`` in one batch on this worker, plus the
-        fixed per-prefill cost (eager-mode launches, scheduling, first-token return: ``prefill_fixed_s``)."""
+        """Time to prefill ``prompts`` prompts of ``prompt_tokens`` in one batch on this worker."""
         it = self.iteration(0.0, 0.0, prompt_tokens * prompts, prompt_tokens / 2.0,
                             prefill_ranks=math.ceil(prompts))
-        return it.total_s + self.factors.prefill_fixed_s
+        return it.total_s
 
     def prefill_floor_s(self, prompt_tokens: float) -> float:
         """The physical floor of one prompt's prefill on this worker: its FLOPs at the full dense peak
