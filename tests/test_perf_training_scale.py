@@ -194,3 +194,11 @@ def test_gb200_halls_of_2_and_5_mw_scale_a_405b_training_workload_without_raisin
     assert not [r.error for r in estimate.results if r.error]
     path = scale_design(design, CAT)
     assert len(path.steps) > 5 and all(step.tokens_per_s > 0 for step in path.steps)
+
+
+def test_training_reports_tokens_per_joule_at_the_it_load_and_at_the_wall():
+    est = _train("dgx-h100", 1024)
+    assert est.tokens_per_joule_it == pytest.approx(est.tokens_per_s / est.power_w)
+    assert est.tokens_per_joule_wall == pytest.approx(est.tokens_per_s * est.goodput / (est.power_w * 1.06 * 1.3))
+    idle = _train("dgx-h100", 100_000)  # some GPUs idle, drawing idle power
+    assert idle.power_w > idle.gpus_used / 8 * CAT.get("dgx-h100", System).power_typical_w

@@ -121,6 +121,8 @@ class TrainingEstimate:
     assumptions: tuple[str, ...]
     gpus_used: int = 0  # GPUs the layout keeps busy (≤ gpus; the rest idle), 0 = all
     goodput: float = 1.0  # share of wall time that trains (interruptions, restarts, checkpoints)
+    tokens_per_joule_it: float = 0.0  # at the IT load: the job's systems (idle ones at idle power)
+    tokens_per_joule_wall: float = 0.0  # at the wall: + network and storage, × PUE, over goodput
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -47,7 +47,7 @@ from .constants import (
     TRAINING_RESERVED_GB,
 )
 from .cost import CostInputs, system_price_usd, usd_per_hour, usd_per_run
-from .energy import idle_power_w, it_power_w, systems_for_gpus
+from .energy import facility_power, idle_power_w, it_power_w, systems_for_gpus, tokens_per_joule
 from .errors import EstimateError
 from .goodput import goodput
 from .hardware import Hardware
@@ -350,7 +350,9 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
     train_tokens = req.train_tokens or DEFAULT_TRAIN_TOKENS
     run_goodput = goodput(used)
     seconds = train_tokens / tokens_per_s / run_goodput
-    power = it_power_w(hw.system, used) + idle_power_w(hw.system, req.gpus - used)
+    busy_w, idle_w = it_power_w(hw.system, used), idle_power_w(hw.system, req.gpus - used)
+    power = busy_w + idle_w
+    facility = facility_power(busy_w, idle_w, cost_inputs.pue)
     hourly = usd_per_hour(systems_for_gpus(hw.system, req.gpus), system_price_usd(hw.system, hw.family, cost_inputs),
                           power, cost_inputs)
     assumptions = (
@@ -361,6 +363,8 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
         *((f"the job uses {used:,} of {req.gpus:,} GPUs (the largest subset a layout fills with this batch); "
            f"{req.gpus - used:,} idle at idle power",) if used < req.gpus else ()),
         "distributed optimizer (ZeRO-1), 16 B per parameter before sharding",
+        f"energy: tokens per joule at the IT load (the systems, idle ones at idle power) and at the wall "
+        f"(plus network and storage, times PUE {cost_inputs.pue:g}, over goodput)",
         f"time to train for {train_tokens:.3g} tokens" + ("" if req.train_tokens else " (default: no train_tokens given)")
         + f" at {run_goodput:.1%} goodput (interruptions, restarts, checkpoint stalls at the Llama 3 rate)",
         *((f"routed experts run at {MOE_TRAINING_GEMM_RATIO:.2f} of the dense GEMM rate (grouped GEMMs, "
@@ -378,4 +382,6 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
         band=band(factors.anchored_training, "training", hw.family, req.precision,
                   training_distance(used, M.total_params(req.model) / 1e9)), assumptions=assumptions,
         gpus_used=used, goodput=run_goodput,
+        tokens_per_joule_it=tokens_per_joule(tokens_per_s, power),
+        tokens_per_joule_wall=tokens_per_joule(tokens_per_s * run_goodput, facility.wall_w),
     )
