@@ -81,7 +81,9 @@ def test_every_header_is_a_field_of_netboxs_import_form(h100_files):
 def test_every_placed_device_is_exported_with_its_rack_position_and_face(h100_files):
     design, _, files = h100_files
     devices = rows(files["devices.csv"])
-    assert len(devices) == sum(len(r.devices) for r in design.racks) == 59
+    assert len(devices) == sum(len(r.devices) + len(r.pdus) for r in design.racks) == 59 + 36
+    pdu = next(d for d in devices if d["name"] == "C01-PDU-B2")
+    assert pdu["rack"] == "C01" and pdu["position"] == "" and pdu["role"] == "PDU"  # zero-U
     first = next(d for d in devices if d["name"] == "C01-U09")
     assert first["rack"] == "C01" and first["position"] == "9" and first["face"] == "front"
     assert first["device_type"] == "NVIDIA DGX H100" and first["status"] == "planned"
@@ -96,7 +98,7 @@ def test_every_placed_device_is_exported_with_its_rack_position_and_face(h100_fi
 def test_each_compute_port_gets_one_cable_to_a_leaf_on_its_rail(h100_files):
     design, totals, files = h100_files
     cables = rows(files["cables.csv"])
-    compute = [c for c in cables if c["label"].startswith("compute-")]
+    compute = [c for c in cables if c["label"].startswith("compute-") and "-uplink-" not in c["label"]]
     assert len(compute) == totals.gpus == 256  # DGX H100: one compute port per GPU
     leaves = {c["side_b_device"] for c in compute}
     assert len(leaves) == totals.switches["compute"]["leaf"] == 8
@@ -108,7 +110,22 @@ def test_each_compute_port_gets_one_cable_to_a_leaf_on_its_rail(h100_files):
     interfaces = {(i["device"], i["name"]) for i in rows(files["interfaces.csv"])}
     assert ends <= interfaces
     assert {c["type"] for c in cables} <= {"dac-passive", "mmf", "smf", "cat6"}
-    assert "Switch-to-switch links" in files["README.txt"]
+    assert "503 endpoint-to-leaf cables and 439 leaf-to-spine cables" in files["README.txt"]
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "studio/reference_designs").glob("*.json")))
+def test_the_exported_cables_are_the_cables_validate_counts(name):
+    catalog = file_catalog()
+    design = parse_design_text((ROOT / f"studio/reference_designs/{name}.json").read_text(), catalog)
+    totals = validate(design, catalog).totals
+    cables = rows(netbox_files(design, catalog, totals)["cables.csv"])
+    assert all(plan["core"] == 0 and plan["placed"] >= plan["leaf"] + plan["spine"]
+               for plan in totals.switches.values())  # two tiers, every switch placed: all links exported
+    assert len(cables) == sum(totals.cables.values())
+    uplinks = [c for c in cables if "-uplink-" in c["label"]]
+    for role, plan in totals.switches.items():
+        spines = {c["side_b_device"] for c in uplinks if c["label"].startswith(f"{role}-uplink-")}
+        assert len(spines) == plan["spine"], role
 
 
 def test_the_command_writes_the_files_and_refuses_a_bad_design(tmp_path):
@@ -226,7 +243,7 @@ def test_rack_scale_systems_attach_as_trays_of_four_rails():
     design = parse_design_text((ROOT / "studio/reference_designs/gb200-nvl72-su.json").read_text(), catalog)
     totals = validate(design, catalog).totals
     cables = rows(netbox_files(design, catalog, totals)["cables.csv"])
-    compute = [c for c in cables if c["label"].startswith("compute-")]
+    compute = [c for c in cables if c["label"].startswith("compute-") and "-uplink-" not in c["label"]]
     assert len(compute) == totals.gpus  # one compute port per GB200 GPU
     per_leaf = {}
     for c in compute:

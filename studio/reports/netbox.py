@@ -12,9 +12,11 @@ Cables: the endpoint links of every fabric whose leaf switches are placed in rac
 order and filled in turn with ``leaf`` (from ``validate``'s totals) leaves sharing the endpoints;
 rail-optimized compute fabrics put rail r of every node of a scalable unit on that unit's leaf r
 (a node is a server, or a tray of 4 rails of a rack-scale system: ``fabric.rails_of``).
-Each cable's type and length follow the floor plan (``rules.network.cable_length_m`` and
-``cable_media``). Leaf-to-spine links need the network team's port map and are not exported: the
-README in the zip says how many there are.
+Two-tier fabrics also get their leaf-to-spine links: each leaf's uplinks (⌈used down ports /
+oversubscription⌉, as ``fabric.size_fabric`` counts them) dealt round-robin over the spines. Each
+cable's type and length follow the floor plan (``rules.network.cable_length_m`` and
+``cable_media``). Links above the spine follow the network team's port map and are not exported:
+the README in the zip says so.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import re
 import zipfile
 from collections import Counter
 
-from studio.domain.catalog import Catalog, FacilityCooling, Rack, Storage, Switch, System
+from studio.domain.catalog import Catalog, FacilityCooling, Pdu, Rack, Storage, Switch, System
 from studio.domain.design import Design
 from studio.domain.fabric import rails_of
 from studio.domain.rules.network import cable_length_m, cable_media, media_reach
@@ -49,7 +51,7 @@ HEADERS = {
                    "type", "status", "label", "length", "length_unit"],
 }
 ROLES = {"system": ("AI system", "0b5cad"), "switch": ("Network switch", "2f7d4f"),
-         "storage": ("Storage", "8c6d1f"), "cooling": ("Facility cooling", "5aa0e0")}
+         "storage": ("Storage", "8c6d1f"), "cooling": ("Facility cooling", "5aa0e0"), "pdu": ("PDU", "9aa5b1")}
 CABLE_TYPES = {"dac": "dac-passive", "multimode": "mmf", "singlemode": "smf", "rj45": "cat6"}
 ETHERNET_TYPES = {1: "1000base-t", 100: "100gbase-x-qsfp28", 200: "200gbase-x-qsfp56", 400: "400gbase-x-osfp",
                   800: "800gbase-x-osfp"}
@@ -78,6 +80,7 @@ class _Export:
         self.devices: list[dict] = []  # {"name", "item", "rack", "u"}
         self.interfaces: set[tuple[str, str]] = set()
         self.skipped_links = 0
+        self.skipped_uplinks = 0
         self.rack_u: dict[str, int] = {}
 
     def item(self, slug: str):
@@ -104,6 +107,12 @@ class _Export:
                 item = self.item(dev.model)
                 if item is not None:
                     self._device(rack.id, item, dev.u, getattr(item, "u_height", 1) or 1)
+            feeds: Counter = Counter()
+            for placement in rack.pdus:  # zero-U, on the out-of-band network like rules.facts counts them
+                item = self.item(placement.model)
+                if isinstance(item, Pdu):
+                    feeds[placement.feed] += 1
+                    self._device(rack.id, item, None, 0, name=f"{rack.id}-PDU-{placement.feed}{feeds[placement.feed]}")
         for name, (label, colour) in ROLES.items():
             if any(d["role"] == name for d in self.devices):
                 self.rows["device_roles.csv"].append([label, slugify(label), colour])
@@ -117,23 +126,25 @@ class _Export:
             round(depth_mm), "mm", round(max_kg) if max_kg else "", "kg" if max_kg else "",
             f"{model_name}; tile ({rack.x_tiles}, {rack.y_tiles}), rotation {rack.rotation}°, cooling {rack.cooling}"])
 
-    def _device(self, rack_id: str, item, u: int, height_u: int, *, rack_scale: bool = False) -> None:
+    def _device(self, rack_id: str, item, u: int | None, height_u: int, *, rack_scale: bool = False,
+                name: str = "") -> None:
         role = ("system" if isinstance(item, System) else "switch" if isinstance(item, Switch)
                 else "storage" if isinstance(item, Storage) else "cooling" if isinstance(item, FacilityCooling)
-                else None)
+                else "pdu" if isinstance(item, Pdu) else None)
         if role is None:
             return
         if item.slug not in self.types:
             self.types[item.slug] = item
             weight = getattr(item, "weight_kg", 0)
+            zero_u = height_u == 0  # a vertical PDU: no U, not full depth, no airflow of its own
             self.rows["device_types.csv"].append([
-                item.vendor, item.name, slugify(item.slug), item.slug, height_u, "true", "front-to-rear",
-                weight or "", "kg" if weight else "", f"catalog item {item.slug}" + (" (rack-scale)" if rack_scale
-                                                                                     else "")])
-        name = f"{rack_id}-U{u:02d}"
+                item.vendor, item.name, slugify(item.slug), item.slug, height_u, "false" if zero_u else "true",
+                "passive" if zero_u else "front-to-rear", weight or "", "kg" if weight else "",
+                f"catalog item {item.slug}" + (" (rack-scale)" if rack_scale else "")])
+        name = name or f"{rack_id}-U{u:02d}"
         self.devices.append({"name": name, "item": item, "rack": rack_id, "u": u, "role": role})
         self.rows["devices.csv"].append([name, ROLES[role][0], item.vendor, item.name, "planned", self.site, rack_id,
-                                         u, "front", item.slug])
+                                         "" if u is None else u, "" if u is None else "front", item.slug])
 
     # --- cables ------------------------------------------------------------------------------
 
@@ -155,7 +166,7 @@ class _Export:
             elif isinstance(item, Storage) and role == "storage":
                 ports = [f"data{i + 1}" for i in range(item.ports)]
                 rails = max(1, item.ports)
-            elif role == "oob" and isinstance(item, (Storage, Switch)):
+            elif role == "oob" and isinstance(item, (Storage, Switch, Pdu)):
                 ports = ["mgmt0"]
             for i, port in enumerate(ports):
                 out.append((dev, port, node + i // rails, i % rails))
@@ -216,8 +227,30 @@ class _Export:
                 used[leaf["name"]] += 1
                 leaf_port = f"p{used[leaf['name']]}"
                 self._link(dev, port, leaf, leaf_port, role, switch, racks, reach)
+            self._uplinks(role, plan, switches, leaves, used, fabric, switch, racks, reach)
 
-    def _link(self, dev, port, leaf, leaf_port, role, switch, racks, reach) -> None:
+    def _uplinks(self, role, plan, switches, leaves, used, fabric, switch, racks, reach) -> None:
+        """Two-tier fabrics: each leaf's uplinks, ⌈used down ports / oversubscription⌉ (``fabric.size_fabric``),
+        dealt round-robin over the spines. Three tiers and more follow the network team's port map."""
+        spines = switches[plan["leaf"]:plan["leaf"] + plan["spine"]]
+        if not plan["spine"] or plan["core"]:
+            return
+        if len(spines) < plan["spine"]:  # spines needed but not placed: nothing to cable them to
+            self.skipped_uplinks += sum(math.ceil(used[leaf["name"]] / self._oversub(fabric)) for leaf in leaves)
+            return
+        spine_ports: Counter = Counter()
+        for leaf in leaves:
+            for j in range(math.ceil(used[leaf["name"]] / self._oversub(fabric))):
+                spine = spines[j % len(spines)]
+                spine_ports[spine["name"]] += 1
+                self._link(leaf, f"up{j + 1}", spine, f"p{spine_ports[spine['name']]}", role, switch, racks, reach,
+                           label=f"{role}-uplink")
+
+    @staticmethod
+    def _oversub(fabric) -> float:
+        return max(1.0, float(fabric.oversubscription)) if fabric is not None else 1.0
+
+    def _link(self, dev, port, leaf, leaf_port, role, switch, racks, reach, label: str = "") -> None:
         a, b = racks[dev["rack"]], racks[leaf["rack"]]
         tile_mm = self.design.site.tile_mm
         distance = abs(a.x_tiles - b.x_tiles) + abs(a.y_tiles - b.y_tiles)
@@ -234,22 +267,24 @@ class _Export:
                                                     "true" if name in ("mgmt0",) or name.startswith("bmc") else "false",
                                                     f"{role} fabric"])
         self.rows["cables.csv"].append([dev["name"], "dcim.interface", port, leaf["name"], "dcim.interface",
-                                        leaf_port, CABLE_TYPES[media], "planned", f"{role}-{len(self.rows['cables.csv']) + 1}",
+                                        leaf_port, CABLE_TYPES[media], "planned",
+                                        f"{label or role}-{len(self.rows['cables.csv']) + 1}",
                                         round(length, 1), "m"])
 
     def readme(self) -> str:
-        spines = {role: (p["spine"], p["core"]) for role, p in self.totals.switches.items()}
+        cables = self.rows["cables.csv"]
+        uplinks = sum(1 for row in cables if "-uplink-" in row[8])
         lines = [f"NetBox import of “{self.design.name}” (AI Factory Studio).", "",
                  "Import in this order: " + ", ".join(FILES) + ".",
                  f"{len(self.rows['devices.csv'])} devices in {len(self.rows['racks.csv'])} racks; "
-                 f"{len(self.rows['cables.csv'])} endpoint-to-leaf cables.", ""]
-        if self.skipped_links:
-            lines.append(f"{self.skipped_links} endpoint links are not exported: their leaf switch is not placed in a "
-                         "rack yet (place the switches in the studio, then export again).")
-        tiers = [f"{role}: {s} spine, {c} core" for role, (s, c) in spines.items() if s or c]
-        if tiers:
-            lines.append("Switch-to-switch links (" + "; ".join(tiers) + ") are not in cables.csv: they follow the "
-                         "network team's port map.")
+                 f"{len(cables) - uplinks} endpoint-to-leaf cables and {uplinks} leaf-to-spine cables.", ""]
+        if self.skipped_links or self.skipped_uplinks:
+            lines.append(f"{self.skipped_links + self.skipped_uplinks} links are not exported: a switch they need is "
+                         "not placed in a rack yet (place the switches in the studio, then export again).")
+        above = [f"{role}: {p['core']} core" for role, p in self.totals.switches.items() if p["core"]]
+        if above:
+            lines.append("Links above the spine (" + "; ".join(above) + ") are not in cables.csv: three tiers and "
+                         "more follow the network team's port map.")
         return "\n".join(lines + [""])
 
 
