@@ -13,7 +13,7 @@ from studio.domain.design import Design, Workload
 from studio.domain.fabric import design_systems
 from studio.domain.perf.cases import hardware_for, run_inference
 from studio.domain.perf.cost import CostInputs
-from studio.domain.perf.design_scaling import design_scaling_path, path_dict, scale_design
+from studio.domain.perf.design_scaling import design_scaling_path, path_dict, rack_power_budget_w, scale_design
 from studio.domain.perf.scaling import systems_per_rack
 
 from .services import design_to_domain, designs_with_content
@@ -102,7 +102,8 @@ def smallest_build_for(design: Design, workload: Workload, system_slug: str, cat
     Steps are one rack at a time, so the answer is at rack granularity. When every GPU of the design
     is a ``system_slug``, the design's own racks are grown (its rack types, network and storage, on
     validation's maximum-power basis: ``design_scaling_path``); for another system, racks of that
-    system are assumed (``perf.scaling_path``).
+    system are assumed (``perf.scaling_path``), as many per rack as the design's own compute racks'
+    power allows (``rack_power_budget_w``).
     """
     system = catalog.get(system_slug)
     fabric = design.fabrics.get("compute")
@@ -111,10 +112,11 @@ def smallest_build_for(design: Design, workload: Workload, system_slug: str, cat
                                    target_tokens_per_s=target_tokens_per_s,
                                    target_time_to_train_s=target_time_to_train_s)
     else:
+        budget = rack_power_budget_w(design, catalog)
         path = perf.scaling_path(system_slug, workload, catalog, site=design.site, fabric=fabric,
-                                 max_gpus=MAX_TARGET_GPUS, su_systems=systems_per_rack(system),
+                                 max_gpus=MAX_TARGET_GPUS, su_systems=systems_per_rack(system, budget),
                                  target_tokens_per_s=target_tokens_per_s,
-                                 target_time_to_train_s=target_time_to_train_s)
+                                 target_time_to_train_s=target_time_to_train_s, rack_power_w=budget)
     last = path.steps[-1]
     reached = (target_tokens_per_s is not None and last.tokens_per_s >= target_tokens_per_s) or (
         target_time_to_train_s is not None and last.time_to_train_s is not None

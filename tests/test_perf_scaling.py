@@ -109,3 +109,16 @@ def test_the_design_path_counts_the_switches_the_fabric_needs():
     own = next(s for s in path.steps if s.gpus == 256)
     assert own.it_power_kw == pytest.approx(8 * 40.8 + 12 * 1.7)  # the 12 unplaced switches of 8 leaf + 4 spine
     assert (own.leaf, own.spine) == (8, 4)
+
+
+def test_a_what_if_rack_holds_what_the_designs_own_rack_power_allows():
+    from studio.domain.perf.design_scaling import rack_power_budget_w
+    from studio.domain.perf.scaling import systems_per_rack
+    from tests.test_rules_support import dgx_stack, make_design, rack, small_catalog
+    catalog = small_catalog()
+    pdus = [("pdu-415v-60a-3ph", f) for f in ("A", "A", "B", "B")]
+    design = make_design([rack(devices=dgx_stack(4), pdus=pdus)])
+    budget = rack_power_budget_w(design, catalog)
+    assert budget == pytest.approx(2 * catalog.get("pdu-415v-60a-3ph").usable_power_w)  # one feed carries it
+    assert systems_per_rack(catalog.get("dgx-b200"), budget) == 4  # 14.3 kW each, 40 U / 10 U = 4
+    assert systems_per_rack(catalog.get("dgx-b200")) == 3  # without a design: 45 kW → 3

@@ -83,6 +83,20 @@ def _rack(f: RackFacts) -> _Rack:
                  f.width_mm * f.depth_mm / 1e6 * AISLE_FACTOR, f.gpus, systems)
 
 
+def rack_power_budget_w(design: Design, catalog: Catalog) -> float | None:
+    """The power the design's compute racks may draw, as validation counts it: each rack's usable PDU
+    power, on one feed when it has A and B (a feed alone must carry it); the smallest over the racks
+    that hold GPUs. None when no such rack has PDUs (rack-scale systems bring their own shelves).
+    Worked example: two pdu-415v-60a-3ph on A and two on B → one feed 2 × 34.5 = 69.0 kW."""
+    budgets = []
+    for f in design_facts(design, catalog).racks:
+        if f.gpus > 0 and f.pdus:
+            feeds = f.feeds
+            budgets.append(min(f.feed_capacity_w(x) for x in ("A", "B")) if feeds >= {"A", "B"}
+                           else f.pdu_capacity_w)
+    return min(budgets) if budgets else None
+
+
 def scaling_subject(design: Design, catalog: Catalog) -> tuple[str | None, Workload | None]:
     """The system type holding most of the design's GPUs, and its first inference or training workload."""
     gpus: dict[str, int] = {}
@@ -353,4 +367,5 @@ def scale_design(design: Design, catalog: Catalog, progress: Progress | None = N
     return design_scaling_path(design, catalog, workload, system, progress=progress, calibration=calibration)
 
 
-__all__ = ["contract_dict", "design_scaling_path", "path_dict", "scale_design", "scaling_subject"]
+__all__ = ["contract_dict", "design_scaling_path", "path_dict", "rack_power_budget_w", "scale_design",
+           "scaling_subject"]

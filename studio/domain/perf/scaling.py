@@ -30,8 +30,9 @@ from .errors import EstimateError
 
 Progress = Callable[[int, int, str], None]
 
-#: Rack power budget for air/RDHx server racks: 4 × DGX H100 = 40.8 kW per SuperPOD rack
-#: [V: DGX SuperPOD H100 RA]; servers per rack = min(that budget / power_max, 40 U / height).
+#: Rack power budget for air/RDHx server racks when no design gives one: 4 × DGX H100 = 40.8 kW per
+#: SuperPOD rack [V: DGX SuperPOD H100 RA]; servers per rack = min(budget / power_max, 40 U / height).
+#: With a design, the budget is its own compute racks' (``design_scaling.rack_power_budget_w``).
 SERVER_RACK_POWER_W = 45_000
 SERVER_RACK_USABLE_U = 40
 #: Floor area per rack including its share of hot and cold aisle (0.6 m × (1.2 m + 1.2 m)) and
@@ -93,10 +94,12 @@ def su_size(system, switch: Switch | None, fabric: Fabric | None) -> int:
     return DEFAULT_SU_SERVERS
 
 
-def systems_per_rack(system) -> int:
+def systems_per_rack(system, rack_power_w: float | None = None) -> int:
+    """Systems in one rack: 1 for a rack-scale system, else min(budget ÷ max power, 40 U ÷ height).
+    DGX H100 (10.2 kW, 8U) in a 45 kW rack → min(4, 5) = 4; in a 69 kW two-PDU rack → min(6, 5) = 5."""
     if system.is_rack_scale:
         return 1
-    by_power = int(SERVER_RACK_POWER_W // max(system.power_max_w, 1))
+    by_power = int((rack_power_w or SERVER_RACK_POWER_W) // max(system.power_max_w, 1))
     by_space = int(SERVER_RACK_USABLE_U // max(system.u_height, 1))
     return max(1, min(by_power, by_space))
 
@@ -105,9 +108,10 @@ def scaling_path(system_slug: str, workload: Workload, catalog: Catalog, site: S
                  fabric: Fabric | None = None, max_gpus: int | None = None, su_systems: int | None = None,
                  stop_at_first_wall: bool = False, target_tokens_per_s: float | None = None,
                  target_time_to_train_s: float | None = None, progress: Progress | None = None,
-                 calibration: cal.CalibrationData | None = None) -> ScalingPath:
+                 calibration: cal.CalibrationData | None = None, rack_power_w: float | None = None) -> ScalingPath:
     """Sweep SU by SU from one SU to ``max_gpus`` (or to the site's first exhausted limit ×1.5
-    when a site is given, so the chart shows what lies beyond it)."""
+    when a site is given, so the chart shows what lies beyond it). ``rack_power_w``: the power one
+    rack may draw (a design's own racks), else ``SERVER_RACK_POWER_W``."""
     hw = hardware_for(catalog, system_slug)
     system = hw.system
     switch = catalog.get(fabric.model, Switch) if fabric else None
@@ -120,7 +124,7 @@ def scaling_path(system_slug: str, workload: Workload, catalog: Catalog, site: S
             raise EstimateError("give max_gpus or a site with an IT power limit")
     total_sus = max(1, math.ceil(max_gpus / (per_su * system.accelerators)))
     wl = {k: v for k, v in vars(workload).items() if v is not None}
-    per_rack = systems_per_rack(system)
+    per_rack = systems_per_rack(system, rack_power_w)
     price = system_price_usd(system, hw.family, inputs)
     steps: list[ScalingStep] = []
     walls: list[tuple[str, int]] = []
