@@ -134,6 +134,8 @@ def training_output(est: TrainingEstimate) -> dict:
     return {
         "tokens_per_s": _sig(est.tokens_per_s), "mfu": _sig(est.mfu, 4), "step_time_s": _sig(est.step_time_s),
         "time_to_train_s": _sig(est.time_to_train_s),
+        "gpus_used": est.gpus_used, "goodput": _sig(est.goodput, 4),
+        "tokens_per_joule_it": _sig(est.tokens_per_joule_it), "tokens_per_joule_wall": _sig(est.tokens_per_joule_wall),
         "layout": {"tp": lay.tensor_parallel, "pp": lay.pipeline_parallel, "cp": lay.context_parallel,
                    "dp": lay.data_parallel, "ep": lay.expert_parallel, "micro_batches": lay.micro_batches,
                    "virtual_stages": lay.virtual_stages, "recompute": lay.recompute},
