@@ -18,6 +18,14 @@ Memory per GPU: 16 B/param split as 4 B over TP·PP(·EP for experts) and 12 B o
 also over DP·CP; activations ``34·s·h·L_stage/(TP·CP)`` per micro-batch × PP in flight (selective
 recompute) or ``2·s·h·L_stage/(TP·CP)`` with full recompute; plus FP32 logits of the last stage.
 MFU is reported with the PaLM convention: ``(6·N + 12·L·heads·head_dim·s) × tokens/s ÷ (GPUs × peak)``.
+
+Any GPU count: pipeline depths include the divisors that balance the layers (126 layers on 9 or
+18 stages), and a count no layout divides runs on the largest subset a layout fills, the rest
+idle at idle power (said in the assumptions); a cluster the batch cannot half fill is an error
+that says so. Routed experts run at ``MOE_TRAINING_GEMM_RATIO`` of the dense rate times the
+small-batch loss of the tokens each expert receives. An efficiency borrowed from another
+precision goes through the published FP8 speed-up (``FP8_TRAINING_SPEEDUP_OVER_BF16``). Time to
+train divides by goodput (``goodput.py``: interruptions, restarts, checkpoint stalls).
 """
 
 from __future__ import annotations
