@@ -13,7 +13,8 @@ they show the same counts. Folded-Clos (fat-tree) arithmetic on switches of radi
 * **rail-optimized** (DGX SuperPOD): one leaf per rail per scalable unit (SU) of ``down`` nodes,
   ``leaves = rails × ⌈nodes / down⌉``; a **fat tree** packs endpoints, ``leaves = ⌈E / down⌉``;
   E ≤ k → one switch, no spine;
-* each leaf sends ``⌈used down ports / o⌉`` links up;
+* each leaf sends ``⌈used down ports / o⌉`` links up (a partial SU is cabled for the nodes present;
+  the RAs advise building the full SU's leaves and leaf-spine cables — size the full SU to see it);
 * **two tiers** while leaves ≤ k: spines = the fewest that give every leaf an equal share of
   links and enough spine ports, ``s | u_max`` and ``s·k ≥ Σ uplinks`` (SuperPOD H100: 1 SU → 4,
   2 → 8, 3 → 16, 4 → 16 spines; B300-XDR 4 SU → 18);
@@ -24,6 +25,10 @@ they show the same counts. Folded-Clos (fat-tree) arithmetic on switches of radi
 * cables: one per endpoint port plus every inter-switch link; SuperPOD compute fabrics are
   all-optical, so an optic at each end: transceivers = 2 × cables. The rules type each cable by its
   floor-plan length (DAC, multimode, single-mode) on top of these counts.
+
+GB200 NVL72 (4 rails of trays): one SU of 8 racks = 144 trays per rail → 20 leaves and 16 spines on
+QM9700; the GB200 RA's switch table was not found in the sources at hand, so that count is this
+arithmetic, not a published figure.
 
 Sources: DGX SuperPOD H100 RA (network-fabrics: 1–4 SU → 8/4, 16/8, 24/16, 32/16), B200 RA
 (dgx-superpod-architecture: 2–64 SU, 16 SU → 128/128/64), B300-XDR RA (Q3400: 1 SU → 8/4, 4 SU →
