@@ -84,14 +84,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--holdout", action="store_true", help="also report leave-one-out errors")
     parser.add_argument("--out", default=str(cal.DATA_FILE))
     parser.add_argument("--emphasis", action="append", default=[], metavar="FILE=W",
-                        help="weigh a cases file W times the others in the fit (e.g. calibration.json=2)")
+                        help="weigh a cases file W times the others (default: fitting.DEFAULT_EMPHASIS)")
     args = parser.parse_args(argv)
     files = [Path(f) for f in args.cases] or default_files()
     by_file = {f.name: [{**c, "_source": f.name} for c in json.loads(f.read_text(encoding="utf-8"))["cases"]]
                for f in files}
     cases = [c for cs in by_file.values() for c in cs]
     catalog = file_catalog()
-    emphasis = {k: float(v) for k, v in (e.split("=", 1) for e in args.emphasis)}
+    emphasis = {k: float(v) for k, v in (e.split("=", 1) for e in args.emphasis)} or None
     params = fit(cases, catalog, progress=lambda m: print(m, file=sys.stderr), emphasis=emphasis)
     data = annotated(params, cases, catalog, " + ".join(by_file))
     Path(args.out).write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
