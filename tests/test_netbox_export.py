@@ -114,7 +114,7 @@ def test_each_compute_port_gets_one_cable_to_a_leaf_on_its_rail(h100_files):
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "studio/reference_designs").glob("*.json")))
-def test_the_exported_cables_are_the_cables_validate_counts(name):
+def test_the_exported_cables_are_the_cables_validate_counts_by_type(name):
     catalog = file_catalog()
     design = parse_design_text((ROOT / f"studio/reference_designs/{name}.json").read_text(), catalog)
     totals = validate(design, catalog).totals
@@ -122,6 +122,11 @@ def test_the_exported_cables_are_the_cables_validate_counts(name):
     assert all(plan["core"] == 0 and plan["placed"] >= plan["leaf"] + plan["spine"]
                for plan in totals.switches.values())  # two tiers, every switch placed: all links exported
     assert len(cables) == sum(totals.cables.values())
+    by_type = {}
+    for c in cables:
+        by_type[c["type"]] = by_type.get(c["type"], 0) + 1
+    names = {"dac": "dac-passive", "multimode": "mmf", "singlemode": "smf", "rj45": "cat6"}
+    assert by_type == {names[media]: n for media, n in totals.cables.items() if n}  # the BOM's cables, by type
     uplinks = [c for c in cables if "-uplink-" in c["label"]]
     for role, plan in totals.switches.items():
         spines = {c["side_b_device"] for c in uplinks if c["label"].startswith(f"{role}-uplink-")}

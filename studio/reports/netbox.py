@@ -14,8 +14,9 @@ rail-optimized compute fabrics put rail r of every node of a scalable unit on th
 (a node is a server, or a tray of 4 rails of a rack-scale system: ``fabric.rails_of``).
 Two-tier fabrics also get their leaf-to-spine links: each leaf's uplinks (⌈used down ports /
 oversubscription⌉, as ``fabric.size_fabric`` counts them) dealt round-robin over the spines. Each
-cable's type and length follow the floor plan (``rules.network.cable_length_m`` and
-``cable_media``). Links above the spine follow the network team's port map and are not exported:
+cable's type and length are those ``rules.network`` gives it (distance to the nearest rack holding
+the fabric's switches; switch-to-switch links across the span of those racks), so that the
+export's cables by type are the totals' cables by media. Links above the spine follow the network team's port map and are not exported:
 the README in the zip says so.
 """
 
@@ -31,6 +32,8 @@ from collections import Counter
 from studio.domain.catalog import Catalog, FacilityCooling, Pdu, Rack, Storage, Switch, System
 from studio.domain.design import Design
 from studio.domain.fabric import rails_of
+from studio.domain.layout import nearest_distances
+from studio.domain.rules.facts import design_facts
 from studio.domain.rules.network import cable_length_m, cable_media, media_reach
 from studio.domain.totals import Totals
 
@@ -57,7 +60,6 @@ ETHERNET_TYPES = {1: "1000base-t", 100: "100gbase-x-qsfp28", 200: "200gbase-x-qs
                   800: "800gbase-x-osfp"}
 INFINIBAND_TYPES = {400: "infiniband-ndr", 800: "infiniband-xdr"}
 RJ45_REACH_M = 100.0  # 1000BASE-T over Cat6 (IEEE 802.3ab), as rules.network
-U_MM = 44.45  # one rack unit (EIA-310)
 RACK_WIDTH_19_IN = "19"  # RackWidthChoices: the rail-to-rail width of every catalog cabinet
 
 
@@ -81,7 +83,7 @@ class _Export:
         self.interfaces: set[tuple[str, str]] = set()
         self.skipped_links = 0
         self.skipped_uplinks = 0
-        self.rack_u: dict[str, int] = {}
+        self.facts = None
 
     def item(self, slug: str):
         return self.catalog.get(slug) if slug in self.catalog else None
@@ -120,7 +122,6 @@ class _Export:
         self.rows["manufacturers.csv"] = [[v, slugify(v)] for v in vendors]
 
     def _rack_row(self, rack, u_height, width_mm, depth_mm, max_kg, model_name) -> None:
-        self.rack_u[rack.id] = u_height
         self.rows["racks.csv"].append([
             self.site, rack.id, "planned", "4-post-cabinet", RACK_WIDTH_19_IN, u_height, round(width_mm),
             round(depth_mm), "mm", round(max_kg) if max_kg else "", "kg" if max_kg else "",
@@ -191,10 +192,37 @@ class _Export:
             taken[role], pool[plan["model"]] = available[:need], available[need:]
         return taken
 
+    def _media(self, role: str, model: str, reach: dict) -> tuple[dict[str, tuple[str, float]], tuple[str, float]]:
+        """Cable media and length as ``rules.network._type_cables`` types them, so that the export's
+        cables are the totals' cables: an endpoint rack's links by the distance to the nearest rack
+        holding the fabric's switches, switch-to-switch links by the span of those racks.
+        Returns ({endpoint rack: (media, length)}, (media, length) of the switch-to-switch links)."""
+        df = self.facts
+        tile_mm = self.design.site.tile_mm
+        switch_racks = [f.id for f in df.racks if f.switches.get(model)]
+        centre = {f.id: (f.footprint.x + f.footprint.w // 2, f.footprint.y + f.footprint.d // 2) for f in df.racks}
+        ids = [f.id for f in df.racks]
+        distances = nearest_distances([centre[r] for r in switch_racks], [centre[r] for r in ids])
+        oob = role == "oob"
+
+        def typed(length: float, fallback: str) -> str:
+            if oob:
+                return "rj45" if length <= RJ45_REACH_M else fallback
+            return cable_media(length, reach) or "singlemode"
+
+        per_rack = {}
+        for rack_id, dist in zip(ids, distances, strict=True):
+            length = cable_length_m(dist, tile_mm, df.by_id[rack_id].height_m, rack_id in switch_racks)
+            per_rack[rack_id] = (typed(length, "singlemode"), length)
+        fps = [df.by_id[r].footprint for r in switch_racks] or [df.racks[0].footprint]
+        span = (max(f.x for f in fps) - min(f.x for f in fps)) + (max(f.y for f in fps) - min(f.y for f in fps))
+        height = max(df.by_id[r].height_m for r in switch_racks) if switch_racks else 0.0
+        length = cable_length_m(span, tile_mm, height, len(switch_racks) == 1)
+        return per_rack, (typed(length, "singlemode"), length)
+
     def cables(self) -> None:
-        reach_cache: dict[float, dict] = {}
+        self.facts = design_facts(self.design, self.catalog)
         by_role = self._switches_by_role()
-        racks = {r.id: r for r in self.design.racks}
         for role, switches in by_role.items():
             plan = self.totals.switches[role]
             fabric = self.design.fabrics.get(role)
@@ -204,6 +232,7 @@ class _Export:
                 self.skipped_links += len(endpoints) if not leaves else 0
                 continue
             switch = leaves[0]["item"]
+            per_rack, inter = self._media(role, switch.slug, media_reach(self.catalog, switch.port_speed_gbps))
             rails = max(ep[3] for ep in endpoints) + 1 if role == "compute" else 1
             nodes = max(ep[2] for ep in endpoints) + 1
             rail_optimized = (role == "compute" and fabric is not None and fabric.topology == "rail-optimized"
@@ -212,9 +241,6 @@ class _Export:
             units = plan["leaf"] // rails if rail_optimized else 1
             nodes_per_unit = math.ceil(nodes / units)
             used: Counter = Counter()
-            if switch.port_speed_gbps not in reach_cache:
-                reach_cache[switch.port_speed_gbps] = media_reach(self.catalog, switch.port_speed_gbps)
-            reach = reach_cache[switch.port_speed_gbps]
             for k, (dev, port, node, rail) in enumerate(endpoints):
                 index = (node // nodes_per_unit) * rails + rail if rail_optimized else k // per_leaf
                 if index >= len(leaves):  # that leaf is needed but not placed
@@ -225,11 +251,10 @@ class _Export:
                     self.skipped_links += 1
                     continue
                 used[leaf["name"]] += 1
-                leaf_port = f"p{used[leaf['name']]}"
-                self._link(dev, port, leaf, leaf_port, role, switch, racks, reach)
-            self._uplinks(role, plan, switches, leaves, used, fabric, switch, racks, reach)
+                self._link(dev, port, leaf, f"p{used[leaf['name']]}", role, switch, *per_rack[dev["rack"]])
+            self._uplinks(role, plan, switches, leaves, used, fabric, switch, inter)
 
-    def _uplinks(self, role, plan, switches, leaves, used, fabric, switch, racks, reach) -> None:
+    def _uplinks(self, role, plan, switches, leaves, used, fabric, switch, inter) -> None:
         """Two-tier fabrics: each leaf's uplinks, ⌈used down ports / oversubscription⌉ (``fabric.size_fabric``),
         dealt round-robin over the spines. Three tiers and more follow the network team's port map."""
         spines = switches[plan["leaf"]:plan["leaf"] + plan["spine"]]
@@ -243,21 +268,14 @@ class _Export:
             for j in range(math.ceil(used[leaf["name"]] / self._oversub(fabric))):
                 spine = spines[j % len(spines)]
                 spine_ports[spine["name"]] += 1
-                self._link(leaf, f"up{j + 1}", spine, f"p{spine_ports[spine['name']]}", role, switch, racks, reach,
+                self._link(leaf, f"up{j + 1}", spine, f"p{spine_ports[spine['name']]}", role, switch, *inter,
                            label=f"{role}-uplink")
 
     @staticmethod
     def _oversub(fabric) -> float:
         return max(1.0, float(fabric.oversubscription)) if fabric is not None else 1.0
 
-    def _link(self, dev, port, leaf, leaf_port, role, switch, racks, reach, label: str = "") -> None:
-        a, b = racks[dev["rack"]], racks[leaf["rack"]]
-        tile_mm = self.design.site.tile_mm
-        distance = abs(a.x_tiles - b.x_tiles) + abs(a.y_tiles - b.y_tiles)
-        height_m = max(self.rack_u[a.id], self.rack_u[b.id]) * U_MM / 1000
-        length = cable_length_m(distance, tile_mm, height_m, a.id == b.id)
-        media = ("rj45" if length <= RJ45_REACH_M else "singlemode") if role == "oob" else \
-            (cable_media(length, reach) or "singlemode")
+    def _link(self, dev, port, leaf, leaf_port, role, switch, media: str, length: float, label: str = "") -> None:
         speed = 1 if role == "oob" else switch.port_speed_gbps
         iface = _interface_type(speed, switch.protocol)
         for device, name in ((dev, port), (leaf, leaf_port)):
