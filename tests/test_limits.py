@@ -107,3 +107,11 @@ def test_the_forms_refuse_by_the_same_table():
                      "facility_power_kw": 130, "air_cooling_kw": 50, "liquid_cooling_kw": 0,
                      "floor_max_kg_per_m2": 1500, "redundancy": "N+1", "electricity_usd_per_kwh": 0.08})
     assert not site.is_valid() and "Tile must be at most 1500 mm." in site.errors["tile_mm"]
+
+
+def test_a_huge_integer_is_out_of_range_not_an_overflow():
+    assert NUMBERS["width_m"].problem(10**400) == "must be at most 2000 m"
+    with pytest.raises(DesignFileError, match="at most 2000"):
+        parse_design_text(_file(site={"width_m": 10**400, "depth_m": 18}), CATALOG)
+    with pytest.raises(DesignFileError, match="not usable JSON"):
+        parse_design_text(_file().replace('"width_m": 24', '"width_m": ' + "9" * 5000), CATALOG)

@@ -271,6 +271,8 @@ def parse_design_text(text: str, catalog: Catalog) -> Design:
         raise DesignFileError("", f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
     except RecursionError as exc:
         raise DesignFileError("", "not usable JSON: nested too deeply") from exc
+    except ValueError as exc:  # a number with more digits than Python converts (4,300)
+        raise DesignFileError("", f"not usable JSON: {exc}") from exc
     return load_design(data, catalog)
 
 

@@ -38,7 +38,7 @@ class NumberLimit:
         u = f" {self.unit}" if self.unit else ""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return "must be a number"
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):  # an int is finite, however large
             return "must be a finite number"
         if self.integer and value != int(value):
             return "must be a whole number"
