@@ -165,8 +165,8 @@ def elevation_svg(catalog: Catalog, rack: RackPlacement, device_ids=None) -> str
     """A rack's front elevation: U numbers (1 at the bottom), devices, empty slots as drop targets,
     PDUs as zero-U strips on both sides (feed A left, feed B right).
 
-    Each device carries its index in ``rack.devices`` (``data-device``), which the editor posts
-    to move or remove it (``device_ids`` overrides them).
+    ``device_ids`` (the editor's: each device's index in ``rack.devices``) gives each device a
+    ``data-device`` that the editor posts to move or remove it; without them the drawing is inert.
     """
     u_height = rack_dims(catalog, rack.model)[0]
     body_x = ELEVATION_GUTTER + PDU_STRIP + 4
@@ -188,7 +188,7 @@ def elevation_svg(catalog: Catalog, rack: RackPlacement, device_ids=None) -> str
                      f'<text class="dev-name" x="{body_x + body_w / 2}" y="{top + height / 2}">{escape(item.name)}</text>'
                      f'<text class="dev-sub" x="{body_x + body_w / 2}" y="{top + height / 2 + 16}">'
                      f'rack-scale system · {item.accelerators} GPUs</text></g>')
-    ids = list(device_ids) if device_ids is not None else list(range(len(rack.devices)))
+    ids = list(device_ids) if device_ids is not None else [None] * len(rack.devices)
     for dev, dev_id in zip(rack.devices, ids, strict=False):
         found = lookup(catalog, dev.model)
         h = device_height_u(found)

@@ -118,7 +118,7 @@ def _elevation_context(row: Design, state, catalog, label: str) -> dict:
                       else "near" if m["pct"] >= 90 else "ok")
     pdu_a = [p.model for p in rack.pdus if p.feed == "A"]
     pdu_b = [p.model for p in rack.pdus if p.feed == "B"]
-    return {"rack": rack, "rack_model": model, "elevation_svg": svg.elevation_svg(catalog, rack),
+    return {"rack": rack, "rack_model": model, "elevation_svg": svg.elevation_svg(catalog, rack, range(len(rack.devices))),
             "meters": meters, "rack_findings": [f for f in state.report.findings if f.subject == label],
             "pdu_a": pdu_a[0] if pdu_a else "", "pdu_a_count": len(pdu_a),
             "pdu_b": pdu_b[0] if pdu_b else "", "pdu_b_count": len(pdu_b),
