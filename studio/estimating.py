@@ -59,6 +59,22 @@ def latency_curve(workload: Workload, system_slug: str, gpus: int, tensor_parall
     return points
 
 
+def frontier_of(workload: Workload, system_slug: str, gpus: int, catalog, inputs: CostInputs) -> dict | None:
+    """The workload's throughput–interactivity frontier on its GPUs, the point the estimate chose and
+    the speed per user its TPOT limit allows (``None`` when it cannot be estimated)."""
+    hw = hardware_for(catalog, system_slug)
+    case = {k: v for k, v in vars(workload).items() if v is not None}
+    try:
+        est = run_inference(case, hw, gpus, catalog, inputs, with_frontier=True)
+    except perf.EstimateError:
+        return None
+    limit = workload.tpot_p99_limit_ms
+    return {"points": list(est.frontier), "layout": est.layout, "slo_met": est.slo_met,
+            "chosen": {"tokens_per_s_per_gpu": est.output_tokens_per_s / gpus,
+                       "tokens_per_s_per_user": 1000.0 / est.tpot_ms if est.tpot_ms else 0.0},
+            "min_tokens_per_s_per_user": 1000.0 / limit if limit else None}
+
+
 def estimate_design_row(code, progress: Progress) -> dict:
     """Everything the estimate page shows, for the design with this code."""
     catalog = get_catalog()
@@ -71,10 +87,11 @@ def estimate_design_row(code, progress: Progress) -> dict:
                                     progress=lambda done, total, msg: progress(5 + 45 * done / max(total, 1), msg))
     inputs = CostInputs(electricity_usd_per_kwh=design.site.electricity_usd_per_kwh, pue=design.site.pue)
     results = [_result_dict(r) for r in estimate.results]
-    curves = {}
+    curves, frontiers = {}, {}
     inference = [r for r in estimate.results if r.inference]
     for i, r in enumerate(inference):
         curves[r.id] = latency_curve(r.workload, r.system, r.gpus, r.inference.tensor_parallel, catalog, inputs)
+        frontiers[r.id] = frontier_of(r.workload, r.system, r.gpus, catalog, inputs)
         progress(50 + 20 * (i + 1) / len(inference), f"Latency under load: {r.id}")
     # the design's own scaling path: its racks, maximum power, the one fabric sizer (= manage.py scaling)
     try:
@@ -83,7 +100,7 @@ def estimate_design_row(code, progress: Progress) -> dict:
     except perf.EstimateError:
         scaling = None
     return {"design": design.name, "version": row.version, "systems": estimate.systems, "results": results,
-            "latency_curves": curves, "scaling": scaling}
+            "latency_curves": curves, "frontiers": {k: v for k, v in frontiers.items() if v}, "scaling": scaling}
 
 
 MAX_TARGET_GPUS = 1_000_000

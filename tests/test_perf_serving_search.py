@@ -111,3 +111,22 @@ def test_the_frontier_is_a_pareto_curve_with_power_cost_and_layout():
     per_gpu = [p["tokens_per_s_per_gpu"] for p in pts]
     assert users == sorted(users, reverse=True) and per_gpu == sorted(per_gpu)
     assert all(p["tokens_per_s_per_mw"] > 0 and p["usd_per_million_tokens"] > 0 for p in pts)
+
+
+def test_the_frontier_chart_marks_the_chosen_point_the_limit_and_shows_layouts_on_hover():
+    from studio.reports.charts import estimate_charts, frontier_chart
+
+    c = {"id": "f", "workload": {"kind": "inference", "model": "gpt-oss-120b", "precision": "fp4",
+                                 "scenario": "interactive", "input_tokens": 1024, "output_tokens": 1024,
+                                 "tpot_p99_limit_ms": 20},
+         "cluster": {"system": "dgx-b200", "gpus": 8}}
+    out = estimate_case(c, CAT, frontier=True)
+    fr = {"points": out["frontier"], "layout": out["layout"], "min_tokens_per_s_per_user": 50.0,
+          "chosen": {"tokens_per_s_per_gpu": out["output_tokens_per_s"] / 8, "tokens_per_s_per_user": 1000 / out["tpot_ms"]}}
+    fig = frontier_chart({"w1": fr}, {"w1": "Chat"})
+    curve, star = fig["data"]
+    assert curve["name"] == "Chat" and "TP" in curve["customdata"][0][0]
+    assert star["marker"]["symbol"] == "star"
+    assert any(s.get("type") == "line" for s in fig["layout"]["shapes"])  # the TPOT limit
+    charts = estimate_charts({"results": [], "frontiers": {"w1": fr}})
+    assert charts[0]["id"] == "chart-frontier"

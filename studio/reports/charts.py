@@ -71,6 +71,53 @@ def breakdown_chart(results: list[dict]) -> dict | None:
                    height=max(220, 70 + 45 * len(rows)), xaxis_title="% of step time", xaxis_range=[0, 100])
 
 
+def _layout_label(layout: dict | None) -> str:
+    """A deployment in a few words: '8 × TP8/EP8 DP-attn' or 'prefill 2 × TP4, decode 1 × TP32/EP32 DP-attn'."""
+    if not layout:
+        return ""
+
+    def one(d: dict) -> str:
+        ep = f"/EP{d.get('ep', 1)}" if d.get("ep", 1) > 1 else ""
+        return f"{d.get('workers', 1)} × TP{d.get('tp', 1)}{ep}{' DP-attn' if d.get('dp_attention') else ''}"
+
+    spec = " + MTP" if layout.get("spec_decoding") == "mtp" else ""
+    if layout.get("serving") == "disaggregated":
+        return f"prefill {one(layout['prefill'])}, decode {one(layout['decode'])}{spec}"
+    return one(layout) + spec
+
+
+def frontier_chart(frontiers: dict[str, dict], labels: dict[str, str] | None = None) -> dict | None:
+    """Output tokens/s per GPU against tokens/s per user (1000 / TPOT) over every layout and batch the
+    estimator tried — the Pareto frontier — with the estimate's chosen point and the workload's TPOT
+    limit; hovering a point shows its layout, tokens/s per provisioned MW and $ per million tokens."""
+    frontiers = {k: v for k, v in frontiers.items() if v and v.get("points")}
+    if not frontiers:
+        return None
+    fig = go.Figure()
+    for i, (rid, fr) in enumerate(frontiers.items()):
+        colour = PALETTE[i % len(PALETTE)]
+        name = (labels or {}).get(rid, rid)
+        pts = fr["points"]
+        fig.add_scatter(
+            x=[p["tokens_per_s_per_user"] for p in pts], y=[p["tokens_per_s_per_gpu"] for p in pts], name=name,
+            mode="lines+markers", line={"color": colour, "shape": "hv"},
+            customdata=[[_layout_label(p["layout"]), p["tokens_per_s_per_mw"], p["usd_per_million_tokens"]] for p in pts],
+            hovertemplate="%{x:.0f} tok/s per user · %{y:,.0f} tok/s per GPU<br>%{customdata[0]}<br>"
+                          "%{customdata[1]:,.0f} tok/s per provisioned MW · $%{customdata[2]:.2f} per M tokens<extra></extra>")
+        chosen = fr.get("chosen") or {}
+        if chosen:
+            fig.add_scatter(x=[chosen["tokens_per_s_per_user"]], y=[chosen["tokens_per_s_per_gpu"]], mode="markers",
+                            name=f"{name}: estimate", marker={"color": colour, "size": 13, "symbol": "star"},
+                            customdata=[[_layout_label(fr.get("layout"))]],
+                            hovertemplate="chosen: %{customdata[0]}<extra></extra>")
+        if fr.get("min_tokens_per_s_per_user"):
+            fig.add_vline(x=fr["min_tokens_per_s_per_user"], line={"color": colour, "dash": "dash", "width": 1},
+                          annotation_text="TPOT limit", annotation_position="top right")
+    fig.update_xaxes(title_text="tokens/s per user (1000 / TPOT)", rangemode="tozero")
+    fig.update_yaxes(title_text="output tokens/s per GPU", rangemode="tozero")
+    return _layout(fig, "Throughput against interactivity (every layout and batch tried)", height=420)
+
+
 def latency_chart(curves: dict[str, list[dict]]) -> dict | None:
     curves = {k: v for k, v in curves.items() if v}
     if not curves:
@@ -171,7 +218,9 @@ def _pue(site_it_kw: float, site_facility_kw: float) -> float:
 def estimate_charts(result: dict, site_it_kw: float = 0, site_facility_kw: float = 0) -> list[dict]:
     """All charts of an estimate result, in page order, each ``{"id", "figure"}``; empty ones left out."""
     results = result.get("results", [])
-    charts = [("throughput", throughput_chart(results)), ("breakdown", breakdown_chart(results)),
+    labels = {r.get("id"): r.get("label") or r.get("id") for r in results}
+    charts = [("frontier", frontier_chart(result.get("frontiers", {}), labels)),
+              ("throughput", throughput_chart(results)), ("breakdown", breakdown_chart(results)),
               ("latency", latency_chart(result.get("latency_curves", {}))), ("efficiency", efficiency_chart(results, _pue(site_it_kw, site_facility_kw))),
               ("training", training_chart(results)),
               ("scaling", scaling_chart(result.get("scaling"), site_it_kw, site_facility_kw))]
