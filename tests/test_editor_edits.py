@@ -173,3 +173,10 @@ def test_outsiders_get_404_and_view_only_collaborators_403_on_writes(client, out
 def test_an_edit_collaborator_can_edit(client, collaborator, shared_edit):  # noqa: F811
     client.force_login(collaborator)
     assert post(client, shared_edit, "move", rack="A01", dx=0, dy=4).status_code == 200
+
+
+def test_a_move_repaints_a_neighbour_whose_findings_it_changed(owner_client, design):  # noqa: F811
+    response = post(owner_client, design, "move", rack="A02", dx=-1, dy=-2)  # into A01's cold aisle
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="rack-A01"' in body and 'data-subject="A01" data-code="layout.aisle_clearance"' in body
