@@ -24,6 +24,7 @@ COUNT_FORMAT = "#,##0"
 KW_FORMAT = "#,##0.0"
 HEADER_FILL = PatternFill("solid", fgColor="E9EEF5")
 BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
 SHEET_COLUMNS = [("Item", 24), ("Description", 62), ("Quantity", 11), ("Unit price (USD)", 17),
                  ("Extended (USD)", 17), ("Status", 30), ("Price date", 11), ("Confidence", 11), ("Note", 40)]
 
@@ -112,6 +113,9 @@ def _section_sheet(ws, bom: BillOfMaterials, section: str) -> None:
                 cell.number_format = COUNT_FORMAT
             elif col in (4, 5):
                 cell.number_format = USD_FORMAT
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(SHEET_COLUMNS))}{row}"
+    for cells in ws.iter_rows(min_row=2, max_row=row, min_col=2, max_col=2):
+        cells[0].alignment = WRAP
     row += 1
     ws.cell(row=row, column=1, value="Total").font = BOLD
     ws.cell(row=row, column=2, value=f"{section} (lines with a list price)").font = BOLD
@@ -138,6 +142,10 @@ def bom_xlsx(bom: BillOfMaterials) -> bytes:
     for section in bom.sections:
         _section_sheet(wb.create_sheet(), bom, section)
     _sources_sheet(wb.create_sheet(), bom)
+    for ws in wb.worksheets:
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.properties.title = f"Bill of materials — {bom.design_name}"
     wb.properties.creator = "AI Factory Studio"
     out = io.BytesIO()
