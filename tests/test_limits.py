@@ -12,7 +12,6 @@ from studio.domain.designfile import DesignFileError, parse_design_text
 from studio.domain.edits import EditError
 from studio.domain.edits.parse import Form, labels, rename_args, site_args
 from studio.domain.limits import NUMBERS, SITE_NUMBERS, TEXTS, check_text, parse_number
-from tests.editor_fixtures import hall
 
 CATALOG = file_catalog()
 
@@ -85,13 +84,13 @@ def test_the_design_file_reader_and_the_site_panel_share_the_tile_range():
         parse_design_text(_file(site={"width_m": 24, "depth_m": 18, "tile_mm": 1600}), CATALOG)
     fields = {name: "1" for name in SITE_NUMBERS} | {"tile_mm": "1600", "redundancy": "N+1"}
     with pytest.raises(EditError) as info:
-        site_args(Form(fields), hall())
+        site_args(Form(fields))
     assert "Tile (mm)" in str(info.value) and "tile_mm" in info.value.field_errors
 
 
 def test_the_editor_parsers_refuse_a_bad_name_or_rack_id():
     with pytest.raises(EditError, match="NUL"):
-        rename_args(Form(name="Hall\x00"), hall())
+        rename_args(Form(name="Hall\x00"))
     with pytest.raises(EditError, match="at most 40 characters"):
         labels(Form(rack="R" * 41))
 

@@ -27,17 +27,17 @@ class Operation:
     """An edit by name: how to read its form (``parse``) and what to run; ``needs`` says which of
     ``catalog`` and ``grid`` (the floor's tile grid, read only) it takes as keywords."""
 
-    parse: Callable[[Any, Design], dict]
+    parse: Callable[[Any], dict]
     run: Callable[..., Applied]
     needs: tuple[str, ...] = ("catalog",)
 
 
 OPERATIONS: dict[str, Operation] = {
     "move": Operation(parse.move_args, racks.move_racks, ("catalog", "grid")),
-    "rotate": Operation(parse.rotate_args, racks.rotate_racks, ("catalog", "grid")),
+    "rotate": Operation(parse.racks_args, racks.rotate_racks, ("catalog", "grid")),
     "add-rack": Operation(parse.add_rack_args, racks.add_rack, ("catalog", "grid")),
-    "duplicate": Operation(parse.rotate_args, racks.duplicate_racks, ("catalog", "grid")),
-    "delete": Operation(parse.rotate_args, racks.delete_racks, ()),
+    "duplicate": Operation(parse.racks_args, racks.duplicate_racks, ("catalog", "grid")),
+    "delete": Operation(parse.racks_args, racks.delete_racks, ()),
     "add-device": Operation(parse.device_args, devices.add_device),
     "move-device": Operation(parse.move_device_args, devices.move_device),
     "remove-device": Operation(parse.remove_device_args, devices.remove_device),
@@ -55,6 +55,6 @@ def apply_edit(op: str, design: Design, catalog: Catalog, data, grid: TileGrid |
         operation = OPERATIONS[op]
     except KeyError:
         raise EditError(f"Unknown edit '{str(op)[:40]}'") from None
-    args = operation.parse(data, design)
+    args = operation.parse(data)
     context = {"catalog": catalog, "grid": grid}
     return operation.run(design, **{name: context[name] for name in operation.needs}, **args)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..design import FABRIC_ROLES, FEEDS, REDUNDANCY_TARGETS, TOPOLOGIES, Design, Site, SiteCooling
+from ..design import FABRIC_ROLES, FEEDS, REDUNDANCY_TARGETS, TOPOLOGIES, Site, SiteCooling
 from ..limits import NUMBERS, SITE_NUMBERS, check_text, parse_number
 from .base import EditError
 
@@ -67,16 +67,16 @@ def slug(data, name: str) -> str:
     return text(value, "slug") if value else ""
 
 
-def move_args(data, design: Design) -> dict:
+def move_args(data) -> dict:
     return {"labels": labels(data), "dx": number(data, "dx", "move_tiles", "The move along x"),
             "dy": number(data, "dy", "move_tiles", "The move along y")}
 
 
-def rotate_args(data, design: Design) -> dict:
+def racks_args(data) -> dict:
     return {"labels": labels(data)}
 
 
-def add_rack_args(data, design: Design) -> dict:
+def add_rack_args(data) -> dict:
     rotation = data.get("rotation") or "0"
     try:
         rotation = int(rotation)
@@ -86,11 +86,11 @@ def add_rack_args(data, design: Design) -> dict:
             "y": number(data, "y", "tiles", "The tile y"), "rotation": rotation}
 
 
-def device_args(data, design: Design) -> dict:
+def device_args(data) -> dict:
     return {"label": one_label(data), "model": slug(data, "model"), "u": number(data, "u", "u", "The U slot")}
 
 
-def move_device_args(data, design: Design) -> dict:
+def move_device_args(data) -> dict:
     return {"label": one_label(data), "index": _device_index(data), "u": number(data, "u", "u", "The U slot")}
 
 
@@ -101,15 +101,15 @@ def _device_index(data) -> int:
     return int(raw)
 
 
-def remove_device_args(data, design: Design) -> dict:
+def remove_device_args(data) -> dict:
     return {"label": one_label(data), "index": _device_index(data)}
 
 
-def autofill_args(data, design: Design) -> dict:
+def autofill_args(data) -> dict:
     return {"label": one_label(data), "model": slug(data, "model")}
 
 
-def rack_args(data, design: Design) -> dict:
+def rack_args(data) -> dict:
     """Cooling and PDUs: ``pdu_a``/``pdu_b`` a model per feed (empty: none) and ``pdu_a_count``/
     ``pdu_b_count`` how many (one when a model is given without a count)."""
     pdus = {}
@@ -123,7 +123,7 @@ def rack_args(data, design: Design) -> dict:
     return {"label": one_label(data), "cooling": slug(data, "cooling"), "pdus": pdus}
 
 
-def site_args(data, design: Design) -> dict:
+def site_args(data) -> dict:
     """A whole ``Site`` from the site panel; every bad field is named in ``field_errors``."""
     values: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
@@ -159,7 +159,7 @@ def _counted(data, prefix: str) -> list[tuple[str, int]] | None:
     return entries
 
 
-def fabrics_args(data, design: Design) -> dict:
+def fabrics_args(data) -> dict:
     """Per role ``fabric_<role>_model`` (empty: no such fabric; missing: unchanged), ``_topology``
     and ``_oversubscription``; storage and facility as repeated ``<x>_model``/``<x>_count``."""
     fabrics: dict[str, tuple[str, str, float] | None] = {}
@@ -179,5 +179,5 @@ def fabrics_args(data, design: Design) -> dict:
     return {"fabrics": fabrics, "storage": _counted(data, "storage"), "facility": _counted(data, "facility")}
 
 
-def rename_args(data, design: Design) -> dict:
+def rename_args(data) -> dict:
     return {"name": text((data.get("name") or "").strip(), "name")}
