@@ -130,3 +130,18 @@ def test_the_frontier_chart_marks_the_chosen_point_the_limit_and_shows_layouts_o
     assert any(s.get("type") == "line" for s in fig["layout"]["shapes"])  # the TPOT limit
     charts = estimate_charts({"results": [], "frontiers": {"w1": fr}})
     assert charts[0]["id"] == "chart-frontier"
+
+
+def test_a_design_workload_carries_its_config_and_spec_decoding_to_the_estimate():
+    from studio.domain.design import Workload
+    from studio.domain.designfile import _load_workload, dump_workload
+    from studio.domain.perf import estimate_workload
+
+    raw = {"kind": "inference", "model": "deepseek-r1", "precision": "fp8", "scenario": "concurrency",
+           "input_tokens": 1024, "output_tokens": 1024, "concurrency": 32, "spec_decoding": "mtp",
+           "config": {"serving": "single-node", "tp": 8, "ep": 8, "dp_attention": True}}
+    wl = _load_workload(raw, "workloads[0]", CAT)
+    assert isinstance(wl, Workload) and wl.config["ep"] == 8 and dump_workload(wl) == raw
+    est = estimate_workload(wl, "dgx-b200", 8, CAT)
+    assert est.layout == {"serving": "single-node", "tp": 8, "ep": 8, "dp_attention": True, "workers": 1,
+                          "spec_decoding": "mtp"}

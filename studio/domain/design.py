@@ -101,7 +101,8 @@ class Workload:
     """A workload to estimate; the fields are those of the estimate-case contract.
 
     inference: model, precision, scenario, input_tokens, output_tokens, optional tensor_parallel,
-    concurrency, ttft_p99_limit_ms, tpot_p99_limit_ms.
+    concurrency, ttft_p99_limit_ms, tpot_p99_limit_ms, spec_decoding (none|mtp) and config (how it is
+    served: the ``config`` object of ARCHITECTURE.md; the estimator searches when absent).
     training: model, precision, sequence_length, global_batch_sequences, optional train_tokens.
     fabric: nothing else.
     """
@@ -121,6 +122,8 @@ class Workload:
     train_tokens: float | None = None
     preset: str | None = None
     name: str | None = None
+    spec_decoding: str | None = None
+    config: dict | None = field(default=None, hash=False, compare=False)
 
 
 @dataclass(frozen=True)

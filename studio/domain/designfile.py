@@ -180,7 +180,8 @@ def _load_counted(value: Any, path: str, catalog: Catalog, kinds: tuple[type[Ite
 _WORKLOAD_NUMBERS = {"input_tokens": "tokens", "output_tokens": "tokens", "tensor_parallel": "parallel",
                      "concurrency": "parallel", "sequence_length": "tokens", "global_batch_sequences": "batch_sequences",
                      "ttft_p99_limit_ms": "latency_ms", "tpot_p99_limit_ms": "latency_ms", "train_tokens": "train_tokens"}
-_WORKLOAD_FIELDS = ("kind", "model", "precision", "scenario", *_WORKLOAD_NUMBERS, "preset", "name")
+_WORKLOAD_FIELDS = ("kind", "model", "precision", "scenario", *_WORKLOAD_NUMBERS, "preset", "name",
+                    "spec_decoding", "config")
 
 
 def _load_workload(value: Any, path: str, catalog: Catalog) -> Workload:
@@ -202,6 +203,11 @@ def _load_workload(value: Any, path: str, catalog: Catalog) -> Workload:
     for name in ("preset", "name"):
         if name in data:
             values[name] = as_limited_text(data[name], join(path, name), "workload_name" if name == "name" else name)
+    if "spec_decoding" in data:
+        values["spec_decoding"] = as_choice(data["spec_decoding"], join(path, "spec_decoding"), ("none", "mtp"))
+    if "config" in data:  # how the workload is served; the estimator checks its layouts
+        values["config"] = dict(as_object(data["config"], join(path, "config"), (), tuple(data["config"])
+                                          if isinstance(data["config"], Mapping) else ()))
     return Workload(**values)
 
 
