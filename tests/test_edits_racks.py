@@ -29,7 +29,7 @@ def test_a_move_returns_the_new_design_and_an_inverse_that_undoes_it():
     design = hall()
     moved = move_racks(design, CATALOG, ["A01"], 0, 4)
     assert where(moved.design, "A01") == (2, 7, 0) and where(design, "A01") == (2, 3, 0)
-    assert moved.moved == frozenset({"A01"}) and moved.message == "Moved A01"
+    assert moved.racks == ("A01",) and moved.message == "Moved A01"
     assert restore(moved.design, moved.inverse).design == design
 
 

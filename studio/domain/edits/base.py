@@ -13,7 +13,7 @@ each in the design file's shape (``name``, ``site``, ``fabrics``, ``storage``, `
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from ..catalog import Catalog
 from ..design import Design, RackPlacement
@@ -32,8 +32,6 @@ class EditError(ValueError):
 class Applied:
     """The outcome of one edit.
 
-    ``moved``: the ids of racks that only changed place or rotation — the validator may then
-    take its fast path (``rules.revalidate``); empty when anything else changed.
     ``racks``/``added``/``removed``: rack ids to repaint, to add to and to take off the floor plan;
     ``full``: repaint the whole floor plan; ``panels``: other panels to refresh ("site", "fabrics", "name").
     """
@@ -44,7 +42,6 @@ class Applied:
     racks: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
-    moved: frozenset[str] = field(default_factory=frozenset)
     full: bool = False
     panels: tuple[str, ...] = ()
 

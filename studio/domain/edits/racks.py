@@ -51,7 +51,7 @@ def _relocate(design: Design, catalog: Catalog, moved: list[RackPlacement], verb
     labels = [r.id for r in moved]
     check_placement(design, catalog, moved, set(labels), grid)
     return Applied(with_racks(design, {r.id: r for r in moved}), racks_inverse(design, labels),
-                   several(labels, verb), racks=tuple(labels), moved=frozenset(labels))
+                   several(labels, verb), racks=tuple(labels))
 
 
 def move_racks(design: Design, catalog: Catalog, labels: list[str], dx: int, dy: int,
