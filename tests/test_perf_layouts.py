@@ -134,3 +134,25 @@ def test_the_search_tries_wide_expert_parallel_layouts_across_nodes():
     assert Layout(16, 16, True) in layouts and Layout(16, 1, False) in layouts
     assert all(lay.gpus <= 16 for lay in layouts)
     assert all(m.heads % lay.attn_tp == 0 for m in [model("deepseek-r1")] for lay in layouts)
+
+
+def test_a_pipeline_of_two_h100_nodes_holds_half_the_layers_per_gpu_and_twice_the_sequences():
+    from studio.domain.perf import calibration as cal
+    from studio.domain.perf.serving import Replica
+
+    f = cal.load().factors_for("hopper", "fp8")
+    m = model("deepseek-r1")
+    flat = Replica(m, H100, "fp8", 16, f)
+    piped = Replica(m, H100, "fp8", 8, f, pp=2)
+    assert piped.gpus == 16 and piped.weights_bytes_per_gpu == pytest.approx(flat.weights_bytes_per_gpu)
+    assert piped.kv_bytes_per_token_per_gpu == pytest.approx(flat.kv_bytes_per_token_per_gpu / 2)
+    # a token at batch B takes the whole model's time at B/2 plus one activation send between the stages
+    one = piped.iteration(64, 2048, 0, 0).total_s
+    half = Replica(m, H100, "fp8", 8, f).iteration(32, 2048, 0, 0).total_s
+    assert one > half and one - half < 1e-3
+    assert Layout(8, 1, False, 2) in candidate_layouts(m, 16, 8)
+
+
+def test_more_pipeline_stages_than_layers_are_refused():
+    with pytest.raises(EstimateError, match="pipeline parallel 128 exceeds"):
+        deployment_from_config({"tp": 1, "pp": 128}, model("deepseek-r1"), 128)

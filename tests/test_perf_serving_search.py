@@ -25,7 +25,7 @@ def test_deepseek_r1_on_two_h100_nodes_is_estimated_with_a_layout_spanning_both(
     out = case(gpus=16)
     assert out["output_tokens_per_s"] > 0
     lay = out["layout"]
-    width = max(lay["tp"], lay["ep"]) if lay["serving"] == "single-node" else 16
+    width = max(lay["tp"], lay["ep"]) * lay.get("pp", 1) if lay["serving"] == "single-node" else 16
     assert width == 16
 
 

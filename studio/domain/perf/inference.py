@@ -129,14 +129,14 @@ def build_pools(dep: Deployment, req: InferenceRequest, hw: Hardware, factors: F
                 spec: SpecDecoding | None) -> Pools | None:
     """The deployment's workers, or None when a worker cannot hold one full sequence."""
     d = dep.decode
-    dec = Replica(req.model, hw, req.precision, d.tp, factors, d.ep, d.dp_attention)
+    dec = Replica(req.model, hw, req.precision, d.tp, factors, d.ep, d.dp_attention, d.pp)
     bmax = dec.max_batch(req.input_tokens, req.output_tokens)
     if bmax < 1:
         return None
     pre = dec
     if dep.disaggregated:
         p = dep.prefill
-        pre = Replica(req.model, hw, req.precision, p.tp, factors, p.ep, p.dp_attention)
+        pre = Replica(req.model, hw, req.precision, p.tp, factors, p.ep, p.dp_attention, p.pp)
         if pre.max_batch(req.input_tokens, 1) < 1:
             return None
     return Pools(dep, dec, pre, bmax, spec)
@@ -160,7 +160,8 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float) -> Point:
     # first token back) — the closed-loop scenario; MLPerf LoadGen drives the engine in-process
     fixed_s = pre.factors.prefill_fixed_s if req.scenario == "concurrency" else 0.0
     alone = pre.prefill_s(i)  # one prompt (on one attention rank)
-    service = pre.prefill_s(i, pre.attn_dp) / pre.attn_dp  # per prompt, every rank busy
+    # per prompt with every attention rank busy (and every pipeline stage: pp prompts in flight)
+    service = pre.prefill_s(i, pre.attn_dp) / pre.attn_dp / pre.pp
     if dep.disaggregated:
         rho = rate / dep.prefill_workers * service
         transfer = kv_transfer_s(M.kv_bytes_per_sequence(req.model, req.precision, i),

@@ -27,21 +27,24 @@ class Layout:
     tp: int = 1
     ep: int = 1
     dp_attention: bool = False
+    pp: int = 1  # pipeline stages, each of max(tp, ep) GPUs holding 1/pp of the layers
 
     @property
     def gpus(self) -> int:
-        return max(self.tp, self.ep)
+        return max(self.tp, self.ep) * self.pp
 
     @property
     def attn_tp(self) -> int:
         return 1 if self.dp_attention else self.tp
 
     def as_config(self) -> dict:
-        return {"tp": self.tp, "ep": self.ep, "dp_attention": self.dp_attention}
+        out = {"tp": self.tp, "ep": self.ep, "dp_attention": self.dp_attention}
+        return out | {"pp": self.pp} if self.pp > 1 else out
 
     def label(self) -> str:
         dp = " DP-attn" if self.dp_attention else ""
-        return f"TP{self.tp}/EP{self.ep}{dp}" if self.ep > 1 else f"TP{self.tp}{dp}"
+        pp = f"/PP{self.pp}" if self.pp > 1 else ""
+        return (f"TP{self.tp}/EP{self.ep}" if self.ep > 1 else f"TP{self.tp}") + pp + dp
 
 
 @dataclass(frozen=True)
@@ -91,13 +94,15 @@ def _whole(d: dict, key: str, default: int | None = None) -> int | None:
 
 
 def layout_from(d: dict, model: LlmModel, where: str = "config") -> Layout:
-    """A ``Layout`` from ``{"tp", "ep", "dp_attention"}``; missing tp/ep default to 1."""
+    """A ``Layout`` from ``{"tp", "ep", "dp_attention", "pp"}``; missing tp/ep/pp default to 1."""
     if not isinstance(d, dict):
         raise EstimateError(f"{where} must be an object with tp, ep, dp_attention")
     tp = _whole(d, "tp", 1)
     ep = _whole(d, "ep", 1)
     dp = bool(d.get("dp_attention") or False)
-    layout = Layout(tp, ep, dp)
+    layout = Layout(tp, ep, dp, _whole(d, "pp", 1))
+    if layout.pp > model.layers:
+        raise EstimateError(f"pipeline parallel {layout.pp} exceeds {model.slug}'s {model.layers} layers")
     check_layout(layout, model)
     return layout
 
@@ -144,7 +149,8 @@ def deployment_from_config(config: dict, model: LlmModel, gpus: int) -> Deployme
 def candidate_layouts(model: LlmModel, gpus: int, scale_up_domain: int, fixed_tp: int | None = None) -> list[Layout]:
     """Every layout the search tries on ``gpus`` GPUs: TP of a power of two dividing the heads (up to
     the GPUs, across nodes too, at most twice the scale-up domain); for MoE models also EP = TP with
-    tensor-parallel or data-parallel attention."""
+    tensor-parallel or data-parallel attention; and pipelines of 2 or 4 stages of a whole scale-up
+    domain each (TP inside the domain, PP across: the alternative to TP over the NICs)."""
     limit = min(gpus, max(2 * scale_up_domain, 8), max(TP_CHOICES))
     sizes = [fixed_tp] if fixed_tp else [t for t in TP_CHOICES if t <= limit]
     out: list[Layout] = []
@@ -155,4 +161,9 @@ def candidate_layouts(model: LlmModel, gpus: int, scale_up_domain: int, fixed_tp
             if model.heads % t == 0:
                 out.append(Layout(t, t, False))
             out.append(Layout(t, t, True))
+    domain = min(scale_up_domain, max(TP_CHOICES))
+    if not fixed_tp and model.heads % domain == 0:
+        for pp in (2, 4):
+            if domain * pp <= gpus:
+                out.append(Layout(domain, 1, False, pp))
     return out

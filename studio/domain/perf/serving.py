@@ -19,13 +19,13 @@ tokens; its time is the sum of per-operator rooflines (operators run one after a
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from studio.domain.catalog import LlmModel
 
 from . import models as M
 from .calibration import Factors
-from .collectives import group_all_reduce_s, group_all_to_all_s
+from .collectives import group_all_reduce_s, group_all_to_all_s, p2p_s, scale_out_link, scale_up_link
 from .constants import (
     ACTIVATION_BYTES,
     DISPATCH_BYTES,
@@ -72,10 +72,15 @@ class Replica:
     factors: Factors
     ep: int = 1
     dp_attention: bool = False
+    pp: int = 1
+
+    @property
+    def stage_gpus(self) -> int:
+        return max(self.tp, self.ep)
 
     @property
     def gpus(self) -> int:
-        return max(self.tp, self.ep)
+        return self.stage_gpus * self.pp
 
     @property
     def attn_tp(self) -> int:
@@ -83,7 +88,7 @@ class Replica:
 
     @property
     def attn_dp(self) -> int:
-        return max(1, self.gpus // self.attn_tp)
+        return max(1, self.stage_gpus // self.attn_tp)
 
     @property
     def dense_precision(self) -> str:
@@ -108,14 +113,14 @@ class Replica:
         Llama-2-70B FP8 on TP2 ≈ 69.5 GB / 2 = 34.7 GB; DeepSeek-V3 FP8 on EP8 with data-parallel
         attention: 17.1 GB replicated + 653.9 GB / 8 = 98.9 GB per GPU.
         """
-        return self.dense_bytes / self.attn_tp + self.expert_bytes / self.gpus
+        return (self.dense_bytes / self.attn_tp + self.expert_bytes / self.stage_gpus) / self.pp
 
     @property
     def kv_bytes_per_token_per_gpu(self) -> float:
         """KV bytes per token a GPU holds for one of its sequences. GQA/MHA heads split over the
         attention TP (a head is never split: TP beyond kv_heads replicates). MLA's latent is
         replicated on every TP rank."""
-        per_token = M.kv_bytes_per_token(self.model, self.precision)
+        per_token = M.kv_bytes_per_token(self.model, self.precision) / self.pp
         if self.model.attention == "mla":
             return per_token
         return per_token / min(self.attn_tp, self.model.kv_heads)
@@ -151,7 +156,19 @@ class Replica:
         and ``prefill_tokens`` prompt tokens at mean position ``prefill_context``, all summed over
         the worker's GPUs. ``verify_tokens`` > 1: each decoding sequence checks that many tokens
         (speculative decoding) — more GEMM rows, the same KV reads. ``prefill_ranks``: attention
-        data-parallel ranks the prompt tokens are spread over (default all; one prompt sits on one)."""
+        data-parallel ranks the prompt tokens are spread over (default all; one prompt sits on one).
+
+        Pipeline of ``pp`` stages: ``pp`` micro-batches of ``B/pp`` sequences are in flight, each passing
+        every stage in turn, so a token takes the whole model's time at ``B/pp`` plus ``pp − 1`` sends of
+        the activations between stages."""
+        if self.pp > 1:
+            flat = replace(self, pp=1)
+            t = flat.iteration(decode_seqs / self.pp, decode_context, prefill_tokens / self.pp, prefill_context,
+                               verify_tokens, prefill_ranks)
+            tokens = (decode_seqs * verify_tokens + prefill_tokens) / self.pp
+            link = scale_up_link(self.hw) if self.gpus <= self.hw.scale_up_domain else scale_out_link(self.hw)
+            sends = (self.pp - 1) * p2p_s(tokens * self.model.hidden * ACTIVATION_BYTES / self.attn_dp, link)
+            return TimeBreakdown(t.compute_s, t.memory_s, t.communication_s + sends, t.bubble_s, t.overhead_s)
         f, hw, m = self.factors, self.hw, self.model
         g, a, d = self.gpus, self.attn_tp, self.attn_dp
         tokens = decode_seqs * verify_tokens + prefill_tokens
@@ -214,6 +231,6 @@ class Replica:
         = max(70 ms, 21 ms) = 70 ms.
         """
         flops = M.prefill_flops(self.model, int(prompt_tokens))
-        compute = flops / (self.hw.peak_flops(self.precision) * self.gpus)
-        memory = self.weights_bytes_per_gpu / self.hw.hbm_bytes_per_s
+        compute = flops / (self.hw.peak_flops(self.precision) * self.stage_gpus)  # stages run in turn
+        memory = self.weights_bytes_per_gpu * self.pp / self.hw.hbm_bytes_per_s  # the stages run in turn
         return max(compute, memory)
