@@ -77,9 +77,13 @@ def frontier_of(workload: Workload, system_slug: str, gpus: int, catalog, inputs
 
 def estimate_design_row(code, progress: Progress) -> dict:
     """Everything the estimate page shows, for the design with this code."""
-    catalog = get_catalog()
     row = designs_with_content().get(code=code)
-    design = design_to_domain(row)
+    return estimate_result(design_to_domain(row), get_catalog(), progress, version=row.version)
+
+
+def estimate_result(design: Design, catalog, progress: Progress, *, version: int | None = None) -> dict:
+    """Everything the estimate page shows for a design (the estimate job's result JSON); ``version``
+    is the design row's version it was made from (None for a design file)."""
     if not design.workloads:
         raise perf.EstimateError("the design has no workloads: add one (or pick a preset) before estimating")
     progress(2, "Counting systems")
@@ -99,7 +103,7 @@ def estimate_design_row(code, progress: Progress) -> dict:
             70 + 29 * done / max(total, 1), f"Scaling path: {msg}")))
     except perf.EstimateError:
         scaling = None
-    return {"design": design.name, "version": row.version, "systems": estimate.systems, "results": results,
+    return {"design": design.name, "version": version, "systems": estimate.systems, "results": results,
             "latency_curves": curves, "frontiers": {k: v for k, v in frontiers.items() if v}, "scaling": scaling}
 
 
