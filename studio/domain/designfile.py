@@ -40,6 +40,7 @@ from .design import (
     Workload,
 )
 from .jsonread import DesignFileError, as_choice, as_limited_text, as_list, as_number, as_object, as_slug, join, kind_of
+from .limits import MAX_WORKLOADS
 
 # The bounds of every number and text come from the one table, ``limits`` (the editor's parsers
 # and forms read the same rows), through ``jsonread``: beyond them a number is not a design but a typo.
@@ -263,8 +264,10 @@ def load_design(data: Any, catalog: Catalog) -> Design:
     facility = _load_counted(data.get("facility", []), "facility", catalog, (FacilityCooling,),
                              "facility cooling equipment")
     workloads_path = "workloads"
-    workloads = tuple(_load_workload(w, join(workloads_path, i), catalog)
-                      for i, w in enumerate(as_list(data.get("workloads", []), workloads_path)))
+    listed = as_list(data.get("workloads", []), workloads_path)
+    if len(listed) > MAX_WORKLOADS:  # the editor's cap (edits.fields.add_workload) holds for imports too
+        raise DesignFileError(workloads_path, f"expected at most {MAX_WORKLOADS} workloads, found {len(listed)}")
+    workloads = tuple(_load_workload(w, join(workloads_path, i), catalog) for i, w in enumerate(listed))
     return Design(name=name, site=site, racks=tuple(racks), fabrics=fabrics, storage=storage,
                   facility=facility, workloads=workloads)
 

@@ -129,6 +129,9 @@ TEXTS: dict[str, TextLimit] = {
     "preset": TextLimit("A workload preset", 80, source="a catalog slug's length"),
 }
 
+MAX_WORKLOADS = 12  # workloads per design (the editor's edits and the design file reader): the estimates page
+# charts each of them side by side, and each is estimated on every system type of the design
+
 SITE_NUMBERS = ("width_m", "depth_m", "tile_mm", "it_power_kw", "pue", "facility_power_kw", "air_cooling_kw",
                 "liquid_cooling_kw", "floor_max_kg_per_m2", "electricity_usd_per_kwh")
 

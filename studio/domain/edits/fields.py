@@ -7,9 +7,8 @@ from dataclasses import replace
 
 from ..catalog import Catalog, FacilityCooling, Storage, Switch
 from ..design import FABRIC_ROLES, TOPOLOGIES, CountedItem, Design, Fabric, Site, Workload
+from ..limits import MAX_WORKLOADS
 from .base import Applied, EditError, catalog_item, fields_inverse
-
-MAX_WORKLOADS = 12  # workloads per design: the estimates page charts each of them side by side
 
 
 def update_site(design: Design, site: Site) -> Applied:
@@ -77,3 +76,13 @@ def remove_workload(design: Design, index: int) -> Applied:
     label = gone.name or gone.model or gone.kind
     return Applied(replace(design, workloads=design.workloads[:index] + design.workloads[index + 1:]),
                    fields_inverse(design, ["workloads"]), f"Removed the workload “{label}”", panels=("workloads",))
+
+
+def replace_workload(design: Design, index: int, workload: Workload) -> Applied:
+    """The workload at ``index`` edited (the estimates page's form); its place in the list is kept."""
+    if not 0 <= index < len(design.workloads):
+        raise EditError("That workload no longer exists; the page was refreshed.")
+    label = workload.name or workload.model or workload.kind
+    workloads = design.workloads[:index] + (workload,) + design.workloads[index + 1:]
+    return Applied(replace(design, workloads=workloads), fields_inverse(design, ["workloads"]),
+                   f"Updated the workload “{label}”", panels=("workloads",))
