@@ -1,6 +1,6 @@
 """The one service loop every write to a design goes through:
 
-    parse → load → apply → version bump → save the difference → refresh the cache
+    parse → load → apply → version bump → save the difference (+ history) → refresh the cache
 
 ``apply(op, row, expected, data)`` parses the posted fields for a named edit
 (``studio.domain.edits``), ``run(row, expected, edit)`` takes any prepared pure edit (undo,
@@ -27,6 +27,7 @@ from catalog.source import get_catalog
 from studio.domain import design as d
 from studio.domain.catalog import Catalog
 from studio.domain.edits import Applied, EditError, apply_edit, restore
+from studio.domain.edits.conflicts import footprint
 from studio.domain.edits.devices import RackLimits, rack_limits
 from studio.domain.rules import Analysis, Report, analyse, revalidate
 
@@ -101,25 +102,52 @@ def load_state(row: Design, catalog: Catalog | None = None) -> State:
 Edit = Callable[[d.Design, Catalog, object], Applied]  # (design, catalog, tile grid) → Applied
 
 
-def run(row: Design, expected: int, edit: Edit) -> Change:
-    """The loop for a prepared edit. On refusal (``EditError``, ``StaleVersion``) nothing is saved
-    and ``row`` keeps its version."""
+#: How often an edit is re-applied when other writes keep landing first (each try sees them).
+MAX_TRIES = 4
+
+
+def run(row: Design, expected: int, edit: Edit, *, user=None) -> Change:
+    """The loop for a prepared edit, made by ``user`` on version ``expected`` of the design.
+
+    The edit is applied to the design's *current* version. When that is newer than ``expected``
+    (someone else saved meanwhile), it is kept only if the two touched different racks and parts
+    (``history.check_rebase``); otherwise ``StaleVersion`` names what both touched. When another write
+    lands between loading and saving, the edit is applied again on top of it. On refusal
+    (``EditError``, ``StaleVersion``) nothing is saved and ``row`` shows the current version.
+    """
+    from . import history
+
     catalog = get_catalog()
-    if row.version != expected:
-        raise StaleVersion(row.version)
-    state = load_state(row, catalog)
-    applied = edit(state.design, catalog, state.analysis.facts.grid)
-    try:
-        with transaction.atomic():
-            save_difference(row, expected, state.design, applied.design)
-    except Exception:
-        row.refresh_from_db()  # the row as the database has it (the bump may have set fields on it)
-        raise
-    new = _remember(row, State(revalidate(state.analysis, applied.design, catalog)))
-    with _lock:
-        _states.pop((row.code, expected), None)
-    return Change(new, racks=_repaint(state, new, applied), removed=list(applied.removed), added=list(applied.added),
-                  full=applied.full, panels=applied.panels, inverse=applied.inverse, message=applied.message)
+    for _ in range(MAX_TRIES):
+        state = load_state(row, catalog)
+        rebased = row.version != expected
+        try:
+            applied = edit(state.design, catalog, state.analysis.facts.grid)
+        except EditError:
+            if rebased:  # refused on a design the browser has not seen: show it that design first
+                raise StaleVersion(row.version) from None
+            raise
+        touched = footprint(state.design, applied.design)
+        theirs = history.check_rebase(row, expected, touched) if rebased else frozenset()
+        base = row.version
+        try:
+            with transaction.atomic():
+                save_difference(row, base, state.design, applied.design)
+                history.record(row, user, applied, touched)
+        except StaleVersion:
+            row.refresh_from_db()  # another write came first: try again on top of it
+            continue
+        except Exception:
+            row.refresh_from_db()  # the row as the database has it (the bump may have set fields on it)
+            raise
+        new = _remember(row, State(revalidate(state.analysis, applied.design, catalog)))
+        with _lock:
+            _states.pop((row.code, base), None)
+        return Change(new, racks=_repaint(state, new, applied), removed=list(applied.removed),
+                      added=list(applied.added), full=applied.full or rebased,
+                      panels=tuple(dict.fromkeys((*applied.panels, *history.panels_for(theirs)))),
+                      inverse=applied.inverse, message=applied.message)
+    raise StaleVersion(row.version, what="other edits kept landing first")
 
 
 def _repaint(old: State, new: State, applied: Applied) -> list[str]:
@@ -131,11 +159,11 @@ def _repaint(old: State, new: State, applied: Applied) -> list[str]:
     return sorted(set(applied.racks) | changed)
 
 
-def apply(op: str, row: Design, expected: int, data) -> Change:
+def apply(op: str, row: Design, expected: int, data, *, user=None) -> Change:
     """Parse the posted fields of the edit ``op`` and run it through the loop."""
-    return run(row, expected, lambda design, catalog, grid: apply_edit(op, design, catalog, data, grid))
+    return run(row, expected, lambda design, catalog, grid: apply_edit(op, design, catalog, data, grid), user=user)
 
 
-def apply_undo(row: Design, expected: int, inverse: dict) -> Change:
+def apply_undo(row: Design, expected: int, inverse: dict, *, user=None) -> Change:
     """Apply an inverse recorded by an earlier edit (undo), with the same version check."""
-    return run(row, expected, lambda design, catalog, grid: restore(design, inverse))
+    return run(row, expected, lambda design, catalog, grid: restore(design, inverse), user=user)

@@ -110,6 +110,29 @@ class Design(models.Model):
         return self.name
 
 
+class DesignEdit(models.Model):
+    """One saved edit of a design: the version it made, who, when, what (``message``), the keys it
+    touched (``studio.domain.edits.conflicts.footprint``: two people editing one design conflict only
+    when their edits touch the same racks or parts) and the inverse that undoes it (for reverting).
+    The last ``studio.history.KEEP_EDITS`` edits of each design are kept."""
+
+    design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="edits")
+    version = models.PositiveIntegerField(help_text="The design's version after this edit")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    message = models.CharField(max_length=300)
+    touched = models.JSONField(default=list)
+    inverse = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["design", "version"], name="one_edit_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.design_id} v{self.version}: {self.message}"
+
+
 class DesignMember(models.Model):
     """Someone the owner shares a design with: ``edit`` may change it, ``view`` may only look."""
 

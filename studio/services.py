@@ -71,9 +71,12 @@ REFERENCE_DIR = Path(__file__).resolve().parent / "reference_designs"
 class StaleVersion(Exception):
     """A write named a version of the design that is no longer the current one."""
 
-    def __init__(self, current: int):
-        super().__init__(f"This design was changed elsewhere (now version {current}); your view was refreshed.")
+    def __init__(self, current: int, what: str = ""):
+        touched = f" ({what} changed there too)" if what else ""
+        super().__init__(f"This design was changed elsewhere{touched}, now version {current}; "
+                         "your view was refreshed.")
         self.current = current
+        self.what = what
 
 
 def designs_with_content():

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import bom, compare, designs, editor, home, jobs, members, sharing
+from .views import bom, compare, designs, editor, history, home, jobs, members, sharing
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -25,6 +25,8 @@ urlpatterns = [
     path("designs/<uuid:code>/racks/<str:label>/", editor.rack_panel, name="design_rack"),
     path("designs/<uuid:code>/edit/<slug:op>/", editor.edit, name="design_edit"),
     path("designs/<uuid:code>/undo/", editor.undo, name="design_undo"),
+    path("designs/<uuid:code>/history/", history.design_history, name="design_history"),
+    path("designs/<uuid:code>/history/revert/", history.design_revert, name="design_revert"),
     path("designs/<uuid:code>/compare/", compare.compare, name="design_compare"),
     path("designs/<uuid:code>/present/", compare.present, name="design_present"),
     path("designs/<uuid:code>/", include("studio.urls_estimates")),

@@ -36,13 +36,14 @@ def test_a_row_moves_together(owner_client, design):  # noqa: F811
     assert [p[1:3] for p in positions(design)] == [(5, 5), (6, 5), (7, 5), (8, 5)]
 
 
-def test_a_write_against_a_stale_version_is_refused_with_a_refreshed_view(owner_client, design):  # noqa: F811
+def test_a_stale_write_touching_the_same_rack_is_refused_with_a_refreshed_view(owner_client, design):  # noqa: F811
     post(owner_client, design, "move", rack="A01", dx=0, dy=4)  # the other tab
     before = positions(design)
-    response = owner_client.post(f"/designs/{design.code}/edit/move/", {"version": 1, "rack": "A02", "dx": 0, "dy": 4})
+    response = owner_client.post(f"/designs/{design.code}/edit/move/", {"version": 1, "rack": "A01", "dx": 1, "dy": 0})
     body = response.content.decode()
     assert response.status_code == 409
-    assert "changed elsewhere" in body and 'id="floor-svg"' in body and 'value="2"' in body
+    assert "changed elsewhere (rack A01 changed there too)" in body
+    assert 'id="floor-svg"' in body and 'value="2"' in body
     assert positions(design) == before
 
 

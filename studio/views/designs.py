@@ -161,7 +161,7 @@ def design_rename(request, code):
     except ValueError:
         expected = -1
     try:
-        change = editing.apply("rename", row, expected, request.POST)
+        change = editing.apply("rename", row, expected, request.POST, user=request.user)
     except services.StaleVersion as exc:
         messages.error(request, str(exc).replace("your view was refreshed", "the list now shows it"))
         return render(request, "designs/list.html", _list_context(request), status=409)

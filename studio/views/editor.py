@@ -191,7 +191,7 @@ def edit(request, code, op):
     catalog = get_catalog()
     expected = _version(request)
     try:
-        change = editing.apply(op, row, expected, request.POST)
+        change = editing.apply(op, row, expected, request.POST, user=request.user)
     except StaleVersion as exc:
         return _stale_response(request, code, catalog, str(exc))
     except editing.EditError as exc:
@@ -222,7 +222,7 @@ def undo(request, code):
         return _change_response(request, row, editing.Change(state), catalog, status=400,
                                 error="Nothing to undo in this session")
     try:
-        change = editing.apply_undo(row, _version(request), stack[-1])
+        change = editing.apply_undo(row, _version(request), stack[-1], user=request.user)
     except StaleVersion as exc:
         return _stale_response(request, code, catalog, str(exc))
     stack.pop()
