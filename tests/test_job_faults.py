@@ -107,3 +107,18 @@ def test_a_failed_job_can_be_retried_by_its_owner_only(owner_client, owner, outs
 
 def test_every_job_kind_has_a_task_to_retry_it():
     assert set(TASKS_BY_KIND) == {kind for kind, _ in Job.KIND_CHOICES}
+
+
+def test_a_former_member_cannot_retry_an_estimate_of_a_design_they_no_longer_see(client, owner, outsider,
+                                                                                 loaded_catalog):
+    from studio import services
+    from studio.models import DesignMember
+
+    design = services.create_from_reference(owner, "starter-4-racks")
+    member = DesignMember.objects.create(design=design, user=outsider, role=DesignMember.EDIT)
+    failed = Job.objects.create(owner=outsider, kind="estimate", state=Job.FAILED, error="boom",
+                                params={"design": str(design.code), "version": design.version})
+    member.delete()
+    client.force_login(outsider)
+    assert client.post(reverse("job_retry", args=[failed.code])).status_code == 404
+    assert Job.objects.count() == 1

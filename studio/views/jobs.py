@@ -39,6 +39,10 @@ def job_retry(request, code):
     job = _get_job_for_user(request, code)
     if job.state != Job.FAILED:
         return HttpResponseBadRequest("Only a failed job can be retried; this one is " + job.state + ".")
+    if "design" in job.params:  # a job on a design: only while its owner may still change that design
+        from .designs import _get_design_for_user
+
+        _get_design_for_user(request, job.params["design"], write=True)
     again = jobs.retry(job)
     if job.kind == "estimate":
         return redirect("design_estimate_detail", code=job.params["design"], job_code=again.code)
