@@ -132,3 +132,14 @@ def test_tokens_per_joule_stays_within_physical_bounds(scenario, inp, out, preci
     # no more tokens per joule than the peak FLOPs per watt allow at 2 FLOPs per active parameter
     bound = HW.peak_flops(precision) * 8 / (2 * 6.74e9) / 7500
     assert 0 < est.tokens_per_joule < bound
+
+
+@settings(max_examples=25, deadline=None)
+@given(ttft=st.floats(min_value=1, max_value=20_000), tpot=st.floats(min_value=1, max_value=500),
+       scenario=st.sampled_from(["server", "interactive"]))
+def test_no_estimate_breaks_a_limit_without_saying_slo_met_false(ttft, tpot, scenario):
+    est = estimate(scenario=scenario, ttft_p99_limit_ms=ttft, tpot_p99_limit_ms=tpot)
+    if est.slo_met:
+        assert est.ttft_p99_ms <= ttft and est.tpot_p99_ms <= tpot
+    else:
+        assert est.slo_met is False and (est.ttft_p99_ms > ttft or est.tpot_p99_ms > tpot)
