@@ -41,6 +41,10 @@ class Config:
     #: Sign-in rate limit (django-axes): wrong passwords per user name and address, then a lock-out.
     login_failure_limit: int = 5
     login_cooloff_minutes: int = 15
+    #: Design-size limits (``studio.domain.limits.DesignSize``) and the largest design file accepted.
+    max_racks: int = 25_000
+    max_devices_per_rack: int = 100
+    max_upload_mb: int = 32
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -153,4 +157,7 @@ def load(env: Mapping[str, str], base_dir: Path) -> Config:
         csrf_trusted_origins=parse_origins(env, "CSRF_TRUSTED_ORIGINS"),
         login_failure_limit=parse_int(env, "STUDIO_LOGIN_FAILURE_LIMIT", 5, minimum=1),
         login_cooloff_minutes=parse_int(env, "STUDIO_LOGIN_COOLOFF_MIN", 15, minimum=1),
+        max_racks=parse_int(env, "STUDIO_MAX_RACKS", 25_000, minimum=1),
+        max_devices_per_rack=parse_int(env, "STUDIO_MAX_DEVICES_PER_RACK", 100, minimum=1),
+        max_upload_mb=parse_int(env, "STUDIO_MAX_UPLOAD_MB", 32, minimum=1),
     )

@@ -21,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 
 from catalog.source import get_catalog
@@ -29,6 +30,7 @@ from studio.domain.catalog import Catalog
 from studio.domain.edits import Applied, EditError, apply_edit, restore
 from studio.domain.edits.conflicts import footprint
 from studio.domain.edits.devices import RackLimits, rack_limits
+from studio.domain.limits import size_problem
 from studio.domain.rules import Analysis, Report, analyse, revalidate
 
 from . import svg
@@ -128,6 +130,10 @@ def run(row: Design, expected: int, edit: Edit, *, user=None) -> Change:
                 raise StaleVersion(row.version) from None
             raise
         touched = footprint(state.design, applied.design)
+        too_big = size_problem(applied.design, settings.STUDIO_DESIGN_SIZE,
+                               racks=[key[5:] for key in touched if key.startswith("rack:")])
+        if too_big:
+            raise EditError(f"Not saved: {too_big[1]} (STUDIO_MAX_RACKS / STUDIO_MAX_DEVICES_PER_RACK).")
         theirs = history.check_rebase(row, expected, touched) if rebased else frozenset()
         base = row.version
         try:

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max, Prefetch
 from django.utils import timezone
@@ -17,6 +18,7 @@ from catalog.source import get_catalog
 from studio.domain import design as d
 from studio.domain.catalog import KIND_CLASSES, KIND_LABELS, System
 from studio.domain.designfile import DesignFileError, dump_fields, load_design, parse_design_text
+from studio.domain.limits import size_problem
 
 from .models import Design, DevicePlacement, RackPlacement
 
@@ -310,12 +312,21 @@ def create_from_reference(owner, slug: str, name: str | None = None) -> Design:
 
 
 def import_design_text(owner, text: str) -> Design:
-    """Parse and save a design file; raises ``DesignFileError`` (with its JSON path) before saving."""
-    return create_design(owner, parse_design_text(text, get_catalog()))
+    """Parse and save a design file; raises ``DesignFileError`` (with its JSON path) before saving,
+    also when the design is larger than ``settings.STUDIO_DESIGN_SIZE`` allows."""
+    return create_design(owner, check_size(parse_design_text(text, get_catalog())))
 
 
 def import_design_data(owner, data) -> Design:
-    return create_design(owner, load_design(data, get_catalog()))
+    return create_design(owner, check_size(load_design(data, get_catalog())))
+
+
+def check_size(design: d.Design) -> d.Design:
+    """``design`` when it is within the configured design size; ``DesignFileError`` naming the path otherwise."""
+    problem = size_problem(design, settings.STUDIO_DESIGN_SIZE)
+    if problem:
+        raise DesignFileError(*problem)
+    return design
 
 
 __all__ = ["DesignFileError", "StaleVersion"]

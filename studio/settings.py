@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 
 from studio.config import ConfigError, load
+from studio.domain.limits import DesignSize
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -164,6 +165,11 @@ STUDIO_JOB_STALE_AFTER_S = int(os.environ.get("STUDIO_JOB_STALE_AFTER_S", "120")
 # A job still queued after this long was never taken by a worker: the sweep fails it.
 STUDIO_JOB_QUEUE_TIMEOUT_S = int(os.environ.get("STUDIO_JOB_QUEUE_TIMEOUT_S", "900"))
 STUDIO_REQUIRE_SERVICES = CONFIG.require_services
+
+# How large a design may grow (racks, devices per rack) and the largest design file accepted: a 100k-GPU
+# factory fits in the defaults; one user cannot stall the others with a 70,000-rack import.
+STUDIO_DESIGN_SIZE = DesignSize(max_racks=CONFIG.max_racks, max_devices_per_rack=CONFIG.max_devices_per_rack)
+STUDIO_MAX_UPLOAD_BYTES = CONFIG.max_upload_mb * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -114,3 +114,19 @@ def test_a_huge_integer_is_out_of_range_not_an_overflow():
         parse_design_text(_file(site={"width_m": 10**400, "depth_m": 18}), CATALOG)
     with pytest.raises(DesignFileError, match="not usable JSON"):
         parse_design_text(_file().replace('"width_m": 24', '"width_m": ' + "9" * 5000), CATALOG)
+
+
+def test_the_design_size_worked_example():
+    from studio.domain import design as d
+    from studio.domain.limits import DesignSize, size_problem
+
+    site = d.Site(width_m=10, depth_m=10)
+    racks = tuple(d.RackPlacement(f"A0{i}", "rack-48u-600x1200", i, 0) for i in range(1, 4))
+    design = d.Design(name="x", site=site, racks=racks)
+    assert size_problem(design, DesignSize(max_racks=2)) == ("racks", "a design holds at most 2 racks (this one has 3)")
+    crowded = d.Design(name="x", site=site, racks=(d.RackPlacement(
+        "B01", "rack-48u-600x1200", 0, 0, devices=tuple(d.DevicePlacement("dgx-h100", 1) for _ in range(5))),))
+    assert size_problem(crowded, DesignSize(max_devices_per_rack=4)) == (
+        "racks[0].devices", "a rack holds at most 4 devices (B01 has 5)")
+    assert size_problem(crowded, DesignSize(max_devices_per_rack=4), racks=["Z99"]) is None  # only what was touched
+    assert size_problem(design, DesignSize()) is None

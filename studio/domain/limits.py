@@ -14,6 +14,7 @@ Texts refuse the NUL character (PostgreSQL cannot store it in text) and lone sur
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -163,3 +164,34 @@ def check_text(value: object, name: str) -> str:
     if problem:
         raise ValueError(f"{limit.label} {problem}")
     return value  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class DesignSize:
+    """How large one design may grow: a server protects itself (and its other users) with these.
+
+    The defaults hold a 100,000-GPU factory with room to spare: 100,000 GPUs are 1,389 GB200 NVL72
+    racks, or 12,500 DGX B200 at one per rack (3,125 at four per rack), plus network and storage racks.
+    Devices per rack: a 100 U rack of 1 U devices. The studio reads them from the environment
+    (``STUDIO_MAX_RACKS``, ``STUDIO_MAX_DEVICES_PER_RACK``; ``studio/config.py``).
+    """
+
+    max_racks: int = 25_000
+    max_devices_per_rack: int = 100
+
+
+def size_problem(design, size: DesignSize, racks: Iterable[str] | None = None) -> tuple[str, str] | None:
+    """``(json_path, message)`` for the first way ``design`` is larger than ``size`` allows, or None.
+
+    ``racks`` limits the per-rack check to those rack ids (an edit checks only what it touched: O(touched)).
+    Worked example: a design of 3 racks against ``DesignSize(max_racks=2)`` →
+    ``("racks", "a design holds at most 2 racks (this one has 3)")``.
+    """
+    if len(design.racks) > size.max_racks:
+        return "racks", f"a design holds at most {size.max_racks:,} racks (this one has {len(design.racks):,})"
+    wanted = None if racks is None else set(racks)
+    for i, rack in enumerate(design.racks):
+        if (wanted is None or rack.id in wanted) and len(rack.devices) > size.max_devices_per_rack:
+            return (f"racks[{i}].devices", f"a rack holds at most {size.max_devices_per_rack} devices "
+                                           f"({rack.id} has {len(rack.devices):,})")
+    return None

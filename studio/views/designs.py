@@ -7,6 +7,7 @@ import functools
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -23,8 +24,6 @@ from studio.domain.rules import validate
 
 from .. import editing, services
 from ..models import Design, DesignMember
-
-MAX_IMPORT_BYTES = 5 * 1024 * 1024  # a 2,000-rack design file is well under 2 MB
 
 
 def _get_design_for_user(request, code, *, write: bool = False) -> Design:
@@ -212,8 +211,9 @@ def design_import(request):
     if not form.is_valid():
         return render(request, "designs/list.html", _list_context(request, import_form=form), status=400)
     upload = form.cleaned_data["file"]
-    if upload.size > MAX_IMPORT_BYTES:
-        form.add_error("file", f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+    if upload.size > settings.STUDIO_MAX_UPLOAD_BYTES:
+        form.add_error("file", f"The file is {upload.size / 2**20:.1f} MB; the studio takes design files of up to "
+                               f"{settings.STUDIO_MAX_UPLOAD_BYTES // 2**20} MB (STUDIO_MAX_UPLOAD_MB).")
         return render(request, "designs/list.html", _list_context(request, import_form=form), status=400)
     try:
         text = upload.read().decode("utf-8")

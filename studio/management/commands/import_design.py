@@ -7,7 +7,7 @@ from django.db import DatabaseError
 
 from catalog.source import get_catalog
 from studio.domain.designfile import DesignFileError, load_estimates, parse_design_text
-from studio.services import attach_imported_estimates, create_design
+from studio.services import attach_imported_estimates, check_size, create_design
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         except OSError as exc:
             self.fail(f"{file}: cannot read: {exc.strerror}")
         try:
-            design = parse_design_text(text, get_catalog())
+            design = check_size(parse_design_text(text, get_catalog()))
             estimates = load_estimates(json.loads(text))  # the design parsed, so the text is JSON
         except DesignFileError as exc:
             self.fail(f"{file}: {exc}")
