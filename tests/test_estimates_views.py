@@ -127,7 +127,7 @@ def test_compare_shows_each_scenarios_latest_estimate(owner_client, owner, desig
     job = run_latest_job(design)
     html = owner_client.get(reverse("design_compare", args=[design.code]), {"with": str(scenario.code)}).content.decode()
     tokens = job.result["results"][0]["training"]["tokens_per_s"]
-    assert "Training throughput" in html and f"{tokens:,.0f}" in html
+    assert "Training tokens/s" in html and f"{tokens:,.0f}" in html
     assert reverse("design_estimates", args=[scenario.code]) in html  # the other one is not estimated yet
 
 

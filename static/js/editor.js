@@ -368,6 +368,12 @@
     document.addEventListener("pointermove", onPointerMove);
     document.addEventListener("pointerup", onPointerUp);
     document.addEventListener("wheel", onWheel, { passive: false });
+    // the site and fabrics panels post by themselves: send the open rack too, so that its panel is
+    // repainted with the new limits (it went stale after a site change)
+    document.addEventListener("htmx:configRequest", function (e) {
+      var form = e.detail.elt && e.detail.elt.closest && e.detail.elt.closest("#site-panel, #fabrics-panel");
+      if (form && openRack && !e.detail.parameters.open_rack) e.detail.parameters.open_rack = openRack;
+    });
   }
 
   document.addEventListener("htmx:load", onLoad);

@@ -13,6 +13,19 @@ def get_item(mapping, key):
 
 
 @register.filter
+def placement(result):
+    """An estimate result's racks or systems and GPUs: ``{{ r|placement }}`` → '1 rack · 72 GPUs'
+    (``studio.domain.placement.placement_label``)."""
+    from catalog.source import get_catalog
+    from studio.domain.placement import placement_label
+
+    try:
+        return placement_label(result.get("system"), result.get("gpus") or 0, get_catalog())
+    except AttributeError:
+        return ""
+
+
+@register.filter
 def number(value, digits=0):
     """A number with thousands separators and a fixed number of decimals; '–' for None."""
     if value is None or value == "":

@@ -38,20 +38,70 @@ def family(row: Design, user) -> list[Design]:
 
 
 def latest_estimate(design: Design) -> dict | None:
-    """Headline figures of the design's latest finished estimate (summed over its workloads)."""
+    """The design's latest finished estimate, per workload: ``{"stale", "by_workload": {label: {...}}}``.
+
+    Each workload used the whole cluster, so throughputs of different workloads are never added up;
+    a workload estimated on two system types appears once per system ("Chat · llama-3.1-70b on dgx-b200").
+    """
     job = (Job.objects.filter(kind="estimate", state=Job.SUCCEEDED, params__design=str(design.code))
            .only("result", "finished_at").first())
     if job is None or not job.result:
         return None
-    inference = [r["inference"] for r in job.result.get("results", []) if r.get("inference")]
-    training = [r["training"] for r in job.result.get("results", []) if r.get("training")]
-    return {
-        "output_tokens_per_s": sum(i["output_tokens_per_s"] for i in inference) if inference else None,
-        "tokens_per_joule": inference[0]["tokens_per_joule"] if inference else None,
-        "usd_per_million_tokens": inference[0]["usd_per_million_tokens"] if inference else None,
-        "training_tokens_per_s": sum(t["tokens_per_s"] for t in training) if training else None,
-        "stale": job.result.get("version") != design.version,
-    }
+    results = [r for r in job.result.get("results", []) if r.get("inference") or r.get("training")]
+    systems_of: dict[str, set] = {}
+    for r in results:
+        systems_of.setdefault(r.get("label") or r["id"], set()).add(r.get("system"))
+    by_workload: dict[str, dict] = {}
+    for r in results:
+        label = r.get("label") or r["id"]
+        if len(systems_of[label]) > 1:
+            label = f"{label} on {r.get('system')}"
+        inf, tr = r.get("inference"), r.get("training")
+        by_workload[label] = {
+            "kind": "inference" if inf else "training", "system": r.get("system"), "gpus": r.get("gpus"),
+            "output_tokens_per_s": inf["output_tokens_per_s"] if inf else None,
+            "tokens_per_joule": inf["tokens_per_joule"] if inf else None,
+            "usd_per_million_tokens": inf["usd_per_million_tokens"] if inf else None,
+            "training_tokens_per_s": tr["tokens_per_s"] if tr else None,
+            "time_to_train_s": tr.get("time_to_train_s") if tr else None,
+        }
+    return {"stale": job.result.get("version") != design.version, "by_workload": by_workload}
+
+
+# The figures compared per workload: (key, label, unit, decimals, kind of workload it applies to)
+ESTIMATE_FIGURES = [
+    ("output_tokens_per_s", "Output tokens/s (whole deployment)", "", 0, "inference"),
+    ("tokens_per_joule", "Tokens per joule", "", 2, "inference"),
+    ("usd_per_million_tokens", "Cost", "$ per M output tokens", 3, "inference"),
+    ("training_tokens_per_s", "Training tokens/s", "", 0, "training"),
+    ("time_to_train_s", "Time to train", "", 0, "training"),
+]
+
+
+def estimate_rows(columns: list[dict]) -> list[dict]:
+    """The comparison's estimate rows, grouped by workload (labelled), one cell per column.
+
+    Workloads are matched by their label across scenarios (a clone keeps its workloads' labels); a
+    scenario without that workload, or without an estimate, shows a dash.
+    """
+    labels: dict[str, str] = {}
+    for c in columns:
+        for label, figures in ((c.get("estimate") or {}).get("by_workload") or {}).items():
+            labels.setdefault(label, figures["kind"])
+    groups = []
+    for label, kind in labels.items():
+        rows = []
+        for key, name, unit, digits, applies in ESTIMATE_FIGURES:
+            if applies != kind:
+                continue
+            cells = []
+            for c in columns:
+                figures = ((c.get("estimate") or {}).get("by_workload") or {}).get(label)
+                cells.append({"value": figures.get(key) if figures else None,
+                              "stale": bool(figures and c["estimate"]["stale"]), "days": key == "time_to_train_s"})
+            rows.append({"label": name, "unit": unit, "digits": digits, "cells": cells})
+        groups.append({"workload": label, "kind": kind, "rows": rows})
+    return groups
 
 
 @require_GET
@@ -75,7 +125,7 @@ def compare(request, code):
                                 "delta": (v - base) if i > 0 else None} for i, v in enumerate(values)]})
     return render(request, "designs/compare.html", {
         "design": row, "family": members, "chosen": {str(c.code) for c in chosen}, "columns": columns,
-        "rows": rows, "can_compare": len(chosen) >= 2})
+        "rows": rows, "estimate_groups": estimate_rows(columns), "can_compare": len(chosen) >= 2})
 
 
 @require_GET

@@ -50,7 +50,6 @@ def _page_context(request, design: Design, job: Job | None, form: dict | None = 
             "target": _target_answer(request, full, domain, catalog),
             "systems": sorted(catalog.of_kind(System), key=lambda s: s.name),
             "latest_systems": list(count_systems(domain, catalog)),
-            "placements": _placements(job.result if job else None, catalog),
             "fp4": fp4_support(design_systems(domain, catalog), catalog),
             "precisions": PRECISIONS, "scenarios": SCENARIOS, "kinds": KINDS,
             "form": form if form is not None else _form_for(request, full.workloads or []),
@@ -70,29 +69,6 @@ def _active_tab(request, job: Job | None, form: dict | None) -> str:
     if request.GET.get("tab") in TABS:
         return request.GET["tab"]
     return "results" if job else "workloads"
-
-
-def placement_label(system_slug: str | None, gpus: int, catalog) -> str:
-    """Where a result ran, in racks or systems and GPUs.
-
-    Worked example: 72 GPUs of gb200-nvl72 (a rack-scale system of 72) → '1 rack · 72 GPUs';
-    32 GPUs of dgx-h100 (8 per system) → '4 systems · 32 GPUs'.
-    """
-    if not system_slug or system_slug not in catalog or not isinstance(catalog.get(system_slug), System):
-        return f"{gpus:,} GPUs"
-    system = catalog.get(system_slug)
-    per = max(system.accelerators, 1)
-    count = -(-gpus // per)
-    unit = "rack" if system.is_rack_scale else "system"
-    return f"{count:,} {unit}{'' if count == 1 else 's'} · {gpus:,} GPUs"
-
-
-def _placements(result: dict | None, catalog) -> dict[str, str]:
-    """``placement_label`` of each result of an estimate, by result id."""
-    if not result:
-        return {}
-    return {r["id"]: placement_label(r.get("system"), r.get("gpus") or 0, catalog)
-            for r in result.get("results", []) if not r.get("error")}
 
 
 FORM_FIELDS = ("kind", "name", "model", "precision", "scenario", "input_tokens", "output_tokens",
@@ -176,7 +152,7 @@ def estimate_detail(request, code, job_code):
         charts = estimate_charts(job.result, design.it_power_kw, design.facility_power_kw) \
             if job.state == Job.SUCCEEDED and job.result else []
         return render(request, "estimates/design.html#estimate-status", {
-            "design": design, "job": job, "charts": charts, "placements": _placements(job.result, get_catalog()),
+            "design": design, "job": job, "charts": charts,
             "stale": bool(job.result and job.result.get("version") not in (None, design.version))})
     return render(request, "estimates/design.html", _page_context(request, design, job))
 

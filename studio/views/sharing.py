@@ -24,7 +24,7 @@ from catalog.source import get_catalog
 from .. import editing, svg
 from ..models import Design, DesignMember, Job, ShareLink
 from ..reports.charts import estimate_charts
-from .compare import ROWS, family, latest_estimate
+from .compare import ROWS, estimate_rows, family, latest_estimate
 from .editor import findings_groups
 from .members import ROLES, _owned_design
 
@@ -184,7 +184,7 @@ def _compare_context(link: ShareLink, catalog) -> dict:
         rows.append({"label": label, "unit": unit, "digits": digits,
                      "cells": [{"value": v, "differs": i > 0 and v != values[0],
                                 "delta": (v - values[0]) if i > 0 else None} for i, v in enumerate(values)]})
-    return {"design": link.design, "columns": columns, "rows": rows}
+    return {"design": link.design, "columns": columns, "rows": rows, "estimate_groups": estimate_rows(columns)}
 
 
 @login_not_required

@@ -4,18 +4,41 @@ name and the workloads. Each saves the fields it changes in its inverse (``base.
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..catalog import Catalog, FacilityCooling, Storage, Switch
 from ..design import FABRIC_ROLES, TOPOLOGIES, CountedItem, Design, Fabric, Site, Workload
 from ..limits import MAX_WORKLOADS
-from .base import Applied, EditError, catalog_item, fields_inverse
+from .base import Applied, EditError, catalog_item, fields_inverse, racks_inverse
 
 
 def update_site(design: Design, site: Site) -> Applied:
     """The site panel: hall size, tile, power, PUE, cooling, floor rating, redundancy, price
-    (``site`` comes parsed and range-checked by ``edits.parse.site_args``)."""
-    return Applied(replace(design, site=site), fields_inverse(design, ["site"]), "Updated the site",
-                   full=True, panels=("site",))
+    (``site`` comes parsed and range-checked by ``edits.parse.site_args``).
+
+    A new tile size keeps every rack where it stands in metres: its tile coordinates are converted
+    (``tiles_for_tile_size``) and the message says so; undo puts back the site and the racks together.
+    """
+    if site.tile_mm == design.site.tile_mm or not design.racks:
+        return Applied(replace(design, site=site), fields_inverse(design, ["site"]), "Updated the site",
+                       full=True, panels=("site",))
+    old, new = design.site.tile_mm, site.tile_mm
+    racks = tuple(replace(r, x_tiles=tiles_for_tile_size(r.x_tiles, old, new),
+                          y_tiles=tiles_for_tile_size(r.y_tiles, old, new)) for r in design.racks)
+    inverse = {**fields_inverse(design, ["site"]), **racks_inverse(design, [r.id for r in design.racks])}
+    count = len(racks)
+    return Applied(replace(design, site=site, racks=racks), inverse,
+                   f"Tile {old} → {new} mm: the {count} rack{'' if count == 1 else 's'} keep their places in metres "
+                   "(snapped to the nearest tile)", full=True, panels=("site",))
+
+
+def tiles_for_tile_size(tiles: int, old_mm: int, new_mm: int) -> int:
+    """A coordinate in tiles of ``old_mm`` as the nearest tile of ``new_mm``: the same place in metres.
+
+    Worked example: tile 10 on 600 mm tiles is at 6.0 m; on 300 mm tiles it is tile 20; on 610 mm
+    tiles 6.0 / 0.61 = 9.84 → tile 10; tile 7 on 600 mm (4.2 m) on 1200 mm tiles: 3.5 → tile 4 (half up).
+    """
+    return int(Decimal(tiles * old_mm / new_mm).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def update_fabrics(design: Design, catalog: Catalog, fabrics: dict[str, tuple[str, str, float] | None],

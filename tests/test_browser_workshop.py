@@ -1,0 +1,57 @@
+"""In a real browser, the workshop walk (issue 12): the rack panel follows a site change, workloads are
+typed and edited on the estimates page, the comparison and the presentation tell their story."""
+
+import pytest
+from playwright.sync_api import expect
+
+from studio.services import create_from_reference
+from tests.browser import sign_in
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_open_rack_panel_is_repainted_after_a_site_change(page, live_server, owner, loaded_catalog):
+    design = create_from_reference(owner, "starter-4-racks")
+    sign_in(page, live_server, "owner", PASSWORD)
+    page.goto(f"{live_server.url}/designs/{design.code}/")
+    page.locator("#rack-S01 .rack-body").click()
+    expect(page.locator("#rack-panel .rack-panel-id")).to_have_text("S01")
+    page.evaluate("document.getElementById('rack-panel').dataset.painted = 'before'")
+    page.click("#site-tab")
+    page.fill("#id_pue", "1.25")
+    with page.expect_response(lambda r: "/edit/site/" in r.url):
+        page.locator("#id_pue").press("Tab")
+    expect(page.locator("#rack-panel .rack-panel-id")).to_have_text("S01")
+    expect(page.locator("#rack-panel[data-painted='before']")).to_have_count(0)  # a new panel, not the stale one
+
+
+def test_a_workload_is_typed_then_edited_on_the_estimates_page(page, live_server, owner, loaded_catalog):
+    design = create_from_reference(owner, "dgx-b200-su")
+    sign_in(page, live_server, "owner", PASSWORD)
+    page.goto(f"{live_server.url}/designs/{design.code}/estimates/")
+    page.click("#tab-workloads")
+    rows = page.locator("#workloads tbody tr").count()
+    page.fill("#wf_name", "Reasoning 70B")
+    page.select_option("#wf_model", "llama-3.1-70b")
+    page.select_option("#wf_precision", "fp4")  # B200 has FP4 units
+    page.fill("#wf_input_tokens", "1000")
+    page.fill("#wf_output_tokens", "8000")
+    page.fill("#wf_tpot", "25")
+    page.click("#workload-save")
+    expect(page.locator("#workloads tbody tr")).to_have_count(rows + 1)
+    expect(page.locator("#workloads")).to_contain_text("Reasoning 70B")
+    expect(page.locator("#workloads")).to_contain_text("FP4")
+
+    page.locator("#workloads tbody tr").last.locator(".workload-edit").click()
+    expect(page.locator("#wf_name")).to_have_value("Reasoning 70B")
+    page.fill("#wf_output_tokens", "0")
+    page.click("#workload-save")
+    expect(page.locator("#workload-errors")).to_contain_text("Output tokens: Tokens must be at least 1")
+    page.fill("#wf_output_tokens", "4000")
+    page.click("#workload-save")
+    expect(page.locator("#workloads")).to_contain_text("4,000 out")
+
+    page.select_option("#wf_kind", "training")  # the form shows the training fields
+    expect(page.locator("#wf_sequence_length")).to_be_visible()
+    expect(page.locator("#wf_input_tokens")).to_be_hidden()
