@@ -67,3 +67,12 @@ def _in_memory_broker():
     app.conf.broker_url = "memory://"
     app.conf.broker_transport_options = {}
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """Tests hash passwords with MD5: PBKDF2's deliberate slowness buys nothing here (production keeps it)."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
