@@ -11,7 +11,7 @@ from catalog.datafiles import file_catalog
 from studio.domain import design as d
 from studio.domain.edits import EditError, restore
 from studio.domain.edits.devices import add_device, autofill_rack, move_device, rack_limits, remove_device, set_rack
-from studio.domain.layout import occupied_u
+from studio.domain.layout import claim_u, occupied_u
 from tests.editor_fixtures import hall
 
 CATALOG = file_catalog()
@@ -23,6 +23,12 @@ def test_the_worked_example_of_u_occupancy():
     taken = occupied_u(CATALOG, rack)
     assert set(taken) == {*range(1, 9), 17} and 9 not in taken
     assert set(occupied_u(CATALOG, rack, skip=0)) == {17}
+
+
+def test_the_worked_example_of_claiming_u():
+    taken = dict.fromkeys(range(1, 9), "DGX H100")
+    assert claim_u(taken, 5, 6, "switch") == [5, 6] and taken[5] == "DGX H100"
+    assert claim_u(taken, 9, 9, "switch") == [] and taken[9] == "switch"
 
 
 def test_a_rack_scale_system_has_every_u_taken():

@@ -261,13 +261,25 @@ def occupied_u(catalog: Catalog, rack, skip: int | None = None) -> dict[int, str
         return dict.fromkeys(range(1, rack_dims(catalog, rack.model)[0] + 1), model.name)
     taken: dict[int, str] = {}
     for index, dev in enumerate(rack.devices):
-        if index == skip:
-            continue
-        item = lookup(catalog, dev.model)
-        name = item.name if item is not None else dev.model
-        for u in range(dev.u, dev.u + device_height_u(item)):
-            taken.setdefault(u, name)
+        if index != skip:
+            item = lookup(catalog, dev.model)
+            claim_u(taken, dev.u, dev.u + device_height_u(item) - 1, item.name if item is not None else dev.model)
     return taken
+
+
+def claim_u(taken: dict[int, str], first: int, last: int, name: str) -> list[int]:
+    """Give U ``first … last`` to ``name`` where free; returns the U another device holds already
+    (each U keeps its first owner). The one rule of occupancy, for the editor and ``rules.space``.
+
+    Worked example: with U1–U8 taken by a DGX H100, claiming U5–U6 for a switch returns [5, 6].
+    """
+    clashes = []
+    for u in range(first, last + 1):
+        if u in taken:
+            clashes.append(u)
+        else:
+            taken[u] = name
+    return clashes
 
 
 def footprint_grid(catalog: Catalog, racks, tile_mm: int) -> TileGrid:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ..layout import TileGrid
+from ..layout import TileGrid, claim_u
 from .facts import DesignFacts, RackFacts
 from .finding import ERROR, WARNING, Finding
 
@@ -46,13 +46,7 @@ def rack_space(facts: RackFacts) -> list[Finding]:
             out.append(Finding(ERROR, "rack.space.overflow", facts.id,
                                f"{facts.id}: {item.slug} at U{placement.u} needs U{placement.u}–U{last} but the rack "
                                f"has {top} U", last, top, "U"))
-        clashes = []
-        for u in range(max(1, placement.u), min(last, top) + 1):
-            other = owner.get(u)
-            if other is not None:
-                clashes.append(u)
-            else:
-                owner[u] = f"{item.slug} at U{placement.u}"
+        clashes = claim_u(owner, max(1, placement.u), min(last, top), f"{item.slug} at U{placement.u}")
         if clashes:
             other = owner[clashes[0]]
             out.append(Finding(ERROR, "rack.space.overlap", facts.id,
