@@ -19,7 +19,8 @@ class Job(models.Model):
 
     QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
     STATE_CHOICES = [(QUEUED, "Queued"), (RUNNING, "Running"), (SUCCEEDED, "Succeeded"), (FAILED, "Failed")]
-    KIND_CHOICES = [("catalog_stats", "Catalog statistics"), ("estimate", "Design estimate")]
+    KIND_CHOICES = [("catalog_stats", "Catalog statistics"), ("estimate", "Design estimate"),
+                    ("proposal", "PDF proposal")]
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
@@ -211,3 +212,33 @@ class DevicePlacement(models.Model):
 
     class Meta:
         ordering = ["u", "id"]
+
+
+class Proposal(models.Model):
+    """A PDF proposal of a design, made by a ``proposal`` job (``studio.reports.proposal_job``) from the
+    design at ``version``. The PDF is kept in the database, not on a disk: the web process and the
+    worker may run on different machines (PostgreSQL in production), and deleting the design deletes
+    its proposals. The last ``proposal_job.KEEP_PROPOSALS`` of each design are kept."""
+
+    A4, LETTER = "a4", "letter"
+    PAPER_CHOICES = [(A4, "A4"), (LETTER, "US Letter")]
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="proposals")
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField(help_text="The design's version the proposal was made from")
+    paper = models.CharField(max_length=8, choices=PAPER_CHOICES, default=A4)
+    customer = models.CharField(max_length=120, blank=True)
+    author = models.CharField(max_length=120, blank=True)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    pdf = models.BinaryField()
+    pages = models.PositiveIntegerField(default=0)
+    size_bytes = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Proposal of {self.design_id} v{self.version} ({self.paper})"

@@ -41,6 +41,13 @@ def estimate_design_task(job_id: int) -> None:
     run_job(job_id, lambda job, progress: estimate_design_row(job.params["design"], progress))
 
 
+@shared_task(name="studio.make_proposal")
+def make_proposal_task(job_id: int) -> None:
+    from .reports.proposal_job import make_proposal
+
+    run_job(job_id, make_proposal)
+
+
 @shared_task(name="studio.sweep_jobs", ignore_result=True, soft_time_limit=50, time_limit=60)
 def sweep_jobs_task() -> dict:
     """Periodic (beat): fail jobs that cannot finish any more; record that a worker is alive."""
@@ -51,4 +58,5 @@ def sweep_jobs_task() -> dict:
 
 
 #: Which task runs a job of each kind (``jobs.retry`` starts the same one again).
-TASKS_BY_KIND = {"catalog_stats": catalog_statistics_task, "estimate": estimate_design_task}
+TASKS_BY_KIND = {"catalog_stats": catalog_statistics_task, "estimate": estimate_design_task,
+                 "proposal": make_proposal_task}

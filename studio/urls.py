@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import bom, compare, designs, editor, history, home, jobs, members, sharing
+from .views import bom, compare, designs, editor, history, home, jobs, members, proposal, sharing
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -40,6 +40,14 @@ urlpatterns = [
     path("designs/<uuid:code>/bom/", bom.bom_page, name="design_bom"),
     path("designs/<uuid:code>/bom.<str:fmt>", bom.bom_download, name="design_bom_download"),
     path("designs/<uuid:code>/netbox.zip", bom.netbox_download, name="design_netbox"),
+    path("designs/<uuid:code>/proposal/", proposal.proposal_page, name="design_proposal"),
+    path("designs/<uuid:code>/proposal/make/", proposal.proposal_make, name="design_proposal_make"),
+    path("designs/<uuid:code>/proposal/jobs/<uuid:job_code>/", proposal.proposal_status, name="design_proposal_status"),
+    path("designs/<uuid:code>/proposal/jobs/<uuid:job_code>/retry/", proposal.proposal_retry,
+         name="design_proposal_retry"),
+    path("designs/<uuid:code>/proposal/<uuid:proposal_code>.pdf", proposal.proposal_download,
+         name="design_proposal_download"),
     path("s/<str:token>/", sharing.share_view, name="share_view"),
+    path("s/<str:token>/proposal.pdf", proposal.share_proposal, name="share_proposal"),
     path("admin/", admin.site.urls),
 ]
