@@ -55,8 +55,8 @@ def imported(design: d.Design, x: int, y: int, rotation: int) -> d.Design:
 
 rack_pick = st.integers(0, 30)
 steps = st.one_of(
-    st.tuples(st.just("move"), rack_pick, st.integers(-40, 40), st.integers(-8, 8)),
-    st.tuples(st.just("rotate"), rack_pick),
+    st.tuples(st.just("move"), rack_pick, st.integers(-40, 40), st.integers(-8, 8), st.integers(1, 3)),
+    st.tuples(st.just("rotate"), rack_pick, st.integers(1, 2)),
     st.tuples(st.just("add-device"), rack_pick, st.sampled_from(DEVICES), st.integers(1, 48)),
     st.tuples(st.just("remove-device"), rack_pick, st.integers(0, 4)),
     st.tuples(st.just("add-rack"), st.sampled_from(["rack-48u-600x1200", "gb200-nvl72"]), st.integers(0, 99),
@@ -75,13 +75,13 @@ def form(step, design: d.Design) -> tuple[str, Form]:
     kind = step[0]
     ids = [r.id for r in design.racks] or ["none"]
     pick = ids[step[1] % len(ids)] if isinstance(step[1], int) else ""
-    if kind == "move":
-        return kind, Form(rack=pick, dx=str(step[2]), dy=str(step[3]))
-    if kind in ("rotate", "delete"):
+    start_at = step[1] % len(ids) if isinstance(step[1], int) else 0
+    if kind == "move":  # one rack or a few in a row, together
+        return kind, Form(rack=ids[start_at:start_at + step[4]], dx=str(step[2]), dy=str(step[3]))
+    if kind in ("rotate", "duplicate"):
+        return kind, Form(rack=ids[start_at:start_at + step[-1]])
+    if kind == "delete":
         return kind, Form(rack=pick)
-    if kind == "duplicate":
-        start_at = step[1] % len(ids)
-        return kind, Form(rack=ids[start_at:start_at + step[2]])
     if kind == "add-device":
         return kind, Form(rack=pick, model=step[2], u=str(step[3]))
     if kind == "remove-device":
