@@ -156,3 +156,9 @@ def test_a_pipeline_of_two_h100_nodes_holds_half_the_layers_per_gpu_and_twice_th
 def test_more_pipeline_stages_than_layers_are_refused():
     with pytest.raises(EstimateError, match="pipeline parallel 128 exceeds"):
         deployment_from_config({"tp": 1, "pp": 128}, model("deepseek-r1"), 128)
+
+
+def test_a_system_without_a_scale_up_link_prices_expert_parallel_on_its_nics():
+    spark = hardware_of(CAT.get("dgx-spark"), CAT.accelerator_of(CAT.get("dgx-spark")))
+    assert spark.scale_up_domain == 1
+    assert 0 < group_all_to_all_s(1e6, 16, spark) < 1.0

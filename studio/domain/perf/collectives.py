@@ -139,7 +139,7 @@ def group_all_to_all_s(bytes_per_gpu: float, n: int, hw: Hardware) -> float:
     if n <= domain:
         return all_to_all_s(bytes_per_gpu, n, up)
     out = scale_out_link(hw)
-    intra = bytes_per_gpu * (domain - 1) / n / up.effective_bytes_per_s + up.latency_s
+    intra = bytes_per_gpu * (domain - 1) / n / up.effective_bytes_per_s + up.latency_s if domain > 1 else 0.0
     inter = bytes_per_gpu * (n - domain) / n / out.effective_bytes_per_s + out.latency_s
     return max(intra, inter)
 
