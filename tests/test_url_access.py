@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from studio import services
-from studio.models import DesignMember, Job, ShareLink
+from studio.models import DesignMember, Job, Proposal, ShareLink
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,12 @@ ROUTES: dict[str, tuple[str, tuple[str, ...], dict, dict]] = {
     "design_bom_download": ("GET", ("code", "fmt"), {}, READ),
     "design_netbox": ("GET", ("code",), {}, READ),
     "share_view": ("GET", ("token",), {}, PUBLIC),
+    "design_proposal": ("GET", ("code",), {}, READ),
+    "design_proposal_make": ("POST", ("code",), {"paper": "a4"}, WRITE),
+    "design_proposal_status": ("GET", ("code", "proposal_job"), {}, READ),
+    "design_proposal_retry": ("POST", ("code", "proposal_job"), {}, WRITE),
+    "design_proposal_download": ("GET", ("code", "proposal_code"), {}, READ),
+    "share_proposal": ("GET", ("token",), {}, PUBLIC),  # the link's design's latest proposal PDF
 }
 
 
@@ -110,9 +116,13 @@ def _kwargs(names, design, owner) -> dict:
     job = Job.objects.create(owner=owner, kind="estimate", state=Job.FAILED, error="boom",
                              params={"design": str(design.code), "version": design.version})
     link = ShareLink.objects.create(design=design, created_by=owner, label="Customer")
+    proposal_job = Job.objects.create(owner=owner, kind="proposal", state=Job.FAILED, error="boom",
+                                      params={"design": str(design.code), "version": design.version, "paper": "a4"})
+    proposal = Proposal.objects.create(design=design, version=design.version, pdf=b"%PDF-1.7 test", pages=1)
     values = {"code": design.code, "label": design.racks.order_by("position").first().label, "op": "move", "job": job.code, "job_code": job.code, "index": 0,
-              "link_code": link.code, "fmt": "csv", "token": link.token, "slug": "dgx-h100"}
-    keys = {"job": "code"}
+              "link_code": link.code, "fmt": "csv", "token": link.token, "slug": "dgx-h100",
+              "proposal_job": proposal_job.code, "proposal_code": proposal.code}
+    keys = {"job": "code", "proposal_job": "job_code"}
     return {keys.get(n, n): values[n] for n in names}
 
 
