@@ -7,7 +7,9 @@ aisles), it times through Django's test client (full request: middleware, sessio
 version check, the UPDATE, validation of what changed, the fragments):
   * ``home``: GET / (a trivial authenticated view: one count query and a small template);
   * ``move``: POST /designs/<code>/edit/move/ moving one rack by a tile (the editor's hot path);
-  * ``move (cold)``: the first move after the process started (nothing about the design in memory).
+  * ``move (cold)``: the first move after the process started (nothing about the design in memory);
+  * ``loop``: the same move through the edit service loop alone (``editing.apply``: parse, apply,
+    version bump, save the difference, revalidate), without HTTP, session or rendering.
 It prints the medians and the ratio move / home. No assertion: this prints figures.
 """
 
@@ -74,6 +76,7 @@ def main() -> None:
     try:
         from catalog.loading import load_catalog
         from studio import editing, services
+        from studio.domain.edits.parse import Form
 
         load_catalog()
         user = get_user_model().objects.create_user("bench", "bench@example.com", "bench-password-123456")
@@ -85,7 +88,7 @@ def main() -> None:
 
         home(0)
         home_s = statistics.median(timed(home, args.repeat))
-        print(f"{'racks':>6} {'home ms':>9} {'move ms':>9} {'ratio':>7} {'cold move ms':>13}")
+        print(f"{'racks':>6} {'home ms':>9} {'move ms':>9} {'ratio':>7} {'cold move ms':>13} {'loop ms':>8}")
         for n in sizes:
             row = services.create_design(user, hall(n))
             label = f"R00-{min(n, RACKS_PER_ROW):02d}"  # the last rack of the first row: free tile beside it
@@ -102,7 +105,14 @@ def main() -> None:
             cold = timed(move, 1)[0]
             moves = timed(lambda i: move(i + 1), args.repeat)
             move_s = statistics.median(moves)
-            print(f"{n:>6} {home_s * 1000:>9.1f} {move_s * 1000:>9.1f} {move_s / home_s:>7.1f} {cold * 1000:>13.1f}")
+
+            def loop(i, row=row, label=label):
+                row.refresh_from_db()
+                editing.apply("move", row, row.version, Form(rack=label, dx=str(1 if i % 2 == 0 else -1), dy="0"))
+
+            loop_s = statistics.median(timed(lambda i: loop(i + args.repeat + 1), args.repeat))
+            print(f"{n:>6} {home_s * 1000:>9.1f} {move_s * 1000:>9.1f} {move_s / home_s:>7.1f} {cold * 1000:>13.1f} "
+                  f"{loop_s * 1000:>8.1f}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
