@@ -131,7 +131,9 @@ def test_a_share_link_visitor_downloads_the_latest_proposal_and_nothing_once_rev
     url = reverse("share_proposal", args=[link.token])
     visitor = Client()
     assert visitor.get(url).status_code == 404  # no proposal made yet
+    assert b"shared-proposal" not in visitor.get(reverse("share_view", args=[link.token])).content
     made(owner_client, design)
+    assert url.encode() in visitor.get(reverse("share_view", args=[link.token])).content
     response = visitor.get(url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert response["X-Robots-Tag"] == "noindex, nofollow"
@@ -152,3 +154,9 @@ def test_only_the_last_proposals_are_kept(owner_client, design):
     made(owner_client, design)
     assert Proposal.objects.filter(design=design).count() == KEEP_PROPOSALS
     assert not Proposal.objects.filter(pk=first.pk).exists()
+
+
+def test_the_editor_and_the_estimates_page_lead_to_the_proposal(owner_client, design):
+    target = reverse("design_proposal", args=[design.code]).encode()
+    assert target in owner_client.get(reverse("design_editor", args=[design.code])).content
+    assert target in owner_client.get(reverse("design_estimates", args=[design.code])).content

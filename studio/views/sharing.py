@@ -196,6 +196,9 @@ def share_view(request, token):
         context, template = _compare_context(link, catalog), "sharing/compare.html"
     else:
         context, template = _design_context(link.design, catalog), "sharing/design.html"
+        from .proposal import latest_proposal  # noqa: PLC0415 - proposal imports this module
+
+        context["proposal"] = latest_proposal(link.design)
     context["link"] = link
     response = render(request, template, context)
     for name, value in SHARE_HEADERS.items():
