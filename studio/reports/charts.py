@@ -7,11 +7,14 @@ Each function returns a plain figure dict (``fig.to_plotly_json`` shape) that th
 from __future__ import annotations
 
 import json
+import math
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from catalog.source import get_catalog
 from studio.domain.perf.energy import DEFAULT_PUE, facility_power
+from studio.domain.placement import placement_label
 
 ACCENT = "#0b5cad"
 PALETTE = ["#0b5cad", "#5aa0e0", "#8c6d1f", "#9aa5b1", "#b4451f", "#2f7d4f"]
@@ -21,12 +24,54 @@ WALL_COLOURS = {"new fabric tier": "#6c757d", "site power exhausted": "#b4451f",
                 "site cooling exhausted": "#8c6d1f", "floor space exhausted": "#5b3fa0"}
 
 
+FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+TEXT_COLOUR = "#22303f"  # the studio's body text (static/css/studio.css)
+GRID_COLOUR = "#e9edf2"
+LEGEND_BAND_PX = 56  # room under the x axis for a legend of up to two rows (12 px type)
+
+# The studio's one Plotly template: type, palette, margins, axes; the title sits at the top left of the
+# figure and the legend at its bottom edge, each in a band of its own (``yref: container``), so that
+# neither is drawn over an axis title, a subplot title or the other.
+STUDIO_TEMPLATE = go.layout.Template(layout={
+    "font": {"family": FONT_FAMILY, "size": 12, "color": TEXT_COLOUR},
+    "colorway": PALETTE,
+    "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
+    "title": {"x": 0, "xref": "container", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
+              "pad": {"t": 12, "l": 12}, "font": {"size": 15, "color": TEXT_COLOUR}, "automargin": True},
+    "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yref": "container", "yanchor": "bottom",
+               "font": {"size": 12}, "bgcolor": "rgba(255,255,255,0)", "itemclick": "toggle"},
+    "margin": {"l": 64, "r": 24, "t": 56, "b": 48 + LEGEND_BAND_PX, "pad": 2},
+    "xaxis": {"showline": True, "linecolor": "#9aa5b1", "ticks": "outside", "tickcolor": "#9aa5b1",
+              "gridcolor": GRID_COLOUR, "zeroline": False, "automargin": True, "title": {"standoff": 8}},
+    "yaxis": {"showline": True, "linecolor": "#9aa5b1", "ticks": "outside", "tickcolor": "#9aa5b1",
+              "showgrid": True, "gridcolor": GRID_COLOUR, "zeroline": False, "automargin": True,
+              "title": {"standoff": 8}},
+    "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 12}},
+    "annotationdefaults": {"font": {"size": 12, "color": TEXT_COLOUR}},
+})
+SUBPLOT_TITLE_SIZE = 13
+
+
 def _layout(fig: go.Figure, title: str, height: int = 340, **kw) -> dict:
-    fig.update_layout(template="simple_white", title={"text": title, "x": 0, "font": {"size": 15}},
-                      height=height, margin={"l": 60, "r": 20, "t": 50, "b": 50}, colorway=PALETTE,
-                      font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
-                      legend={"orientation": "h", "y": -0.2}, **kw)
+    """The figure in the studio's template, as the plain dict the page embeds."""
+    legend = kw.pop("showlegend", any(trace.showlegend is not False for trace in fig.data) and len(fig.data) > 1)
+    margin = {**({} if legend else {"b": 56}), **kw.pop("margin", {})}  # no legend: no band for it
+    fig.update_layout(template=STUDIO_TEMPLATE, title={"text": title}, height=height, showlegend=legend,
+                      margin=margin, **kw)
+    for annotation in fig.layout.annotations or ():  # subplot titles: a size below the figure's title
+        if annotation.font.size is None:
+            annotation.font.size = SUBPLOT_TITLE_SIZE
     return json.loads(fig.to_json())
+
+
+def spans_decades(values, decades: float = 2.0) -> bool:
+    """Whether positive ``values`` span at least ``decades`` powers of ten (then a log axis reads better).
+
+    Worked example: TTFT of 180 ms at one request in flight and 150,000 ms at 512 spans
+    log10(150000 / 180) = 2.9 decades → True; 14 to 38 ms → False.
+    """
+    positive = [v for v in values if v and v > 0]
+    return len(positive) >= 2 and math.log10(max(positive) / min(positive)) >= decades
 
 
 def throughput_chart(results: list[dict]) -> dict | None:
@@ -38,7 +83,7 @@ def throughput_chart(results: list[dict]) -> dict | None:
         est = r["inference"] or r["training"]
         value = est["output_tokens_per_s"] if r["inference"] else est["tokens_per_s"]
         band = est["band"]
-        names.append(f"{r.get('label', r['id'])}<br>{r['gpus']} × {r['system']}")
+        names.append(f"{r.get('label', r['id'])}<br>{placement_label(r.get('system'), r['gpus'], get_catalog())}")
         values.append(value)
         lows.append(value * (1 - band["low"]))
         highs.append(value * (band["high"] - 1))
@@ -47,8 +92,9 @@ def throughput_chart(results: list[dict]) -> dict | None:
                            error_y={"type": "data", "symmetric": False, "array": highs, "arrayminus": lows,
                                     "color": "#444"},
                            hovertemplate="%{y:,.0f} tokens/s<extra></extra>"))
-    return _layout(fig, "Throughput (output tokens/s for serving, tokens/s for training) with confidence band",
-                   yaxis_title="tokens/s")
+    return _layout(fig, "Throughput with its confidence band",
+                   yaxis={"title": {"text": "tokens/s (output tokens for serving)"},
+                          **({"type": "log", "dtick": 1} if spans_decades(values) else {})})
 
 
 def breakdown_chart(results: list[dict]) -> dict | None:
@@ -111,14 +157,22 @@ def frontier_chart(frontiers: dict[str, dict], labels: dict[str, str] | None = N
                             customdata=[[_layout_label(fr.get("layout"))]],
                             hovertemplate="chosen: %{customdata[0]}<extra></extra>")
         if fr.get("min_tokens_per_s_per_user"):
-            fig.add_vline(x=fr["min_tokens_per_s_per_user"], line={"color": colour, "dash": "dash", "width": 1},
-                          annotation_text="TPOT limit", annotation_position="top right")
+            fig.add_vline(x=fr["min_tokens_per_s_per_user"], line={"color": colour, "dash": "dash", "width": 1})
+            fig.add_annotation(x=fr["min_tokens_per_s_per_user"], y=1, yref="paper", yanchor="top", xanchor="left",
+                               yshift=-16 * i, xshift=3, showarrow=False, text=f"TPOT limit · {name}",
+                               font={"size": 11, "color": colour}, bgcolor="rgba(255,255,255,.85)")
+    per_gpu = [p["tokens_per_s_per_gpu"] for fr in frontiers.values() for p in fr["points"]]
     fig.update_xaxes(title_text="tokens/s per user (1000 / TPOT)", rangemode="tozero")
-    fig.update_yaxes(title_text="output tokens/s per GPU", rangemode="tozero")
+    if spans_decades(per_gpu):
+        fig.update_yaxes(title_text="output tokens/s per GPU (log)", type="log", dtick=1)
+    else:
+        fig.update_yaxes(title_text="output tokens/s per GPU", rangemode="tozero")
     return _layout(fig, "Throughput against interactivity (every layout and batch tried)", height=420)
 
 
-def latency_chart(curves: dict[str, list[dict]]) -> dict | None:
+def latency_chart(curves: dict[str, list[dict]], labels: dict[str, str] | None = None) -> dict | None:
+    """TTFT and TPOT against the requests in flight per replica; an axis whose values span two decades or
+    more (TTFT once the queue builds: 200 ms → 150,000 ms) is logarithmic, so the useful range stays readable."""
     curves = {k: v for k, v in curves.items() if v}
     if not curves:
         return None
@@ -126,13 +180,21 @@ def latency_chart(curves: dict[str, list[dict]]) -> dict | None:
     for i, (rid, points) in enumerate(curves.items()):
         colour = PALETTE[i % len(PALETTE)]
         xs = [p["concurrency"] for p in points]
-        fig.add_scatter(x=xs, y=[p["ttft_ms"] for p in points], name=rid, mode="lines+markers",
+        name = (labels or {}).get(rid, rid)
+        fig.add_scatter(x=xs, y=[p["ttft_ms"] for p in points], name=name, mode="lines+markers",
                         line={"color": colour}, row=1, col=1, hovertemplate="%{x} in flight: %{y:.0f} ms<extra></extra>")
-        fig.add_scatter(x=xs, y=[p["tpot_ms"] for p in points], name=rid, mode="lines+markers", showlegend=False,
+        fig.add_scatter(x=xs, y=[p["tpot_ms"] for p in points], name=name, mode="lines+markers", showlegend=False,
                         line={"color": colour}, row=1, col=2, hovertemplate="%{x} in flight: %{y:.1f} ms<extra></extra>")
-    fig.update_xaxes(type="log", title_text="requests in flight per model replica")
-    fig.update_yaxes(title_text="ms", rangemode="tozero")
-    return _layout(fig, "Latency under load", height=360)
+    sweep = sorted({p["concurrency"] for points in curves.values() for p in points})
+    fig.update_xaxes(type="log", title_text="requests in flight per replica", tickvals=sweep[::2] if len(sweep) > 6
+                     else sweep)
+    for col, key in ((1, "ttft_ms"), (2, "tpot_ms")):
+        values = [p[key] for points in curves.values() for p in points]
+        if spans_decades(values):
+            fig.update_yaxes(type="log", dtick=1, title_text="ms (log)", row=1, col=col)
+        else:
+            fig.update_yaxes(title_text="ms", rangemode="tozero", row=1, col=col)
+    return _layout(fig, "Latency under load", height=380, showlegend=True)
 
 
 def efficiency_chart(results: list[dict], pue: float = DEFAULT_PUE) -> dict | None:
@@ -142,8 +204,9 @@ def efficiency_chart(results: list[dict], pue: float = DEFAULT_PUE) -> dict | No
     if not rows:
         return None
     wall_per_it_w = facility_power(1.0, pue=pue).wall_w  # wall watts per watt of busy systems
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(f"Tokens per joule (IT load; wall at PUE {pue:.2f})",
-                                                        "Cost per million output tokens (USD)"))
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.14,
+                        subplot_titles=(f"Tokens per joule<br><span style='font-size:11px'>IT load · wall at PUE "
+                                        f"{pue:.2f}</span>", "USD per million output tokens"))
     labels = [r.get("label", r["id"]) for r in rows]
     it = [r["inference"]["tokens_per_joule"] for r in rows]
     fig.add_bar(x=labels, y=it, marker_color=ACCENT, row=1, col=1, name="at the IT load",
@@ -153,20 +216,21 @@ def efficiency_chart(results: list[dict], pue: float = DEFAULT_PUE) -> dict | No
                 hovertemplate="%{y:.2f} tokens/J at the wall<extra></extra>")
     fig.add_bar(x=labels, y=[r["inference"]["usd_per_million_tokens"] for r in rows], marker_color="#5aa0e0",
                 row=1, col=2, showlegend=False, hovertemplate="$%{y:.3f} per M tokens<extra></extra>")
-    return _layout(fig, "Energy and cost of serving", height=320)
+    return _layout(fig, "Energy and cost of serving", height=360, margin={"t": 84})
 
 
 def training_chart(results: list[dict]) -> dict | None:
     rows = [r for r in results if r.get("training")]
     if not rows:
         return None
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("Model FLOPs utilisation", "Time to train (days)"))
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.14,
+                        subplot_titles=("Model FLOPs utilisation (%)", "Time to train (days)"))
     labels = [r.get("label", r["id"]) for r in rows]
     fig.add_bar(x=labels, y=[100 * r["training"]["mfu"] for r in rows], marker_color=ACCENT, row=1, col=1,
                 showlegend=False, hovertemplate="%{y:.1f}% MFU<extra></extra>")
     fig.add_bar(x=labels, y=[r["training"]["time_to_train_s"] / 86400 for r in rows], marker_color="#5aa0e0",
                 row=1, col=2, showlegend=False, hovertemplate="%{y:.1f} days<extra></extra>")
-    return _layout(fig, "Training", height=320)
+    return _layout(fig, "Training", height=340, margin={"t": 72})
 
 
 def _walls(fig: go.Figure, scaling: dict, rows: int) -> None:
@@ -207,7 +271,9 @@ def scaling_chart(scaling: dict | None, site_it_kw: float = 0, site_facility_kw:
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title_text="GPUs", row=3, col=1)
     _walls(fig, scaling, 3)
-    return _layout(fig, f"Scaling path: {scaling['system']}, one step = {scaling['su_systems']} systems", height=720)
+    step = scaling["su_systems"]
+    return _layout(fig, f"Scaling path: {scaling['system']}, one step = {step} system{'' if step == 1 else 's'}",
+                   height=720, margin={"t": 72})
 
 
 def _pue(site_it_kw: float, site_facility_kw: float) -> float:
@@ -221,7 +287,8 @@ def estimate_charts(result: dict, site_it_kw: float = 0, site_facility_kw: float
     labels = {r.get("id"): r.get("label") or r.get("id") for r in results}
     charts = [("frontier", frontier_chart(result.get("frontiers", {}), labels)),
               ("throughput", throughput_chart(results)), ("breakdown", breakdown_chart(results)),
-              ("latency", latency_chart(result.get("latency_curves", {}))), ("efficiency", efficiency_chart(results, _pue(site_it_kw, site_facility_kw))),
+              ("latency", latency_chart(result.get("latency_curves", {}), labels)),
+              ("efficiency", efficiency_chart(results, _pue(site_it_kw, site_facility_kw))),
               ("training", training_chart(results)),
               ("scaling", scaling_chart(result.get("scaling"), site_it_kw, site_facility_kw))]
     return [{"id": f"chart-{name}", "figure": fig} for name, fig in charts if fig]
