@@ -20,3 +20,4 @@ bench: setup
 # writes its screenshots under var/test-screenshots/ and never touches the README's.
 screenshots: setup
 	STUDIO_SCREENSHOT_DIR=docs/screenshots .venv/bin/pytest -m browser -q -p no:cacheprovider
+	bash scripts/proposal_screenshots.sh

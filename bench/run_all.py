@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["bench_validate.py", "bench_estimate.py", "bench_editor.py"]
+BENCHES = ["bench_validate.py", "bench_estimate.py", "bench_editor.py", "bench_proposal.py"]
 
 if __name__ == "__main__":
     status = 0

@@ -129,7 +129,7 @@ class Panel:
         out = f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{self.y}" y2="{self.y + self.h}" stroke="{colour}" ' \
               f'stroke-width="1.4" stroke-dasharray="4 3"/>'
         if label:
-            out += text(px + 4, self.y + 12 + 12 * row, label, size=9, colour=colour)
+            out += text(px + 4, self.y + 12 + 14 * row, label, size=9, colour=colour)
         return out
 
     def hline(self, y: float, colour: str, label: str = "") -> str:
