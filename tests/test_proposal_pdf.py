@@ -153,6 +153,16 @@ def test_a_design_with_errors_still_gets_a_proposal_with_its_findings_on_the_sum
     assert page_size_pts(rendered.pdf, tmp_path).startswith("612 x 792")  # US Letter
 
 
+def test_a_blank_design_with_no_racks_and_no_workloads_still_gets_a_proposal(catalog, tmp_path):
+    design = parse_design_text('{"format": "ai-factory-design/1", "name": "Blank <hall>", '
+                               '"site": {"width_m": 12, "depth_m": 9}}', catalog)
+    rendered = render_pdf(ProposalInputs(design=design, report=validate(design, catalog), catalog=catalog,
+                                         customer='<b>Ac&me</b> "Q"'))
+    pages = pdf_text(rendered.pdf, tmp_path)
+    assert "Blank <hall>" in pages[0] and '<b>Ac&me</b> "Q"' in pages[0]  # escaped as text, shown as typed
+    assert "No estimate: the design has no workloads." in pages[2]
+
+
 def test_the_command_writes_the_same_document_from_a_design_file(db, tmp_path):
     out = tmp_path / "p.pdf"
     with pytest.raises(SystemExit) as done:
