@@ -1,5 +1,6 @@
 """Designs saved from and turned back into the domain: import, export, clone, reference designs."""
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -175,3 +176,12 @@ def test_a_save_against_a_stale_version_writes_nothing(owner, loaded_catalog):
     with pytest.raises(StaleVersion):
         save_difference(stale, 1, old, rename(old, "Second").design)
     assert Design.objects.get(pk=row.pk).name == "First"
+
+
+def test_a_rack_inserted_where_the_positions_have_no_gap_renumbers_them_in_order(owner, loaded_catalog):
+    row = create_design(owner, hall())
+    old = _domain(row)
+    extra = dataclasses.replace(old.racks[0], id="X01", x_tiles=20)
+    new = dataclasses.replace(old, racks=(old.racks[0], extra, *old.racks[1:]))
+    save_difference(row, 1, old, new)
+    assert [r.id for r in _domain(row).racks] == ["A01", "X01", "A02", "A03", "A04"]
