@@ -7,26 +7,22 @@ design file cannot be used (the message names the JSON path), like ``manage.py v
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
-
-from catalog.source import get_catalog
 from studio.domain.bom import bill_of_materials
-from studio.domain.designfile import DesignFileError, parse_design_text
 from studio.domain.rules import validate
+from studio.management.designcli import EXIT_UNUSABLE, DesignFileCommand
 from studio.reports.bom import bom_csv, bom_xlsx
 
-EXIT_OK, EXIT_UNUSABLE = 0, 2
+EXIT_OK = 0
 
 
-class Command(BaseCommand):
+class Command(DesignFileCommand):
     requires_system_checks = []  # a file in, files out: no URLconf or database needed
     help = "Bill of materials of an ai-factory-design/1 file, as CSV or XLSX."
 
     def add_arguments(self, parser):
-        parser.add_argument("design", help="path to the design file (JSON), or - for standard input")
+        super().add_arguments(parser)
         parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
         parser.add_argument("-o", "--output", help="file to write (CSV goes to standard output without it)")
 
@@ -34,17 +30,10 @@ class Command(BaseCommand):
         raise SystemExit(self.run(options["design"], options["format"], options.get("output")))
 
     def run(self, name: str, fmt: str, output: str | None) -> int:
-        try:
-            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self.stderr.write(f"{name}: cannot read the design file: {exc}")
+        loaded = self.load_design(name)
+        if loaded is None:
             return EXIT_UNUSABLE
-        catalog = get_catalog()
-        try:
-            design = parse_design_text(text, catalog)
-        except DesignFileError as exc:
-            self.stderr.write(f"{name}: {exc.path or '(file)'}: {exc.message}")
-            return EXIT_UNUSABLE
+        design, catalog = loaded
         bom = bill_of_materials(design, catalog, validate(design, catalog).totals)
         if fmt == "xlsx" and not output:
             self.stderr.write("--format xlsx needs -o FILE")

@@ -14,45 +14,29 @@ unknown catalog slug, impossible number; stderr names the JSON path).
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
-from django.core.management.base import BaseCommand
-
-from catalog.source import get_catalog
-from studio.domain.designfile import DesignFileError, parse_design_text
 from studio.domain.perf import EstimateError
 from studio.domain.perf.design_scaling import contract_dict, scale_design
+from studio.management.designcli import EXIT_UNUSABLE, DesignFileCommand
 
-EXIT_OK, EXIT_NOT_SCALABLE, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_NOT_SCALABLE = 0, 1
 
 
-class Command(BaseCommand):
+class Command(DesignFileCommand):
     help = "Scaling path of an ai-factory-design/1 file as JSON; exit 0 ok, 1 cannot scale, 2 unusable file."
 
     def add_arguments(self, parser):
-        parser.add_argument("design", help="path to the design file (JSON), or - for standard input")
+        super().add_arguments(parser)
         parser.add_argument("--indent", type=int, default=2, help="JSON indentation (0 for one line)")
 
     def handle(self, *args, **options):
         raise SystemExit(self.run(options["design"], options["indent"]))
 
     def run(self, name: str, indent: int) -> int:
-        try:
-            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self.stderr.write(f"{name}: cannot read the design file: {exc}")
+        loaded = self.load_design(name)
+        if loaded is None:
             return EXIT_UNUSABLE
-        try:
-            catalog = get_catalog()
-        except ValueError as exc:
-            self.stderr.write(f"catalog: cannot build the catalog: {exc}")
-            return EXIT_UNUSABLE
-        try:
-            design = parse_design_text(text, catalog)
-        except DesignFileError as exc:
-            self.stderr.write(f"{name}: {exc.path or '(file)'}: {exc.message}")
-            return EXIT_UNUSABLE
+        design, catalog = loaded
         try:
             path = scale_design(design, catalog)
         except EstimateError as exc:
