@@ -55,3 +55,32 @@ def test_a_workload_is_typed_then_edited_on_the_estimates_page(page, live_server
     page.select_option("#wf_kind", "training")  # the form shows the training fields
     expect(page.locator("#wf_sequence_length")).to_be_visible()
     expect(page.locator("#wf_input_tokens")).to_be_hidden()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_the_presentation_moves_by_keyboard_zooms_the_hall_and_prints_every_slide(page, live_server, owner,
+                                                                                 loaded_catalog, size):
+    design = create_from_reference(owner, "starter-4-racks")
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    sign_in(page, live_server, "owner", PASSWORD)
+    page.goto(f"{live_server.url}/designs/{design.code}/present/")
+    expect(page.locator("#present-counter")).to_have_text("1 / 7")
+    expect(page.locator("#slide-workload")).to_be_visible()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#slide-hall")).to_be_visible()
+    expect(page.locator("#slide-workload")).to_be_hidden()
+    assert page.url.endswith("#slide-hall")
+    before = page.locator("#present-svg").get_attribute("viewBox")
+    page.click("[data-present-zoom=in]")
+    assert page.locator("#present-svg").get_attribute("viewBox") != before
+    page.keyboard.press("0")
+    assert page.locator("#present-svg").get_attribute("viewBox") == before
+    page.keyboard.press("End")
+    expect(page.locator("#present-counter")).to_have_text("7 / 7")
+    expect(page.locator("#slide-findings")).to_be_visible()
+    page.keyboard.press("Home")
+    expect(page.locator("#slide-workload")).to_be_visible()
+    box = page.locator("#slides").bounding_box()
+    assert box["y"] + box["height"] <= size[1]  # the slide fits the screen
+    page.emulate_media(media="print")
+    expect(page.locator("#slides .slide:visible")).to_have_count(7)  # printing shows every slide

@@ -1,4 +1,4 @@
-"""Scenarios side by side, and the presentation view for a projector."""
+"""Scenarios side by side, and the presentation (the design as a story) for a projector."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from catalog.source import get_catalog
+from studio.domain.bom import bill_of_materials
 
 from .. import editing, svg
+from ..estimating import workload_label
 from ..models import Design, Job
+from ..reports.charts import frontier_chart, scaling_chart, throughput_chart
 from .designs import _get_design_for_user
 
 # The rows of the comparison: (label, getter on the totals, unit, decimals, "higher is better"?)
@@ -128,12 +131,59 @@ def compare(request, code):
         "rows": rows, "estimate_groups": estimate_rows(columns), "can_compare": len(chosen) >= 2})
 
 
+def budget_rows(totals, site) -> list[dict]:
+    """The power and cooling budget: each demand against the site's limit, as a share (None: no limit).
+
+    Worked example: 1,151 kW IT (max) against a 1,500 kW site limit → 77 % ('ok'); above 100 % → 'over'.
+    """
+    rows = [("IT power (max)", totals.it_kw_max, site.it_power_kw),
+            ("Facility power (IT × PUE)", totals.facility_kw, site.facility_power_kw),
+            ("Heat to air", totals.heat_air_kw, site.cooling.air_kw),
+            ("Heat to liquid", totals.heat_liquid_kw, site.cooling.liquid_kw)]
+    out = []
+    for label, value, limit in rows:
+        share = 100.0 * value / limit if limit else None
+        level = None if share is None else ("over" if share > 100 else "high" if share > 85 else "ok")
+        out.append({"label": label, "value_kw": value, "limit_kw": limit or None, "pct": share,
+                    "bar_pct": min(share, 100.0) if share is not None else 0, "level": level})
+    return out
+
+
+def _estimate_story(design: Design) -> dict:
+    """The latest finished estimate's slides: results, frontier and scaling charts, first wall."""
+    job = (Job.objects.filter(kind="estimate", state=Job.SUCCEEDED, params__design=str(design.code))
+           .exclude(result=None).first())
+    if job is None:
+        return {"job": None}
+    result = job.result
+    results = [r for r in result.get("results", []) if r.get("inference") or r.get("training")]
+    labels = {r.get("id"): r.get("label") or r.get("id") for r in result.get("results", [])}
+    frontier = frontier_chart(result.get("frontiers", {}), labels)
+    scaling = result.get("scaling")
+    return {"job": job, "results": results, "stale": result.get("version") != design.version,
+            "frontier": frontier, "throughput": throughput_chart(results) if not frontier else None,
+            "scaling": scaling, "scaling_chart": scaling_chart(scaling, design.it_power_kw, design.facility_power_kw)
+            if scaling else None}
+
+
 @require_GET
 def present(request, code):
+    """The design as a story, one slide at a time: workload and target, the hall, the power and cooling
+    budget, throughput and the frontier, the scaling path and its first wall, cost and capex, and the
+    findings left open. ←/→ move, Home/End jump, F goes full screen; the same slides print one a page."""
     row = _get_design_for_user(request, code)
     catalog = get_catalog()
     state = editing.load_state(row, catalog)
+    totals = state.report.totals
+    bom = bill_of_materials(state.design, catalog, totals)
+    open_findings = [f for f in state.report.findings if f.severity in ("error", "warning")]
+    workloads = [{**vars(w), "label": workload_label(w, f"workload {i + 1}")}
+                 for i, w in enumerate(state.design.workloads)]
+    story = _estimate_story(row)
     return render(request, "designs/present.html", {
-        "design": row, "totals": state.report.totals,
+        "design": row, "totals": totals, "site": state.design.site, "workloads": workloads,
+        "budget": budget_rows(totals, state.design.site), "story": story,
+        "capex_usd": bom.capex_usd, "unpriced": sum(1 for line in bom.lines if line.extended_usd is None),
+        "open_findings": open_findings[:14], "more_findings": max(0, len(open_findings) - 14),
         "floor_svg": svg.floor_svg(catalog, state.design, state.report.findings, element_id="present-svg",
                                    css_class="floor-svg present-svg")})
