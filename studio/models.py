@@ -194,6 +194,7 @@ class RackPlacement(models.Model):
     cooling = models.CharField(max_length=40, default="air")
     pdus = models.JSONField(default=list, blank=True)  # [{"model": slug, "feed": "A"|"B"}]
     position = models.PositiveIntegerField(default=0)  # order in the design file
+    phase = models.PositiveSmallIntegerField(default=1)  # the build-out phase that brings the rack (1 = first)
 
     class Meta:
         ordering = ["position", "id"]

@@ -92,7 +92,7 @@ def rack_to_domain(rack: RackPlacement) -> d.RackPlacement:
     return d.RackPlacement(
         id=rack.label, model=rack.model, x_tiles=rack.x_tiles, y_tiles=rack.y_tiles, rotation=rack.rotation,
         cooling=rack.cooling, pdus=tuple(d.PduPlacement(p["model"], p.get("feed", "A")) for p in rack.pdus),
-        devices=tuple(d.DevicePlacement(dev.model, dev.u) for dev in rack.devices.all()))
+        devices=tuple(d.DevicePlacement(dev.model, dev.u) for dev in rack.devices.all()), phase=rack.phase)
 
 
 def site_to_domain(row: Design) -> d.Site:
@@ -139,7 +139,7 @@ def design_fields(design: d.Design) -> dict:
 
 def _rack_columns(rack: d.RackPlacement) -> dict:
     return {"model": rack.model, "x_tiles": rack.x_tiles, "y_tiles": rack.y_tiles, "rotation": rack.rotation,
-            "cooling": rack.cooling, "pdus": [{"model": p.model, "feed": p.feed} for p in rack.pdus]}
+            "cooling": rack.cooling, "pdus": [{"model": p.model, "feed": p.feed} for p in rack.pdus], "phase": rack.phase}
 
 
 def save_difference(row: Design, expected: int, old: d.Design, new: d.Design) -> None:

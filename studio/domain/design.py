@@ -68,7 +68,8 @@ class DevicePlacement:
 class RackPlacement:
     """A rack on the tile grid; ``x_tiles``/``y_tiles`` is its corner, ``rotation`` in degrees.
 
-    ``model`` is a rack cabinet slug or a rack-scale system slug (GB200/GB300 NVL72).
+    ``model`` is a rack cabinet slug or a rack-scale system slug (GB200/GB300 NVL72); ``phase`` is the
+    build-out phase that brings it (1 = the first; see ``phases``).
     """
 
     id: str
@@ -79,6 +80,7 @@ class RackPlacement:
     cooling: str = "air"
     pdus: tuple[PduPlacement, ...] = ()
     devices: tuple[DevicePlacement, ...] = ()
+    phase: int = 1
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,11 @@ class Fabric:
 
 @dataclass(frozen=True)
 class CountedItem:
-    """A catalog item bought by count (storage appliances, facility equipment)."""
+    """A catalog item bought by count (storage appliances, facility equipment), in build-out ``phase``."""
 
     model: str
     count: int = 1
+    phase: int = 1
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def _load_pdu(value: Any, path: str, catalog: Catalog) -> PduPlacement:
 
 
 _RACK_REQUIRED = ("id", "model", "x_tiles", "y_tiles")
-_RACK_OPTIONAL = ("rotation", "cooling", "pdus", "devices")
+_RACK_OPTIONAL = ("rotation", "cooling", "pdus", "devices", "phase")
 
 
 def _load_rack(value: Any, path: str, catalog: Catalog) -> RackPlacement:
@@ -144,6 +144,7 @@ def _load_rack(value: Any, path: str, catalog: Catalog) -> RackPlacement:
                    for i, p in enumerate(as_list(data.get("pdus", []), pdus_path))),
         devices=tuple(_load_device(d, join(devices_path, i), catalog)
                       for i, d in enumerate(as_list(data.get("devices", []), devices_path))),
+        phase=as_number(data.get("phase", 1), join(path, "phase"), "phase"),
     )
 
 
@@ -171,10 +172,11 @@ def _load_counted(value: Any, path: str, catalog: Catalog, kinds: tuple[type[Ite
     items = []
     for i, entry in enumerate(as_list(value, path)):
         epath = join(path, i)
-        data = as_object(entry, epath, ("model",), ("count",))
+        data = as_object(entry, epath, ("model",), ("count", "phase"))
         item = as_slug(data["model"], join(epath, "model"), catalog, kinds, wanted)
         count = as_number(data.get("count", 1), join(epath, "count"), "count")
-        items.append(CountedItem(model=item.slug, count=count))
+        phase = as_number(data.get("phase", 1), join(epath, "phase"), "phase")
+        items.append(CountedItem(model=item.slug, count=count, phase=phase))
     return tuple(items)
 
 
@@ -304,7 +306,14 @@ def dump_rack(rack: RackPlacement) -> dict[str, Any]:
         "rotation": rack.rotation, "cooling": rack.cooling,
         "pdus": [{"model": p.model, "feed": p.feed} for p in rack.pdus],
         "devices": [{"model": d.model, "u": d.u} for d in rack.devices],
+        **_phase(rack.phase),
     }
+
+
+def _phase(phase: int) -> dict[str, int]:
+    """``"phase"`` as the file writes it: only beyond the first, so a design without phases is written
+    (and exported) exactly as before phases existed."""
+    return {"phase": phase} if phase != 1 else {}
 
 
 def dump_workload(workload: Workload) -> dict[str, Any]:
@@ -326,8 +335,8 @@ def dump_fields(design: Design, names: tuple[str, ...] | list[str] = DESIGN_FIEL
         "site": lambda: dump_site(design.site),
         "fabrics": lambda: {role: {"model": f.model, "topology": f.topology, "oversubscription": f.oversubscription}
                             for role, f in design.fabrics.items()},
-        "storage": lambda: [{"model": s.model, "count": s.count} for s in design.storage],
-        "facility": lambda: [{"model": s.model, "count": s.count} for s in design.facility],
+        "storage": lambda: [{"model": s.model, "count": s.count, **_phase(s.phase)} for s in design.storage],
+        "facility": lambda: [{"model": s.model, "count": s.count, **_phase(s.phase)} for s in design.facility],
         "workloads": lambda: [dump_workload(w) for w in design.workloads],
     }
     return {name: dumps[name]() for name in names}

@@ -17,7 +17,8 @@ def rack_from_dict(data: dict[str, Any]) -> d.RackPlacement:
     return d.RackPlacement(id=data["id"], model=data["model"], x_tiles=data["x_tiles"], y_tiles=data["y_tiles"],
                            rotation=data["rotation"], cooling=data["cooling"],
                            pdus=tuple(d.PduPlacement(p["model"], p["feed"]) for p in data["pdus"]),
-                           devices=tuple(d.DevicePlacement(dev["model"], dev["u"]) for dev in data["devices"]))
+                           devices=tuple(d.DevicePlacement(dev["model"], dev["u"]) for dev in data["devices"]),
+                           phase=data.get("phase", 1))
 
 
 def _field(name: str, value: Any) -> Any:
