@@ -2,7 +2,7 @@
 # Remake the README's pictures of the PDF proposal (docs/screenshots/proposal-N.png): proposals of the
 # DGX H100 SU and the MI300X inference pod reference designs (`manage.py proposal`, estimates run
 # in-process), pages drawn at 60 dpi with pdftoppm: cover, executive summary, floor plan, rack
-# elevations, estimate charts with the scaling path, and the throughput-interactivity frontier.
+# elevations, the scaling path, and the estimate charts with the throughput-interactivity frontier.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=docs/screenshots
@@ -32,6 +32,6 @@ shot "$WORK/su.pdf" 1 1
 shot "$WORK/su.pdf" "$(first_page "$WORK/su.pdf" "What it delivers")" 2
 shot "$WORK/su.pdf" "$(first_page "$WORK/su.pdf" "one grid square is one")" 3
 shot "$WORK/su.pdf" "$(first_page "$WORK/su.pdf" "racks with identical contents are drawn once")" 4
-shot "$WORK/su.pdf" "$(first_page "$WORK/su.pdf" "Throughput with confidence band")" 5
+shot "$WORK/su.pdf" "$(first_page "$WORK/su.pdf" "Scaling path")" 5
 shot "$WORK/pod.pdf" "$(first_page "$WORK/pod.pdf" "Throughput against interactivity")" 6
 ls -l "$OUT"/proposal-*.png

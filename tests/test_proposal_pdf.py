@@ -15,7 +15,8 @@ from studio.domain.designfile import parse_design_text
 from studio.domain.rules import validate
 from studio.estimating import estimate_result
 from studio.reports.proposal import ProposalInputs, catalog_sources, data_uri, drawing_css, render_pdf
-from studio.reports.proposal_charts import log_ticks, nice_step, nice_ticks, scaling_svg, short
+from studio.reports.proposal_charts import scaling_svg
+from studio.reports.proposal_plot import log_ticks, nice_step, nice_ticks, short
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "studio" / "reference_designs"

@@ -2,161 +2,35 @@
 
 The estimates page draws the same result JSON with Plotly in the browser (``studio.reports.charts``);
 kaleido (Plotly's SVG export) is not installed here and would need a browser, so the PDF gets
-plain SVG built from the same numbers: the throughput–interactivity frontier, throughput with its
-confidence band, latency under load and the scaling path with its walls. No number is computed
-here beyond placing it on an axis; every value is read from the estimate result.
+plain SVG built from the same numbers, in the page's order: the throughput–interactivity frontier,
+throughput with its confidence band, where a step's time goes, latency under load, energy and cost
+of serving, training, and the scaling path with its walls. Every value is read from the estimate
+result; the only arithmetic is placing it on an axis and a step's parts as shares of the step, as
+the page's chart does.
 """
 
 from __future__ import annotations
 
 import math
-from html import escape
 
-from .charts import ACCENT, PALETTE, WALL_COLOURS
-
-FONT = "Liberation Sans, DejaVu Sans, sans-serif"
-INK, MUTED, GRID = "#1d2733", "#6c757d", "#e3e7ec"
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 30, 42  # room for tick labels and titles, in SVG user units
-
-
-def nice_step(span: float, count: int = 5) -> float:
-    """A round tick step (1, 2 or 5 × 10^k) giving about ``count`` intervals over ``span``.
-
-    Worked example: a span of 23 over 5 intervals is 4.6 raw → 10^0 × 5 = 5.
-    """
-    if span <= 0 or not math.isfinite(span):
-        return 1.0
-    raw = span / count
-    power = 10 ** math.floor(math.log10(raw))
-    for mult in (1, 2, 5, 10):
-        if raw <= mult * power:
-            return mult * power
-    return 10 * power
-
-
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Ticks covering [low, high] at a ``nice_step``: (0, 23) → [0, 5, 10, 15, 20, 25]."""
-    if high <= low:
-        high = low + 1
-    step = nice_step(high - low, count)
-    first = math.floor(low / step) * step
-    ticks, value = [], first
-    while value < high + step * 0.999:
-        ticks.append(round(value, 10))
-        value += step
-    return ticks
-
-
-def log_ticks(low: float, high: float) -> list[float]:
-    """Powers of two covering [low, high] on a log axis: (1, 512) → [1, 2, 4, …, 512]."""
-    first = 2 ** math.floor(math.log2(max(low, 1e-9)))
-    ticks = [first]
-    while ticks[-1] < high:
-        ticks.append(ticks[-1] * 2)
-    return ticks
-
-
-def short(value: float) -> str:
-    """A tick label: 1,250,000 → '1.25M', 25,000 → '25k', 0.5 → '0.5', 120 → '120'."""
-    a = abs(value)
-    for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if a >= div:
-            return f"{value / div:.3g}{suffix}"
-    return f"{value:.3g}"
-
-
-def text(x: float, y: float, body: str, *, size: float = 10, anchor: str = "start", colour: str = INK,
-         weight: str = "normal", rotate: bool = False) -> str:
-    turn = f' transform="rotate(-90 {x:.1f} {y:.1f})"' if rotate else ""
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{colour}" '
-            f'font-weight="{weight}" font-family="{FONT}"{turn}>{escape(body)}</text>')
-
-
-class Panel:
-    """A plotting area at (x, y) of size w × h with linear or log-2 x and linear y axes."""
-
-    def __init__(self, x: float, y: float, w: float, h: float, xlim: tuple, ylim: tuple, *, xlog: bool = False):
-        self.x, self.y, self.w, self.h, self.xlog = x, y, w, h, xlog
-        self.x0, self.x1 = (math.log2(xlim[0]), math.log2(xlim[1])) if xlog else xlim
-        self.y0, self.y1 = ylim
-        if self.x1 <= self.x0:
-            self.x1 = self.x0 + 1
-        if self.y1 <= self.y0:
-            self.y1 = self.y0 + 1
-
-    def sx(self, v: float) -> float:
-        v = math.log2(v) if self.xlog else v
-        return self.x + (v - self.x0) / (self.x1 - self.x0) * self.w
-
-    def sy(self, v: float) -> float:
-        return self.y + self.h - (v - self.y0) / (self.y1 - self.y0) * self.h
-
-    def frame(self, xticks, yticks, *, xlabel: str = "", ylabel: str = "", title: str = "",
-              xfmt=short, show_x: bool = True) -> str:
-        out = [f'<rect x="{self.x}" y="{self.y}" width="{self.w}" height="{self.h}" fill="#fff" stroke="none"/>']
-        for t in yticks:
-            y = self.sy(t)
-            out.append(f'<line x1="{self.x}" x2="{self.x + self.w}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
-            out.append(text(self.x - 6, y + 3.5, short(t), size=9, anchor="end", colour=MUTED))
-        if show_x:
-            for t in xticks:
-                x = self.sx(t)
-                out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{self.y + self.h}" y2="{self.y + self.h + 4}" '
-                           f'stroke="{MUTED}"/>')
-                out.append(text(x, self.y + self.h + 15, xfmt(t), size=9, anchor="middle", colour=MUTED))
-        out.append(f'<line x1="{self.x}" x2="{self.x + self.w}" y1="{self.y + self.h}" y2="{self.y + self.h}" '
-                   f'stroke="{INK}"/>')
-        out.append(f'<line x1="{self.x}" x2="{self.x}" y1="{self.y}" y2="{self.y + self.h}" stroke="{INK}"/>')
-        if xlabel and show_x:
-            out.append(text(self.x + self.w / 2, self.y + self.h + 32, xlabel, size=10, anchor="middle"))
-        if ylabel:
-            out.append(text(self.x - 48, self.y + self.h / 2, ylabel, size=10, anchor="middle", rotate=True))
-        if title:
-            out.append(text(self.x, self.y - 8, title, size=11, weight="bold"))
-        return "".join(out)
-
-    def line(self, xs, ys, colour: str, *, dash: str = "", markers: bool = True, width: float = 1.8) -> str:
-        pts = " ".join(f"{self.sx(x):.1f},{self.sy(y):.1f}" for x, y in zip(xs, ys, strict=True))
-        dashed = f' stroke-dasharray="{dash}"' if dash else ""
-        out = [f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{width}"{dashed}/>']
-        if markers:
-            out += [f'<circle cx="{self.sx(x):.1f}" cy="{self.sy(y):.1f}" r="2.4" fill="{colour}"/>'
-                    for x, y in zip(xs, ys, strict=True)]
-        return "".join(out)
-
-    def vline(self, x: float, colour: str, label: str = "", *, row: int = 0) -> str:
-        px = self.sx(x)
-        out = f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{self.y}" y2="{self.y + self.h}" stroke="{colour}" ' \
-              f'stroke-width="1.4" stroke-dasharray="4 3"/>'
-        if label:
-            out += text(px + 4, self.y + 12 + 14 * row, label, size=9, colour=colour)
-        return out
-
-    def hline(self, y: float, colour: str, label: str = "") -> str:
-        py = self.sy(y)
-        out = f'<line x1="{self.x}" x2="{self.x + self.w}" y1="{py:.1f}" y2="{py:.1f}" stroke="{colour}" ' \
-              f'stroke-width="1.4" stroke-dasharray="6 3"/>'
-        if label:
-            out += text(self.x + self.w - 4, py - 4, label, size=9, anchor="end", colour=colour)
-        return out
-
-
-def legend(x: float, y: float, entries: list[tuple[str, str]], *, width: float = 700) -> str:
-    """Swatches and names in rows from (x, y)."""
-    out, cx, cy = [], x, y
-    for name, colour in entries:
-        span = 22 + 5.6 * len(name)
-        if cx + span > x + width and cx > x:
-            cx, cy = x, cy + 15
-        out.append(f'<rect x="{cx:.1f}" y="{cy - 8:.1f}" width="12" height="8" fill="{colour}"/>')
-        out.append(text(cx + 16, cy, name, size=9))
-        cx += span + 10
-    return "".join(out)
-
-
-def _svg(width: float, height: float, body: str, label: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-            f'height="{height}" role="img" aria-label="{escape(label)}">{body}</svg>')
+from .charts import ACCENT, BREAKDOWN_PARTS, PALETTE, WALL_COLOURS
+from .proposal_plot import (
+    BOTTOM,
+    GRID,
+    INK,
+    LEFT,
+    MUTED,
+    RIGHT,
+    TOP,
+    Panel,
+    hbars,
+    legend,
+    log_ticks,
+    nice_ticks,
+    short,
+    text,
+)
+from .proposal_plot import svg_doc as _svg
 
 
 def frontier_svg(frontiers: dict, labels: dict | None = None) -> str | None:
@@ -229,6 +103,56 @@ def throughput_svg(results: list[dict]) -> str | None:
         body.append(text(left - 8, mid + 10, f"{r['gpus']:,} × {r['system']}", size=8.5, anchor="end", colour=MUTED))
     body.append(f'<line x1="{p.x}" x2="{p.x}" y1="{p.y}" y2="{p.y + p.h}" stroke="{INK}"/>')
     return _svg(width, height, "".join(body), "Throughput with confidence band")
+
+
+def _estimates(results: list[dict]) -> list[tuple[dict, dict]]:
+    return [(r, r["inference"] or r["training"]) for r in results if r.get("inference") or r.get("training")]
+
+
+def breakdown_svg(results: list[dict]) -> str | None:
+    """Where a decode or training step's time goes, as shares of the step (the result's ``breakdown``)."""
+    rows = _estimates(results)
+    if not rows:
+        return None
+    parts = [(key, name, PALETTE[i % len(PALETTE)]) for i, (key, name) in enumerate(BREAKDOWN_PARTS)]
+    bars = []
+    for r, est in rows:
+        total = sum(est["breakdown"].get(key, 0.0) for key, _, _ in parts) or 1.0
+        bars.append((r.get("label") or r["id"], f"{r['gpus']:,} × {r['system']}",
+                     [(100 * est["breakdown"].get(key, 0.0) / total, colour) for key, _, colour in parts]))
+    used = [(name, colour) for key, name, colour in parts if any(est["breakdown"].get(key) for _, est in rows)]
+    body, height = hbars(bars, xlabel="% of step time", xmax=100, legend_entries=used)
+    return _svg(720, height, body, "Where the time goes")
+
+
+def energy_cost_svg(results: list[dict]) -> str | None:
+    """Serving: tokens per joule at the IT load and $ per million output tokens, per workload."""
+    rows = [(r, r["inference"]) for r in results if r.get("inference")]
+    if not rows:
+        return None
+    left, body = [], []
+    for key, xlabel, fmt, colour in (("tokens_per_joule", "tokens per joule (IT load)", "{:,.2f}", ACCENT),
+                                     ("usd_per_million_tokens", "$ per million output tokens", "${:,.3f}", PALETTE[1])):
+        part, height = hbars([(r.get("label") or r["id"], "", [(est[key], colour)]) for r, est in rows],
+                             xlabel=xlabel, width=360, left=150, value_fmt=fmt.format)
+        left.append((part, height))
+    height = max(h for _, h in left)
+    body.append(left[0][0])
+    body.append(f'<g transform="translate(360,0)">{left[1][0]}</g>')
+    return _svg(720, height, "".join(body), "Energy and cost of serving")
+
+
+def training_svg(results: list[dict]) -> str | None:
+    """Training: model FLOPs utilisation and days to train, per workload."""
+    rows = [(r, r["training"]) for r in results if r.get("training")]
+    if not rows:
+        return None
+    mfu, h1 = hbars([(r.get("label") or r["id"], "", [(100 * est["mfu"], ACCENT)]) for r, est in rows],
+                    xlabel="model FLOPs utilisation (%)", width=360, left=150, value_fmt="{:.1f} %".format)
+    days, h2 = hbars([(r.get("label") or r["id"], "", [((est.get("time_to_train_s") or 0) / 86400, PALETTE[1])])
+                      for r, est in rows], xlabel="days to train", width=360, left=150,
+                     value_fmt="{:,.1f} d".format)
+    return _svg(720, max(h1, h2), f'{mfu}<g transform="translate(360,0)">{days}</g>', "Training")
 
 
 def latency_svg(curves: dict, labels: dict | None = None) -> str | None:
@@ -313,6 +237,9 @@ def proposal_charts(result: dict, site_it_kw: float = 0, site_facility_kw: float
     charts = [("frontier", "Throughput against interactivity (every layout and batch tried)",
                frontier_svg(result.get("frontiers", {}), labels)),
               ("throughput", "Throughput with confidence band", throughput_svg(results)),
+              ("breakdown", "Where the time goes (share of a decode step or training step)", breakdown_svg(results)),
               ("latency", "Latency under load", latency_svg(result.get("latency_curves", {}), labels)),
+              ("energy", "Energy and cost of serving", energy_cost_svg(results)),
+              ("training", "Training", training_svg(results)),
               ("scaling", "Scaling path", scaling_svg(result.get("scaling"), site_it_kw, site_facility_kw))]
     return [{"id": name, "title": title, "svg": drawing} for name, title, drawing in charts if drawing]
