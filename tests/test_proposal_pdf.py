@@ -184,3 +184,19 @@ def test_the_command_refuses_an_unusable_design_file_naming_the_path(db, tmp_pat
     assert done.value.code == 2
     assert "site" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_command_prints_the_estimate_a_design_file_carries_unless_it_is_stale(db, catalog, tmp_path):
+    import json
+
+    data = json.loads((REFERENCE / "starter-4-racks.json").read_text(encoding="utf-8"))
+    result = estimate_result(parse_design_text(json.dumps(data), catalog), catalog, lambda *a: None)
+    result["results"][0]["training"]["tokens_per_s"] = 123_456_789.0  # a number only the carried result has
+    data["estimates"] = {"result": result, "finished_at": "2026-11-30T09:15:00+00:00", "stale": False}
+    path, out = tmp_path / "carried.json", tmp_path / "carried.pdf"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        call_command("proposal", str(path), "-o", str(out))
+    assert done.value.code == 0
+    text = "\n".join(pdf_text(out.read_bytes(), tmp_path))
+    assert "123,456,789 tok/s" in text and "Estimate carried by the design file (made 2026-11-30 09:15 UTC)" in text

@@ -15,16 +15,15 @@ import json
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
-
 from catalog.source import get_catalog
 from studio.domain import perf
 from studio.domain.designfile import DesignFileError, load_estimates, parse_design_text
 from studio.domain.rules import validate
 from studio.estimating import estimate_result
+from studio.management.designcli import EXIT_UNUSABLE, DesignFileCommand
 from studio.reports.proposal import DEFAULT_PAPER, PAPERS, ProposalInputs, render_pdf
 
-EXIT_OK, EXIT_UNUSABLE = 0, 2
+EXIT_OK = 0
 
 
 def file_estimate(data, design, catalog, *, rerun: bool) -> tuple[dict | None, str]:
@@ -41,12 +40,15 @@ def file_estimate(data, design, catalog, *, rerun: bool) -> tuple[dict | None, s
         return None, f"No estimate: {exc}"
 
 
-class Command(BaseCommand):
+class Command(DesignFileCommand):
+    """Reads the file itself (not ``DesignFileCommand.load_design``): it also needs the file's
+    ``estimates``, and standard input can be read only once."""
+
     requires_system_checks = []  # a file in, a file out: no URLconf or database needed
     help = "PDF proposal of an ai-factory-design/1 file."
 
     def add_arguments(self, parser):
-        parser.add_argument("design", help="path to the design file (JSON), or - for standard input")
+        super().add_arguments(parser)
         parser.add_argument("-o", "--output", required=True, help="the PDF file to write")
         parser.add_argument("--paper", choices=tuple(PAPERS), default=DEFAULT_PAPER)
         parser.add_argument("--customer", default="", help="who the proposal is for (on the cover)")
@@ -65,7 +67,11 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as exc:
             self.stderr.write(f"{name}: cannot read the design file: {exc}")
             return EXIT_UNUSABLE
-        catalog = get_catalog()
+        try:
+            catalog = get_catalog()
+        except ValueError as exc:  # the catalog data files themselves are broken (as designcli says it)
+            self.stderr.write(f"catalog: cannot build the catalog: {exc}")
+            return EXIT_UNUSABLE
         try:
             design = parse_design_text(text, catalog)
             data = json.loads(text)
