@@ -33,6 +33,7 @@ ELEVATION_GUTTER = 30  # room for the U numbers on the left
 PDU_STRIP = 18  # the zero-U PDUs are drawn as strips beside the cabinet
 SEVERITY_CLASS = {"error": "sev-error", "warning": "sev-warning", "info": "sev-info"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+MAX_PHASE_CLASS = 6  # racks of phase 6 and later share the last phase colour (static/css/studio.css)
 
 
 def footprint(catalog: Catalog, rack: RackPlacement, tile_mm: int) -> Footprint:
@@ -95,12 +96,17 @@ def rack_g(catalog: Catalog, rack: RackPlacement, tile_mm: int, severity: str | 
         parts.append(f'<text class="rack-label" x="{w / 2}" y="{d / 2}" font-size="{size:.1f}">{label}</text>')
     if severity in ("error", "warning"):
         parts.append(f'<circle class="rack-dot" cx="{w - 4}" cy="4" r="3"/>')
+    if rack.phase > 1:  # phase 1 is the unmarked default; later phases carry their number
+        parts.append(f'<g class="rack-phase"><rect x="1.5" y="{d - 9.5}" width="9" height="8" rx="1.5"/>'
+                     f'<text x="6" y="{d - 5.5}">{rack.phase}</text></g>')
     sev = f" {SEVERITY_CLASS[severity]}" if severity else ""
     swap = ' hx-swap-oob="outerHTML"' if oob else ""
-    return (f'<g id="rack-{label}" class="rack{sev}{scale}" data-rack="{label}" data-x="{rack.x_tiles}" '
+    phase = f" · phase {rack.phase}" if rack.phase > 1 else ""
+    return (f'<g id="rack-{label}" class="rack{sev}{scale} phase-{min(rack.phase, MAX_PHASE_CLASS)}" '
+            f'data-rack="{label}" data-x="{rack.x_tiles}" '
             f'data-y="{rack.y_tiles}" data-w="{fp.w}" data-d="{fp.d}" data-rotation="{rack.rotation}" '
-            f'transform="translate({rack.x_tiles * TILE_PX},{rack.y_tiles * TILE_PX})"{swap}>'
-            f'<title>{label} · {escape(rack.model)}</title>{"".join(parts)}</g>')
+            f'data-phase="{rack.phase}" transform="translate({rack.x_tiles * TILE_PX},{rack.y_tiles * TILE_PX})"{swap}>'
+            f'<title>{label} · {escape(rack.model)}{phase}</title>{"".join(parts)}</g>')
 
 
 @dataclass

@@ -84,3 +84,24 @@ def test_the_presentation_moves_by_keyboard_zooms_the_hall_and_prints_every_slid
     assert box["y"] + box["height"] <= size[1]  # the slide fits the screen
     page.emulate_media(media="print")
     expect(page.locator("#slides .slide:visible")).to_have_count(7)  # printing shows every slide
+
+
+def test_a_rack_is_put_in_phase_two_and_the_floor_shows_the_build_up_to_phase_one(page, live_server, owner,
+                                                                                   loaded_catalog):
+    design = create_from_reference(owner, "starter-4-racks")
+    sign_in(page, live_server, "owner", PASSWORD)
+    page.goto(f"{live_server.url}/designs/{design.code}/")
+    expect(page.locator(".phase-filter")).to_be_hidden()  # one phase: no filter
+    page.locator("#rack-S03 .rack-body").click()
+    expect(page.locator("#rack-panel .rack-panel-id")).to_have_text("S03")
+    page.fill("#rack-phase", "2")
+    with page.expect_response(lambda r: "/edit/phase/" in r.url):
+        page.locator("#rack-phase").press("Tab")
+    expect(page.locator("#editor-toast")).to_contain_text("Put S03 in phase 2")
+    expect(page.locator("#rack-S03")).to_have_attribute("data-phase", "2")
+    expect(page.locator(".phase-filter")).to_be_visible()
+    page.select_option("select[data-phase-filter=floor-svg]", "1")
+    expect(page.locator("#rack-S03.phase-later")).to_have_count(1)
+    expect(page.locator("#rack-S01.phase-later")).to_have_count(0)
+    page.select_option("select[data-phase-filter=floor-svg]", "")
+    expect(page.locator("#rack-S03.phase-later")).to_have_count(0)

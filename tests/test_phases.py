@@ -140,3 +140,50 @@ def test_the_phase_timeline_grows_phase_by_phase():
     assert [r["phase"] for r in rows] == [1, 2, 3] and [r["gpus"] for r in rows] == [72, 288, 576]
     assert rows[0]["capex_usd"] < rows[1]["capex_usd"] < rows[2]["capex_usd"]
     assert rows[0]["it_kw_max"] < rows[2]["it_kw_max"]
+
+
+def test_the_phase_edit_sets_the_phase_of_racks_and_undoes():
+    from studio.domain.edits import EditError, apply_edit, restore
+
+    catalog = get_catalog()
+    design = load_design(json.loads((REFERENCE_DIR / "starter-4-racks.json").read_text()), catalog)
+    ids = [r.id for r in design.racks][:2]
+    applied = apply_edit("phase", design, catalog, _Form(rack=ids, phase="2"))
+    assert [r.phase for r in applied.design.racks][:2] == [2, 2] and applied.racks == tuple(ids)
+    assert applied.message == f"Put {', '.join(ids)} in phase 2"
+    assert restore(applied.design, applied.inverse).design == design
+    with pytest.raises(EditError, match="Phase must be at least 1"):
+        apply_edit("phase", design, catalog, _Form(rack=ids[:1], phase="0"))
+    with pytest.raises(EditError, match="already in phase 1"):
+        apply_edit("phase", design, catalog, _Form(rack=ids[:1], phase="1"))
+
+
+class _Form(dict):
+    """A posted form: ``getlist`` for the repeated ``rack`` field, like Django's QueryDict."""
+
+    def __init__(self, rack, phase):
+        super().__init__(rack=rack[0], phase=phase)
+        self._racks = rack
+
+    def getlist(self, name):
+        return list(self._racks) if name == "rack" else [self[name]]
+
+
+def test_the_editor_sets_a_racks_phase_and_the_floor_plan_marks_it(owner_client, owner, loaded_catalog):
+    from django.urls import reverse
+
+    from studio.services import create_from_reference
+
+    row = create_from_reference(owner, "starter-4-racks")
+    label = design_to_domain(designs_with_content().get(pk=row.pk)).racks[-1].id
+    response = owner_client.post(reverse("design_edit", args=[row.code, "phase"]),
+                                 {"rack": label, "phase": "3", "version": row.version, "open_rack": label})
+    html = response.content.decode()
+    assert response.status_code == 200 and f"Put {label} in phase 3" in html
+    assert 'data-phase="3"' in html and "phase-3" in html and 'id="rack-phase"' in html and 'value="3"' in html
+    page = owner_client.get(reverse("design_editor", args=[row.code])).content.decode()
+    assert 'data-phase-filter="floor-svg"' in page and f'data-rack="{label}"' in page
+    estimates = owner_client.get(reverse("design_estimates", args=[row.code])).content.decode()
+    assert 'id="phase-timeline"' in estimates and "Phase 3" in estimates
+    present = owner_client.get(reverse("design_present", args=[row.code])).content.decode()
+    assert "The hall by phase" in present and 'id="present-phases"' in present

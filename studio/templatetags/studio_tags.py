@@ -48,6 +48,14 @@ def seconds_to_days(value):
 
 
 @register.filter
+def mw(value_kw):
+    """Kilowatts as megawatts with two decimals: 1151.1 → '1.15'; '–' for None."""
+    if value_kw in (None, ""):
+        return "–"
+    return f"{float(value_kw) / 1000:,.2f}"
+
+
+@register.filter
 def millions(value):
     if value in (None, ""):
         return "–"

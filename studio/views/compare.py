@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from catalog.source import get_catalog
 from studio.domain.bom import bill_of_materials
+from studio.domain.phases import phase_timeline, phases_of
 
 from .. import editing, svg
 from ..estimating import workload_label
@@ -180,9 +181,10 @@ def present(request, code):
     workloads = [{**vars(w), "label": workload_label(w, f"workload {i + 1}")}
                  for i, w in enumerate(state.design.workloads)]
     story = _estimate_story(row)
+    timeline = phase_timeline(state.design, catalog) if len(phases_of(state.design)) > 1 else None
     return render(request, "designs/present.html", {
         "design": row, "totals": totals, "site": state.design.site, "workloads": workloads,
-        "budget": budget_rows(totals, state.design.site), "story": story,
+        "budget": budget_rows(totals, state.design.site), "story": story, "phases": timeline,
         "capex_usd": bom.capex_usd, "unpriced": sum(1 for line in bom.lines if line.extended_usd is None),
         "open_findings": open_findings[:14], "more_findings": max(0, len(open_findings) - 14),
         "floor_svg": svg.floor_svg(catalog, state.design, state.report.findings, element_id="present-svg",

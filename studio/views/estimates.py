@@ -18,6 +18,7 @@ from studio.domain.edits.fields import add_workload, remove_workload, replace_wo
 from studio.domain.fabric import design_systems
 from studio.domain.limits import MAX_WORKLOADS
 from studio.domain.perf import PRESETS, EstimateError, count_systems, preset_workload
+from studio.domain.phases import phase_timeline, phases_of
 from studio.domain.workloadform import KINDS, WorkloadFormError, fp4_support, read_workload
 
 from .. import editing, jobs, services
@@ -51,6 +52,7 @@ def _page_context(request, design: Design, job: Job | None, form: dict | None = 
             "systems": sorted(catalog.of_kind(System), key=lambda s: s.name),
             "latest_systems": list(count_systems(domain, catalog)),
             "fp4": fp4_support(design_systems(domain, catalog), catalog),
+            "timeline": phase_timeline(domain, catalog) if len(phases_of(domain)) > 1 else None,
             "precisions": PRECISIONS, "scenarios": SCENARIOS, "kinds": KINDS,
             "form": form if form is not None else _form_for(request, full.workloads or []),
             "active_tab": _active_tab(request, job, form)}

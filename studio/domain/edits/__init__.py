@@ -15,7 +15,7 @@ from typing import Any
 from ..catalog import Catalog
 from ..design import Design
 from ..layout import TileGrid
-from . import devices, fields, parse, racks
+from . import devices, fields, parse, phases, racks
 from .base import Applied, EditError
 from .restore import restore
 
@@ -46,6 +46,7 @@ OPERATIONS: dict[str, Operation] = {
     "site": Operation(parse.site_args, fields.update_site, ()),
     "fabrics": Operation(parse.fabrics_args, fields.update_fabrics),
     "rename": Operation(parse.rename_args, fields.rename, ()),
+    "phase": Operation(phases.phase_args, phases.set_phase, ()),
 }
 
 
