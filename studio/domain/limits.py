@@ -111,6 +111,8 @@ NUMBERS: dict[str, NumberLimit] = {
     "oversubscription": NumberLimit("Oversubscription", minimum=1.0, maximum=64.0,
                                     source="1 = non-blocking; 64:1 is far beyond any AI fabric"),
     "count": NumberLimit("Count", minimum=1, maximum=1_000_000, integer=True, source="a million of anything"),
+    "repeat": NumberLimit("Copies", minimum=1, maximum=200, integer=True,
+                          source="200 copies of a row is a campus; more is a typo"),
     "phase": NumberLimit("Phase", minimum=1, maximum=100, integer=True,
                          source="build-out phases are a handful; 100 is a typo guard"),
     # workloads

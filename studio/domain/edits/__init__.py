@@ -15,7 +15,7 @@ from typing import Any
 from ..catalog import Catalog
 from ..design import Design
 from ..layout import TileGrid
-from . import devices, fields, parse, phases, racks
+from . import devices, fields, grow, parse, phases, racks
 from .base import Applied, EditError
 from .restore import restore
 
@@ -47,6 +47,9 @@ OPERATIONS: dict[str, Operation] = {
     "fabrics": Operation(parse.fabrics_args, fields.update_fabrics),
     "rename": Operation(parse.rename_args, fields.rename, ()),
     "phase": Operation(phases.phase_args, phases.set_phase, ()),
+    "repeat": Operation(grow.repeat_args, grow.repeat_racks, ("catalog", "grid")),
+    "fill": Operation(grow.fill_args, grow.fill_to_limit, ("catalog",)),
+    "add-unit": Operation(grow.unit_args, grow.add_scalable_unit, ("catalog", "grid")),
 }
 
 
