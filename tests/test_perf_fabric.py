@@ -4,6 +4,17 @@ Tables: DGX SuperPOD H100 RA network-fabrics (hardware.md §3.1), DGX SuperPOD B
 dgx-superpod-architecture (docs.nvidia.com/dgx-superpod/reference-architecture-scalable-infrastructure-b200),
 DGX SuperPOD B300-XDR RA Table 3 (docs.nvidia.com/dgx-superpod/reference-architecture/scalable-infrastructure-b300-xdr),
 GB200 RA: SU = 8 NVL72 racks = 576 GPUs on NDR (reference-architecture-scalable-infrastructure-gb200).
+
+GB200 NVL72 switch counts: NOT published in the sources at hand. Searched (docs and pages corpora,
+2026-12-02): the DGX SuperPOD GB200 RA (…/reference-architecture-scalable-infrastructure-gb200/latest/
+dgx-superpod-architecture.html gives only "SU = 8 racks … scale to 128 racks with 9216 GPUs", with no
+component-count table unlike the H100/B200/B300 RAs; network-fabrics.html's stored text stops before any
+table) and the Enterprise RA "NVL72 AI Factory" (docs.nvidia.com/enterprise-reference-architectures/
+nvl72-ai-factory/latest/network-logical-architecture.html and networking-physical-topologies.html: the
+stored text holds the fabric-role table and prose only; that RA is GB300 on dual-plane Spectrum-X).
+So the GB200 tests below pin the sizer's arithmetic and the published facts around it (SU size, 9,216
+GPUs at 16 SU, one cable per GPU per tier as in every published SuperPOD table); they are not a
+reproduction of a published switch table.
 """
 
 from __future__ import annotations
@@ -61,6 +72,27 @@ def test_a_gb200_nvl72_su_on_ndr_takes_20_leaves_and_16_even_spines():
     f = size_system_fabric(GB200, 8, NDR)
     assert (f.leaf, f.spine, f.core, f.tiers) == (20, 16, 0, 2)
     assert (f.endpoint_cables, f.leaf_spine_cables) == (576, 576)
+
+
+@pytest.mark.parametrize(("sus", "tiers", "leaf", "spine", "core"), [
+    (1, 2, 20, 16, 0), (2, 2, 36, 32, 0), (4, 3, 72, 72, 36), (8, 3, 144, 144, 72), (16, 3, 288, 288, 144)])
+def test_gb200_nvl72_on_ndr_from_one_su_to_the_published_128_racks(sus, tiers, leaf, spine, core):
+    # computed, not published (see the module docstring): 144 trays per rail per SU on 32-port leaf
+    # halves → ⌈144·SU / 32⌉ leaves per rail; > 64 leaves (4 SU) → three tiers of QM9700
+    f = size_system_fabric(GB200, 8 * sus, NDR)
+    assert f.endpoints == 576 * sus and f.feasible
+    assert (f.tiers, f.leaf, f.spine, f.core) == (tiers, leaf, spine, core)
+    assert f.leaf == 4 * -(-144 * sus // 32)
+    # non-blocking, as every published SuperPOD table: one cable per GPU per tier
+    assert f.endpoint_cables == f.leaf_spine_cables == 576 * sus
+    assert f.spine_core_cables == (576 * sus if core else 0)
+
+
+def test_the_published_gb200_superpod_maximum_of_9216_gpus_fits_three_tiers_of_ndr():
+    # "scale to much larger configurations up to and beyond 128 racks with 9216 GPUs" (GB200 RA,
+    # dgx-superpod-architecture.html): 16 SU on QM9700 stay within three tiers (k·k/2 = 2,048 leaves)
+    f = size_system_fabric(GB200, 128, NDR)
+    assert f.endpoints == 9216 and f.tiers == 3 and f.leaf <= 64 * 32
 
 
 def test_gb200_nvl72_on_xdr_keeps_one_port_per_400g_nic():

@@ -27,8 +27,10 @@ they show the same counts. Folded-Clos (fat-tree) arithmetic on switches of radi
   floor-plan length (DAC, multimode, single-mode) on top of these counts.
 
 GB200 NVL72 (4 rails of trays): one SU of 8 racks = 144 trays per rail → 20 leaves and 16 spines on
-QM9700; the GB200 RA's switch table was not found in the sources at hand, so that count is this
-arithmetic, not a published figure.
+QM9700; 4 SU and more take three tiers. No GB200 switch-count table was found in the sources at hand
+(the GB200 SuperPOD RA's architecture page gives only the SU and "128 racks with 9216 GPUs"; the
+Enterprise NVL72 AI Factory RA's stored pages hold no count table): these counts are this arithmetic,
+not published figures (tests/test_perf_fabric.py says what was searched).
 
 Sources: DGX SuperPOD H100 RA (network-fabrics: 1–4 SU → 8/4, 16/8, 24/16, 32/16), B200 RA
 (dgx-superpod-architecture: 2–64 SU, 16 SU → 128/128/64), B300-XDR RA (Q3400: 1 SU → 8/4, 4 SU →
