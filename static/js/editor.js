@@ -218,6 +218,18 @@
         }
       }
     });
+    interact(".palette-item[data-kind=unit]").draggable({  // a whole scalable unit: its corner on the tile
+      listeners: {
+        start: function (ev) { if (canEdit()) makeGhost(ev.target); },
+        move: function (ev) { moveGhost(ev.client.x, ev.client.y); },
+        end: function (ev) {
+          dropGhost();
+          if (!canEdit() || !over(document.getElementById("floor-canvas"), ev.client.x, ev.client.y)) return;
+          var tile = floorTile(ev.client.x, ev.client.y);
+          post("add-unit", { unit: ev.target.dataset.unit, x: tile.x, y: tile.y });
+        }
+      }
+    });
     interact(".palette-item[data-kind=device]").draggable({
       listeners: {
         start: function (ev) { if (canEdit()) makeGhost(ev.target); },
@@ -273,6 +285,9 @@
     var racks = Array.from(selected);
     if (action === "delete") {
       post("delete", { rack: racks }); selected.clear(); if (racks.indexOf(openRack) >= 0) openRack = "";
+    } else if (action === "repeat" || action === "fill") {
+      post(action, { rack: racks, count: document.getElementById("repeat-count").value,
+                     direction: document.getElementById("repeat-direction").value });
     } else { post(action, { rack: racks }); }
   }
   function undo() {

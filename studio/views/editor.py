@@ -80,7 +80,10 @@ def palettes(catalog) -> dict:
 
 def workspace_context(request, row: Design, state, catalog, **extra) -> dict:
     report = state.report
+    from .designs import reference_cards  # the scalable units the palette offers: the reference designs
+
     return {
+        "units": reference_cards(),
         "design": row, "state": state, "report": report, "totals": report.totals,
         "findings_groups": findings_groups(report),
         "rack_subjects": {r.id for r in state.design.racks},
