@@ -15,6 +15,7 @@ from studio.domain.perf.cases import hardware_for, run_inference
 from studio.domain.perf.cost import CostInputs
 from studio.domain.perf.design_scaling import design_scaling_path, path_dict, rack_power_budget_w, scale_design
 from studio.domain.perf.scaling import systems_per_rack
+from studio.domain.phases import as_of_phase, phases_of
 
 from .services import design_to_domain, designs_with_content
 
@@ -104,7 +105,25 @@ def estimate_result(design: Design, catalog, progress: Progress, *, version: int
     except perf.EstimateError:
         scaling = None
     return {"design": design.name, "version": version, "systems": estimate.systems, "results": results,
-            "latency_curves": curves, "frontiers": {k: v for k, v in frontiers.items() if v}, "scaling": scaling}
+            "latency_curves": curves, "frontiers": {k: v for k, v in frontiers.items() if v}, "scaling": scaling,
+            "phases": phase_estimates(design, catalog)}
+
+
+def phase_estimates(design: Design, catalog) -> list[dict]:
+    """Each workload on the build as of each phase before the final one (the final build is the
+    estimate itself): ``[{"phase", "results": {label: {"tokens_per_s", "time_to_train_s", "gpus"}}}]``;
+    empty for a design without phases. The same estimator, on the racks that phase holds."""
+    out = []
+    for phase in phases_of(design)[:-1]:
+        figures: dict[str, dict] = {}
+        for r in perf.estimate_design(as_of_phase(design, phase), catalog).results:
+            if r.inference is None and r.training is None:
+                continue
+            figures[workload_label(r.workload, r.id)] = {
+                "tokens_per_s": r.inference.output_tokens_per_s if r.inference else r.training.tokens_per_s,
+                "time_to_train_s": r.training.time_to_train_s if r.training else None, "gpus": r.gpus}
+        out.append({"phase": phase, "results": figures})
+    return out
 
 
 MAX_TARGET_GPUS = 1_000_000

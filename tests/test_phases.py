@@ -187,3 +187,27 @@ def test_the_editor_sets_a_racks_phase_and_the_floor_plan_marks_it(owner_client,
     assert 'id="phase-timeline"' in estimates and "Phase 3" in estimates
     present = owner_client.get(reverse("design_present", args=[row.code])).content.decode()
     assert "The hall by phase" in present and 'id="present-phases"' in present
+
+
+def test_the_estimate_and_the_timeline_give_each_phase_its_throughput(owner_client, owner, loaded_catalog):
+    from django.urls import reverse
+
+    from studio.models import Job
+    from studio.tasks import estimate_design_task
+
+    data = phased_data()
+    data["workloads"] = [{"kind": "inference", "model": "llama-3.1-8b", "precision": "fp8", "scenario": "offline",
+                          "input_tokens": 300, "output_tokens": 290, "name": "Chat"}]
+    row = create_design(owner, load_design(data, get_catalog()))
+    job = Job.objects.create(owner=owner, kind="estimate", params={"design": str(row.code), "version": row.version})
+    estimate_design_task.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert job.state == Job.SUCCEEDED, job.error
+    phases = job.result["phases"]
+    assert [p["phase"] for p in phases] == [1, 2]  # the final build is the estimate itself
+    one, two = (p["results"]["Chat"] for p in phases)
+    final = job.result["results"][0]["inference"]["output_tokens_per_s"]
+    assert (one["gpus"], two["gpus"]) == (72, 288) and one["tokens_per_s"] < two["tokens_per_s"] < final
+    html = owner_client.get(reverse("design_estimates", args=[row.code])).content.decode()
+    timeline = html[html.index('id="phase-timeline"'):html.index('id="estimate-status"')]
+    assert f"Chat: {one['tokens_per_s']:,.0f} tok/s" in timeline and f"Chat: {final:,.0f} tok/s" in timeline

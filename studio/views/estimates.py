@@ -52,10 +52,28 @@ def _page_context(request, design: Design, job: Job | None, form: dict | None = 
             "systems": sorted(catalog.of_kind(System), key=lambda s: s.name),
             "latest_systems": list(count_systems(domain, catalog)),
             "fp4": fp4_support(design_systems(domain, catalog), catalog),
-            "timeline": phase_timeline(domain, catalog) if len(phases_of(domain)) > 1 else None,
+            "timeline": _timeline(domain, catalog, job),
             "precisions": PRECISIONS, "scenarios": SCENARIOS, "kinds": KINDS,
             "form": form if form is not None else _form_for(request, full.workloads or []),
             "active_tab": _active_tab(request, job, form)}
+
+
+def _timeline(domain, catalog, job: Job | None) -> list[dict] | None:
+    """The phase timeline (``phases.phase_timeline``) with each phase's estimated throughput from the
+    latest estimate (its ``phases``; the final phase is the estimate itself); None without phases."""
+    if len(phases_of(domain)) < 2:
+        return None
+    rows = phase_timeline(domain, catalog)
+    result = job.result if job and job.state == Job.SUCCEEDED and job.result else {}
+    by_phase = {p["phase"]: p["results"] for p in result.get("phases") or []}
+    final = {r["label"]: {"tokens_per_s": (r["inference"] or {}).get("output_tokens_per_s")
+                          or (r["training"] or {}).get("tokens_per_s"),
+                          "time_to_train_s": (r["training"] or {}).get("time_to_train_s")}
+             for r in result.get("results", []) if r.get("inference") or r.get("training")}
+    for row in rows:
+        figures = by_phase.get(row["phase"], final if row is rows[-1] else {})
+        row["estimates"] = sorted(figures.items())
+    return rows
 
 
 TABS = ("results", "workloads", "target")
