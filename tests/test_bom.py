@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import openpyxl
@@ -58,17 +59,55 @@ def test_the_dgx_h100_su_bom_counts_what_the_design_places_and_validate_sizes(ca
     for role, plan in totals.switches.items():
         for tier in ("leaf", "spine", "core"):
             assert switches.get(f"{role} {tier}", 0) == plan[tier], (role, tier)
-    cables = {line.note.split(";")[0]: line.quantity for line in bom.section("Cables and optics")}
+    cables = by_media(bom)
     for media, n in totals.cables.items():
         assert cables[f"cables: {media}"] == n
     for media, n in totals.transceivers.items():
-        assert cables[f"transceivers: {media}, two per link"] == n
+        assert cables[f"transceivers: {media}"] == n
     assert sum(line.quantity for line in bom.section("Storage")) == totals.storage["appliances"]
     # the docstring's numbers, exactly
     assert [switches.get(f"{r} {t}", 0) for r in ("compute", "storage", "inband", "oob") for t in ("leaf", "spine")] \
         == [8, 4, 3, 2, 1, 0, 4, 2]
     assert (cables["cables: dac"], cables["cables: multimode"], cables["cables: rj45"]) == (24, 728, 190)
-    assert cables["transceivers: multimode, two per link"] == 1456
+    assert cables["transceivers: multimode"] == 1456
+
+
+def by_media(bom) -> Counter:
+    """Cable and optic quantities of the BOM summed by media, whatever the link speed of the line."""
+    out: Counter = Counter()
+    for line in bom.section("Cables and optics"):
+        what, media = line.note.split(";")[0].split(",")[0].split(": ")
+        out[f"{what}: {media}"] += line.quantity
+    return out
+
+
+def test_the_gb200_su_bom_prices_its_400g_compute_optics_as_400g_parts(catalog):
+    design, totals = reference("gb200-nvl72-su", catalog)
+    compute, storage = totals.fabric_links["compute"], totals.fabric_links["storage"]
+    assert compute["speed_gbps"] == 400 and storage["speed_gbps"] == 800  # QM9700 400G, SN5600 800G
+    bom = bill_of_materials(design, catalog, totals)
+    optics = {line.slug: line for line in bom.section("Cables and optics") if line.note.startswith("transceivers")}
+    part = catalog.get("osfp-400g-sr4")
+    assert (part.speed_gbps, part.media) == (400, "multimode")
+    line = optics["osfp-400g-sr4"]
+    assert line.quantity == compute["transceivers"]["multimode"] == 2 * compute["cables"]["multimode"]
+    assert line.unit_price_usd == part.price.list_usd and "compute fabric" in line.description
+    # the 800G parts are the storage and in-band links', not the compute fabric's
+    eight = optics["osfp-800g-sr8"]
+    assert eight.quantity == sum(totals.fabric_links[r]["transceivers"].get("multimode", 0)
+                                 for r in ("storage", "inband"))
+    assert "compute" not in eight.description
+
+
+def test_the_per_fabric_links_add_up_to_the_totals_cables_and_transceivers(catalog):
+    for path in sorted(REFERENCE.glob("*.json")):
+        _, totals = reference(path.stem, catalog)
+        assert set(totals.fabric_links) == set(totals.switches), path.stem
+        for key in ("cables", "transceivers"):
+            summed: Counter = Counter()
+            for links in totals.fabric_links.values():
+                summed.update(links[key])
+            assert dict(summed) == getattr(totals, key), (path.stem, key)
 
 
 def test_every_reference_design_has_switches_and_optics_from_its_totals(catalog):

@@ -4,7 +4,9 @@ Pure Python. ``bill_of_materials(design, catalog, totals)`` takes the design, th
 totals of ``rules.validate`` — the one truth for fabric, cable and optic counts and for power and
 heat: this module counts what the design places (systems, racks, PDUs, storage, facility units)
 and reads everything the fabric sizer decided (switches per fabric and tier, cables and
-transceivers by media) from the totals. It sizes nothing itself.
+transceivers by media and per fabric at its link speed) from the totals. It sizes nothing itself:
+each fabric's optics are priced at that fabric's own port speed (400G compute links as 400G parts
+beside 800G storage links).
 
 Prices come from the catalog (``Item.price``: ``list_usd, currency, date, source, confidence``).
 An item without a price shows "no list price" and is left out of the capex total, which says so;
@@ -239,8 +241,8 @@ def _nic_lines(catalog: Catalog, systems: Counter) -> list[BomLine]:
 
 
 def link_speed_gbps(design: Design, catalog: Catalog) -> float:
-    """The port speed cables and optics are priced at: the fastest data fabric's switch ports
-    (validate's totals count cables by media, not by speed; out-of-band links are RJ45)."""
+    """The fastest data fabric's switch port speed: what cables and optics are priced at only when the
+    totals carry no per-fabric links (``Totals.fabric_links``; validate always gives them)."""
     speeds = [item.port_speed_gbps for role, fabric in design.fabrics.items() if role != "oob"
               for item in [_get(catalog, fabric.model)] if isinstance(item, Switch)]
     return max(speeds) if speeds else 0.0
@@ -261,33 +263,61 @@ def _speed_note(item, media: str, speed_gbps: float) -> str:
     return f"; priced as the {item.speed_gbps:g} Gb/s part (the catalog has no {speed_gbps:g} Gb/s {media})"
 
 
+def links_by_speed(design: Design, catalog: Catalog, totals: Totals) -> tuple[Counter, Counter, dict]:
+    """(cables, transceivers, fabrics) keyed by (media, link speed in Gb/s), summed over the fabrics
+    of ``totals.fabric_links``; ``fabrics[(media, speed)]`` lists the roles. RJ45 and unplaced
+    links carry speed 0 (one part whatever the fabric). Worked example (GB200 NVL72 SU): compute
+    links at 400 Gb/s, storage and in-band at 800 Gb/s → 400G and 800G multimode optics apart.
+    """
+    links = totals.fabric_links or {"": {"speed_gbps": link_speed_gbps(design, catalog), "cables": totals.cables,
+                                         "transceivers": totals.transceivers}}
+    cables: Counter = Counter()
+    optics: Counter = Counter()
+    roles: dict[tuple, list[str]] = {}
+    for role, entry in links.items():
+        speed = float(entry.get("speed_gbps", 0.0) or 0.0)
+        for counter, counts in ((cables, entry.get("cables", {})), (optics, entry.get("transceivers", {}))):
+            for media, n in counts.items():
+                key = (media, 0.0 if media in ("rj45", "unplaced") else speed)
+                counter[key] += n
+                if role and role not in roles.setdefault(key, []):
+                    roles[key].append(role)
+    return cables, optics, roles
+
+
+def _for_whom(roles: list[str]) -> str:
+    return (" (" + ", ".join(FABRIC_LABELS.get(r, r) for r in roles) + ")") if roles else ""
+
+
 def _cable_lines(design: Design, catalog: Catalog, totals: Totals) -> list[BomLine]:
-    speed = link_speed_gbps(design, catalog)
+    """Cables and optics per media and per fabric link speed: each fabric's optics at its own speed."""
+    cables, optics, roles = links_by_speed(design, catalog, totals)
     lines: list[BomLine] = []
-    for media, n in sorted(totals.cables.items()):
+    for (media, speed), n in sorted(cables.items()):
         if not n:
             continue
-        reach = REACH_CLASS.get(media, media)
+        reach, at = REACH_CLASS.get(media, media), (f", {speed:g} Gb/s" if speed else "")
         if media in CABLE_ITEM_MEDIA:
             item = _transceiver_for(catalog, CABLE_ITEM_MEDIA[media], 1.0 if media == "rj45" else speed)
             name = item.name if item is not None else f"{media} cable"
-            lines.append(_line("Cables and optics", item, n, f"{name} — {reach}",
+            lines.append(_line("Cables and optics", item, n, f"{name} — {reach}{_for_whom(roles[(media, speed)])}",
                                slug=item.slug if item is not None else media,
-                               note=f"cables: {media}" + _speed_note(item, media, speed)))
+                               note=f"cables: {media}{at}" + _speed_note(item, media, speed)))
         elif media in OPTIC_MEDIA:
-            lines.append(_line("Cables and optics", None, n, f"{media.capitalize()} fiber patch cords — {reach}",
-                               slug=f"fiber-{media}", note=f"cables: {media}; no fiber cord in the catalog"))
+            lines.append(_line("Cables and optics", None, n, f"{media.capitalize()} fiber patch cords — {reach}"
+                               f"{_for_whom(roles[(media, speed)])}", slug=f"fiber-{media}",
+                               note=f"cables: {media}{at}; no fiber cord in the catalog"))
         else:  # "unplaced": cables of switches not yet placed, media unknown until they are
             lines.append(_line("Cables and optics", None, n, "Cables of switches not placed in a rack "
                                "(media decided when they are placed)", slug=media, note=f"cables: {media}"))
-    for media, n in sorted(totals.transceivers.items()):
+    for (media, speed), n in sorted(optics.items()):
         if not n:
             continue
         item = _transceiver_for(catalog, media, speed)
         name = item.name if item is not None else f"{media} transceiver"
-        lines.append(_line("Cables and optics", item, n, f"{name} — {REACH_CLASS.get(media, media)}",
-                           slug=item.slug if item is not None else media,
-                           note=f"transceivers: {media}, two per link" + _speed_note(item, media, speed)))
+        lines.append(_line("Cables and optics", item, n, f"{name} — {REACH_CLASS.get(media, media)}"
+                           f"{_for_whom(roles[(media, speed)])}", slug=item.slug if item is not None else media,
+                           note=f"transceivers: {media}, {speed:g} Gb/s, two per link" + _speed_note(item, media, speed)))
     return lines
 
 
@@ -328,7 +358,7 @@ def bill_of_materials(design: Design, catalog: Catalog, totals: Totals) -> BillO
     10 rack cabinets, 36 PDUs, 8 active rear doors, compute fabric 8 leaf + 4 spine QM9700, storage
     3 leaf + 2 spine, in-band 1, out-of-band 4 + 2 — the counts of ``validate``'s totals — and
     the cables and optics by media of those totals (24 DAC, 728 multimode links with 1,456
-    optics, 190 RJ45).
+    optics, 190 RJ45), each fabric's at its own link speed.
     """
     placed = _placed(design, catalog)
     lines = (_compute_lines(catalog, placed["systems"])
@@ -350,4 +380,4 @@ POWER_LABELS = (("it_kw_max", "IT power (maximum)", "kW"), ("it_kw_typical", "IT
                 ("facility_liquid_kw", "Heat into facility water", "kW"))
 
 __all__ = ["POWER_LABELS", "SECTIONS", "BillOfMaterials", "BomLine", "BomSource", "bill_of_materials",
-           "link_speed_gbps", "price_of"]
+           "link_speed_gbps", "links_by_speed", "price_of"]

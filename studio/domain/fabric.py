@@ -85,6 +85,7 @@ class FabricSize:
     topology: str = "rail-optimized"
     oversubscription: float = 1.0
     assumptions: tuple[str, ...] = field(default=())
+    port_gbps: float = 0.0  # the speed of one (sub-)port the sizing counts: what each link and its optics run at
 
     @property
     def switches(self) -> int:
@@ -130,6 +131,12 @@ def radix(switch: Switch, endpoint_gbps: float = 0.0) -> int:
         return switch.ports
     split = min(max(1, int(getattr(switch, "max_split", 1) or 1)), int(switch.port_speed_gbps // endpoint_gbps))
     return switch.ports * max(1, split)
+
+
+def port_gbps(switch: Switch, k: int) -> float:
+    """Speed of one of the ``k`` (sub-)ports a sizing counts: port speed × ports ÷ k. SN5600 at k = 128
+    (64 × 800G split in two for 400G NICs) → 400 Gb/s; QM9700 at k = 64 → 400 Gb/s (its own ports)."""
+    return float(switch.port_speed_gbps) * switch.ports / k if k else float(switch.port_speed_gbps)
 
 
 def leaf_ports(k: int, oversubscription: float = 1.0) -> tuple[int, int]:
@@ -199,7 +206,8 @@ def size_fabric(rails: int, nodes: int, switch: Switch, topology: str = "rail-op
     endpoints = rails * nodes
     max_endpoints = k * half ** (MAX_TIERS - 2) * down
     notes = (f"radix {k}" + (f" at {endpoint_gbps:g} Gb/s" if endpoint_gbps else "") + f"; leaf {down} down / {up} up",)
-    base = dict(radix=k, max_endpoints=max_endpoints, switch=switch.slug, topology=topology, oversubscription=o)
+    base = dict(radix=k, max_endpoints=max_endpoints, switch=switch.slug, topology=topology, oversubscription=o,
+                port_gbps=port_gbps(switch, k))
     if endpoints == 0:
         return FabricSize(0, 0, 0, 0, 0, leaf_down_ports=down, endpoint_cables=0, leaf_spine_cables=0,
                           spine_core_cables=0, assumptions=notes, **base)
@@ -273,4 +281,5 @@ def design_compute_fabric(design: Design, catalog: Catalog) -> FabricSize | None
 
 
 __all__ = ["FabricError", "FabricSize", "MAX_TIERS", "RACK_SCALE_RAILS", "TOPOLOGIES", "compute_endpoints",
-           "design_compute_fabric", "design_systems", "even_spines", "leaf_ports", "radix", "rails_of", "size_fabric", "size_system_fabric"]
+           "design_compute_fabric", "design_systems", "even_spines", "leaf_ports", "port_gbps", "radix", "rails_of",
+           "size_fabric", "size_system_fabric"]

@@ -11,7 +11,10 @@ Network: ``switches[role]`` = ``{"model", "leaf", "spine", "core", "placed", "ti
 fabric sizer (``studio.domain.fabric``) for each fabric (compute, storage, inband, oob);
 ``cables`` and ``transceivers`` count every fabric's links by media (``dac``, ``multimode``,
 ``singlemode`` by floor-plan reach, ``rj45`` for out-of-band, ``unplaced`` when no rack holds the
-fabric's switches): an optical cable has two transceivers.
+fabric's switches): an optical cable has two transceivers. ``fabric_links[role]`` =
+``{"model", "speed_gbps", "cables": {media: n}, "transceivers": {media: n}}`` splits them per fabric
+at the speed its links run (the bill of materials prices each fabric's optics at it); summed over
+the fabrics they are ``cables`` and ``transceivers``.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class Totals:
     switches_placed: int = 0
     cables: dict = field(default_factory=dict)  # media -> count
     transceivers: dict = field(default_factory=dict)  # media -> count
+    fabric_links: dict = field(default_factory=dict)  # role -> {"model", "speed_gbps", "cables", "transceivers"}
     storage: dict = field(default_factory=dict)  # appliances, read_gb_s, write_gb_s, capacity_tb
     findings: dict = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
 
@@ -50,5 +54,7 @@ class Totals:
             "switches": {role: dict(v) for role, v in self.switches.items()},
             "switches_placed": self.switches_placed,
             "cables": dict(self.cables), "transceivers": dict(self.transceivers),
+            "fabric_links": {role: {k: dict(v) if isinstance(v, dict) else v for k, v in links.items()}
+                             for role, links in self.fabric_links.items()},
             "storage": dict(self.storage), "findings": dict(self.findings),
         }

@@ -114,6 +114,7 @@ def _totals(df: DesignFacts, network: NetworkAnalysis, storage: StorageSummary, 
         switches_placed=sum(df.placed_switches().values()),
         cables=dict(sorted(network.cables.items())),
         transceivers=dict(sorted(network.transceivers.items())),
+        fabric_links=network.fabric_links,
         storage={"appliances": storage.appliances, "read_gb_s": round(storage.read_gb_s, 3),
                  "write_gb_s": round(storage.write_gb_s, 3), "capacity_tb": round(storage.capacity_tb, 3)},
         findings=counts,
@@ -136,19 +137,21 @@ class Analysis:
     content: dict[str, list[Finding]]
     floor: dict[str, list[Finding]]
     report: Report
+    network: NetworkAnalysis | None = None
 
 
 def _conclude(design: Design, df: DesignFacts, content: dict[str, list[Finding]],
-              floor: dict[str, list[Finding]]) -> Analysis:
+              floor: dict[str, list[Finding]], network: NetworkAnalysis | None = None) -> Analysis:
     """The design-wide findings (duplicate ids, networks, storage, site) and the totals, on top of
-    the racks' own: the same assembly for a full validation and for ``revalidate``."""
+    the racks' own: the same assembly for a full validation and for ``revalidate`` (which may pass
+    the network already analysed)."""
     findings: list[Finding] = []
     for facts in df.racks:
         findings.extend(content[facts.id])
     for facts in df.racks:
         findings.extend(floor[facts.id])
     findings.extend(layout_duplicates(df))
-    network = analyse_network(df)
+    network = network if network is not None else analyse_network(df)
     findings.extend(network.findings)
     storage = storage_summary(df)
     gpus = sum(f.gpus for f in df.racks)
@@ -156,7 +159,7 @@ def _conclude(design: Design, df: DesignFacts, content: dict[str, list[Finding]]
     loads = site_loads(df, network, storage)
     findings.extend(site_findings(df, loads))
     ordered = sort_findings(findings)
-    return Analysis(design, df, content, floor, Report(ordered, _totals(df, network, storage, loads, ordered)))
+    return Analysis(design, df, content, floor, Report(ordered, _totals(df, network, storage, loads, ordered)), network)
 
 
 def analyse(design: Design, catalog: Catalog) -> Analysis:

@@ -2,9 +2,12 @@
 
 A DGX SuperPOD has four fabrics (compute, storage, in-band, out-of-band; hardware.md §3.1). For
 each fabric in the design this module sizes leaf/spine/core with ``studio.domain.fabric.size_fabric``
-(the sizer the estimator and the scaling path use too), compares the switches that sizing needs
-with the switches placed in racks, and types every cable by its floor-plan length (``cable_media``):
-the totals' ``cables`` and ``transceivers`` by media are these counts.
+(the sizer the estimator and the scaling path use too) and compares the switches that sizing needs
+with the switches placed in racks: ``size_network``, which depends on what the racks hold, not where
+they stand. ``rules.cabling`` then types every cable by its floor-plan length; the totals'
+``cables`` and ``transceivers`` by media are those counts, and ``fabric_links`` gives them per fabric
+with the fabric's port speed. After a move that changes no rack's contents, ``analyse_network``
+reuses the sizing and re-types only the moved racks' cables.
 """
 
 from __future__ import annotations
@@ -12,60 +15,23 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..catalog import Storage, Switch, System, Transceiver
-from ..fabric import MAX_TIERS, OPTICS_PER_CABLE, FabricError, FabricSize, compute_endpoints, size_fabric
-from ..layout import nearest_distances
-from ..units import round_sig
+from ..catalog import Storage, Switch, System
+from ..fabric import MAX_TIERS, FabricError, FabricSize, compute_endpoints, size_fabric
+from .cabling import (
+    CABLE_SLACK_M,
+    DEFAULT_REACH_M,
+    RJ45_REACH_M,
+    FabricCabling,
+    cable_length_m,
+    cable_media,
+    media_reach,
+    retype_fabric,
+    type_fabric,
+)
 from .facts import DesignFacts, RackFacts
 from .finding import ERROR, INFO, WARNING, Finding
 
-# Cable reach by media when the catalog has no transceiver of that media (hardware.md §2.3, §5.6).
-DEFAULT_REACH_M = {
-    "dac": 3.0,  # passive copper: "DAC/ACC for ≤ 3–5 m", take the short end
-    "multimode": 50.0,  # MMA4Z00-NS400 400G SR4 multimode: 50 m
-    "singlemode": 500.0,  # 400GBASE-DR4 singlemode: 500 m (IEEE 802.3bs)
-}
-RJ45_REACH_M = 100.0  # 1000BASE-T over Cat6: 100 m (IEEE 802.3ab), used by the out-of-band network
-CABLE_SLACK_M = 0.5  # service loop and routing at both ends [M]
-
-
-# --- cable media --------------------------------------------------------------------------
-
-
-def media_reach(catalog, speed_gbps: float = 0.0) -> dict[str, float]:
-    """Longest reach per media among the catalog's transceivers of this port speed (any speed when
-    none matches), else ``DEFAULT_REACH_M``. Passive DAC only counts as "dac" (ACC, AOC are not
-    what the 3 m copper rule is about; AOC counts with multimode optics)."""
-    groups = {"dac": "dac", "aoc": "multimode", "multimode": "multimode", "singlemode": "singlemode"}
-    items = [t for t in catalog.of_kind(Transceiver) if t.media in groups]
-    same_speed = [t for t in items if t.speed_gbps == speed_gbps]
-    found: dict[str, float] = {}
-    for item in same_speed or items:
-        media = groups[item.media]
-        found[media] = max(found.get(media, 0.0), float(item.reach_m))
-    reach = dict(DEFAULT_REACH_M)
-    reach.update(found)
-    return reach
-
-
-def cable_length_m(distance_tiles: int | None, tile_mm: int, height_m: float, same_rack: bool) -> float:
-    """Cable length on the floor plan: Manhattan distance + 2 × rack height + slack.
-
-    Inside one rack a cable runs at most the rack's height: height + slack.
-    Worked example (600 mm tiles, 48 U = 2.13 m racks): 5 tiles apart → 3.0 + 4.27 + 0.5 = 7.77 m
-    (optics); same rack → 2.13 + 0.5 = 2.63 m (DAC).
-    """
-    if same_rack or not distance_tiles:
-        return height_m + CABLE_SLACK_M if same_rack else 2 * height_m + CABLE_SLACK_M
-    return distance_tiles * tile_mm / 1000.0 + 2 * height_m + CABLE_SLACK_M
-
-
-def cable_media(length_m: float, reach: dict[str, float]) -> str | None:
-    """The cheapest media that reaches: DAC ≤ 3 m, then multimode, then singlemode; None beyond."""
-    for media in ("dac", "multimode", "singlemode"):
-        if length_m <= reach[media]:
-            return media
-    return None
+ROLES = ("compute", "storage", "inband", "oob")
 
 
 # --- the fabrics of a design -----------------------------------------------------------------
@@ -86,13 +52,36 @@ class FabricPlan:
 
 
 @dataclass
+class NetworkSizing:
+    """What the fabrics need, from the racks' contents only: each fabric's plan, the endpoints of
+    each role per rack, the endpoints of storage listed but not placed, the sizing findings and
+    the power of switches the sizing needs but no rack holds."""
+
+    findings: list[Finding] = field(default_factory=list)
+    fabrics: dict[str, FabricPlan] = field(default_factory=dict)
+    endpoints: dict[str, dict[str, int]] = field(default_factory=dict)
+    extra: dict[str, int] = field(default_factory=dict)
+    unplaced_power_max_w: float = 0.0
+    unplaced_power_typical_w: float = 0.0
+
+
+@dataclass
 class NetworkAnalysis:
+    """The sizing, each fabric's cabling, and their sums: ``cables`` and ``transceivers`` by media
+    over all fabrics, ``fabric_links`` per fabric (``FabricCabling.as_dict``)."""
+
     findings: list[Finding] = field(default_factory=list)
     fabrics: dict[str, FabricPlan] = field(default_factory=dict)
     cables: Counter = field(default_factory=Counter)
     transceivers: Counter = field(default_factory=Counter)
     unplaced_power_max_w: float = 0.0
     unplaced_power_typical_w: float = 0.0
+    sizing: NetworkSizing = field(default_factory=NetworkSizing)
+    cabling: dict[str, FabricCabling] = field(default_factory=dict)
+
+    @property
+    def fabric_links(self) -> dict[str, dict]:
+        return {role: c.as_dict() for role, c in self.cabling.items()}
 
 
 def _compute_systems(facts_list: list[RackFacts]) -> list[System]:
@@ -121,10 +110,10 @@ def _endpoints_by_rack(df: DesignFacts, role: str) -> dict[str, int]:
     return out
 
 
-def analyse_network(df: DesignFacts) -> NetworkAnalysis:
-    """Size each fabric, compare with placed switches, type the cables. O(racks + hall tiles)."""
+def size_network(df: DesignFacts) -> NetworkSizing:
+    """Size each fabric and compare with the placed switches: O(racks + devices), positions unused."""
     design = df.design
-    result = NetworkAnalysis()
+    result = NetworkSizing()
     placed_pool = df.placed_switches()
     # storage appliances listed but not placed in a rack still need ports
     placed_storage = df.placed_storage()
@@ -135,19 +124,15 @@ def analyse_network(df: DesignFacts) -> NetworkAnalysis:
             unplaced_storage.append((item, entry.count - placed_storage[entry.model]))
 
     rails, nodes, compute_ports, compute_gbps = compute_endpoints(_compute_systems(df.racks))
-    endpoints_by_role = {role: _endpoints_by_rack(df, role) for role in ("compute", "storage", "inband", "oob")}
-    extra_endpoints = {
-        "storage": sum(s.ports * n for s, n in unplaced_storage),
-        "oob": sum(n for _, n in unplaced_storage),
-    }
+    result.endpoints = {role: _endpoints_by_rack(df, role) for role in ROLES}
+    result.extra = {"storage": sum(s.ports * n for s, n in unplaced_storage), "oob": sum(n for _, n in unplaced_storage)}
     # fabric.missing: systems to connect and no compute fabric
-    if "compute" not in design.fabrics and compute_ports and nodes > 1 and \
-            sum(f.systems for f in df.racks) > 1:
+    systems = sum(f.systems for f in df.racks)
+    if "compute" not in design.fabrics and compute_ports and nodes > 1 and systems > 1:
         result.findings.append(Finding(WARNING, "fabric.missing", "fabric:compute",
-                                       f"fabric:compute: {compute_ports} compute ports on "
-                                       f"{sum(f.systems for f in df.racks)} systems and no compute fabric",
-                                       compute_ports, 0, "ports"))
-    for role in ("compute", "storage", "inband", "oob"):
+                                       f"fabric:compute: {compute_ports} compute ports on {systems} systems and "
+                                       "no compute fabric", compute_ports, 0, "ports"))
+    for i, role in enumerate(ROLES):
         fabric = design.fabrics.get(role)
         if fabric is None:
             continue
@@ -159,14 +144,13 @@ def analyse_network(df: DesignFacts) -> NetworkAnalysis:
             continue
         try:
             size = _size_role(role, result, switch, fabric, (rails, nodes, compute_gbps),
-                              sum(endpoints_by_role[role].values()) + extra_endpoints.get(role, 0))
+                              sum(result.endpoints[role].values()) + result.extra.get(role, 0))
         except FabricError as exc:
             result.findings.append(Finding(ERROR, "fabric.topology.invalid", subject, f"{subject}: {exc}"))
             continue
         # later roles that use the same model take what earlier roles leave
         later_same = any(design.fabrics.get(r) is not None and design.fabrics[r].model == fabric.model
-                         for r in ("compute", "storage", "inband", "oob")[("compute", "storage", "inband",
-                                                                             "oob").index(role) + 1:])
+                         for r in ROLES[i + 1:])
         available = placed_pool[fabric.model]
         placed = min(available, size.switches) if later_same else available
         placed_pool[fabric.model] -= placed
@@ -176,12 +160,37 @@ def analyse_network(df: DesignFacts) -> NetworkAnalysis:
         result.findings.extend(_fabric_findings(plan, fabric.oversubscription, df))
         result.unplaced_power_max_w += plan.unplaced * switch.power_max_w
         result.unplaced_power_typical_w += plan.unplaced * switch.power_typical_w
-        _type_cables(result, plan, endpoints_by_role[role], extra_endpoints.get(role, 0), df,
-                     media_reach(df.catalog, switch.port_speed_gbps))
     return result
 
 
-def _size_role(role: str, result: NetworkAnalysis, switch: Switch, fabric, compute: tuple[int, int, float],
+def analyse_network(df: DesignFacts, previous: NetworkAnalysis | None = None,
+                    moved: frozenset[str] = frozenset()) -> NetworkAnalysis:
+    """Size each fabric, compare with placed switches, type the cables. O(racks + hall tiles).
+
+    With ``previous`` (the analysis before an edit that moved the racks in ``moved`` and changed no
+    rack's contents, no fabric and no storage entry): its sizing is reused and only the moved
+    racks' cables are typed again (``retype_fabric``) — the same result as a full analysis.
+    """
+    sizing = previous.sizing if previous is not None else size_network(df)
+    result = NetworkAnalysis(findings=list(sizing.findings), fabrics=sizing.fabrics,
+                             unplaced_power_max_w=sizing.unplaced_power_max_w,
+                             unplaced_power_typical_w=sizing.unplaced_power_typical_w, sizing=sizing)
+    for role, plan in sizing.fabrics.items():
+        endpoints, extra = sizing.endpoints[role], sizing.extra.get(role, 0)
+        before = previous.cabling.get(role) if previous is not None else None
+        if before is not None:
+            cabling = retype_fabric(before, moved, plan.racks, plan.size, endpoints, extra, df)
+        else:
+            cabling = type_fabric(role, plan.model, plan.size.port_gbps, plan.racks, plan.size, endpoints, extra,
+                                  df, media_reach(df.catalog, plan.switch.port_speed_gbps))
+        result.cabling[role] = cabling
+        result.findings.extend(cabling.findings())
+        result.cables.update(cabling.counts)
+        result.transceivers.update(cabling.transceivers)
+    return result
+
+
+def _size_role(role: str, result: NetworkSizing, switch: Switch, fabric, compute: tuple[int, int, float],
                endpoints: int) -> FabricSize:
     """The compute fabric on its rails (at the NICs' speed); every other fabric as a fat tree of
     single-port endpoints (out-of-band adds the management ports of switches not yet placed)."""
@@ -242,64 +251,6 @@ def _fabric_findings(plan: FabricPlan, oversubscription: float, df: DesignFacts)
     return out
 
 
-def _type_cables(result: NetworkAnalysis, plan: FabricPlan, endpoints: dict[str, int], unplaced_endpoints: int,
-                 df: DesignFacts, reach: dict[str, float]) -> None:
-    """``network.cable_reach``: type each endpoint cable by its length to the nearest rack holding
-    this fabric's switches (``cable_length_m``): DAC ≤ 3 m, else multimode, else singlemode; longer
-    than any media reaches → error. Out-of-band links are RJ45 copper (≤ 100 m).
-    Switch-to-switch links run between the fabric's switch racks (their bounding box).
-    """
-    site = df.design.site
-    subject = f"fabric:{plan.role}"
-    size = plan.size
-    oob = plan.role == "oob"
-    if not plan.racks:
-        if size.cables:
-            result.cables["unplaced"] += size.cables
-        return
-    sources = [_centre(df.by_id[r]) for r in plan.racks]
-    ids = list(endpoints)
-    distances = nearest_distances(sources, [_centre(df.by_id[r]) for r in ids])
-    switch_racks = set(plan.racks)
-    longest = 0.0
-    counts: Counter = Counter()
-    for rack_id, dist in zip(ids, distances):
-        facts = df.by_id[rack_id]
-        n = endpoints[rack_id]
-        length = cable_length_m(dist, site.tile_mm, facts.height_m, rack_id in switch_racks)
-        longest = max(longest, length)
-        media = ("rj45" if length <= RJ45_REACH_M else None) if oob else cable_media(length, reach)
-        if media is None:
-            result.findings.append(Finding(ERROR, "network.cable_reach", rack_id,
-                                           f"{rack_id}: {plan.role} cables of {length:.0f} m to the nearest "
-                                           f"{plan.model} rack; no cable type reaches that far",
-                                           round_sig(length), reach["singlemode"] if not oob else RJ45_REACH_M, "m"))
-            media = "singlemode"
-        counts[media] += n
-    if unplaced_endpoints:
-        counts["unplaced"] += unplaced_endpoints
-    # switch-to-switch tiers
-    inter = size.leaf_spine_cables + size.spine_core_cables
-    if inter:
-        fps = [df.by_id[r].footprint for r in plan.racks]
-        span = (max(f.x for f in fps) - min(f.x for f in fps)) + (max(f.y for f in fps) - min(f.y for f in fps))
-        height = max(df.by_id[r].height_m for r in plan.racks)
-        length = cable_length_m(span, site.tile_mm, height, len(plan.racks) == 1)
-        media = ("rj45" if length <= RJ45_REACH_M else "singlemode") if oob else \
-            (cable_media(length, reach) or "singlemode")
-        counts[media] += inter
-        longest = max(longest, length)
-    for media, n in counts.items():
-        result.cables[media] += n
-        if media in ("multimode", "singlemode"):
-            result.transceivers[media] += OPTICS_PER_CABLE * n
-    summary = ", ".join(f"{n} {m}" for m, n in sorted(counts.items()) if n)
-    result.findings.append(Finding(INFO, "network.cable_reach", subject,
-                                   f"{subject}: {sum(counts.values())} cables ({summary}); longest ≈ {longest:.1f} m",
-                                   round_sig(longest), None, "m"))
-
-
-def _centre(facts: RackFacts) -> tuple[int, int]:
-    fp = facts.footprint
-    return (fp.x + fp.w // 2, fp.y + fp.d // 2)
-
+__all__ = ["CABLE_SLACK_M", "DEFAULT_REACH_M", "RJ45_REACH_M", "FabricPlan", "FabricSize", "NetworkAnalysis",
+           "NetworkSizing", "analyse_network", "cable_length_m", "cable_media", "media_reach", "size_fabric",
+           "size_network"]
