@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from studio.services import create_from_reference
-from tests.browser import sign_in
+from tests.browser import screenshot, sign_in
 from tests.conftest import PASSWORD
 from tests.test_browser_editor import drag, tile_point
 
@@ -53,6 +53,8 @@ def test_a_workload_is_typed_then_edited_on_the_estimates_page(page, live_server
     page.click("#workload-save")
     expect(page.locator("#workloads")).to_contain_text("4,000 out")
 
+    page.locator("#workload-form").scroll_into_view_if_needed()
+    screenshot(page, "workload-form")
     page.select_option("#wf_kind", "training")  # the form shows the training fields
     expect(page.locator("#wf_sequence_length")).to_be_visible()
     expect(page.locator("#wf_input_tokens")).to_be_hidden()
@@ -81,6 +83,12 @@ def test_the_presentation_moves_by_keyboard_zooms_the_hall_and_prints_every_slid
     expect(page.locator("#slide-findings")).to_be_visible()
     page.keyboard.press("Home")
     expect(page.locator("#slide-workload")).to_be_visible()
+    if size == (1920, 1080):
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(200)
+        screenshot(page, "presentation-budget")
+        page.keyboard.press("Home")
     box = page.locator("#slides").bounding_box()
     assert box["y"] + box["height"] <= size[1]  # the slide fits the screen
     page.emulate_media(media="print")
@@ -144,3 +152,34 @@ def test_a_hall_grows_by_a_unit_drop_a_repeat_and_a_fill_to_the_limit(page, live
     expect(page.locator("#editor-toast")).to_contain_text("Filled with 1 copy (15 racks); the next would meet "
                                                           "fabric.ports.insufficient")
     expect(page.locator("#kpi-racks")).to_have_text("45")
+    page.wait_for_timeout(300)
+    screenshot(page, "grow")
+
+
+def test_the_comparison_shows_each_workload_on_its_own_labelled_rows(page, live_server, owner, loaded_catalog):
+    from studio.models import Job
+    from studio.services import clone_as_scenario
+    from studio.tasks import estimate_design_task
+
+    design = create_from_reference(owner, "mi300x-inference-pod")
+    design.workloads = [{"kind": "inference", "model": "llama-3.1-8b", "precision": "fp8", "scenario": "server",
+                         "input_tokens": 300, "output_tokens": 290, "ttft_p99_limit_ms": 2000,
+                         "tpot_p99_limit_ms": 200, "name": "Chat 8B"},
+                        {"kind": "inference", "model": "llama-3.1-70b", "precision": "fp8", "scenario": "server",
+                         "input_tokens": 1000, "output_tokens": 4000, "ttft_p99_limit_ms": 3000,
+                         "tpot_p99_limit_ms": 50, "name": "Reasoning 70B"}]
+    design.save()
+    scenario = clone_as_scenario(design, owner, "MI300X, half the pod")
+    for d in (design, scenario):
+        job = Job.objects.create(owner=owner, kind="estimate", params={"design": str(d.code), "version": d.version})
+        estimate_design_task.apply(args=[job.pk])
+    sign_in(page, live_server, "owner", PASSWORD)
+    page.goto(f"{live_server.url}/designs/{design.code}/compare/")
+    page.locator("#compare-form input[type=checkbox]").first.check()
+    page.click("#compare-form button[type=submit]")
+    groups = page.locator("#compare-table tr.estimates-group")
+    expect(groups).to_have_count(2)
+    expect(groups.nth(0)).to_contain_text("Chat 8B")
+    expect(groups.nth(1)).to_contain_text("Reasoning 70B")
+    expect(page.locator("#compare-table")).to_contain_text("Output tokens/s (whole deployment)")
+    screenshot(page, "compare-workloads")
