@@ -132,3 +132,45 @@ def test_an_overlap_that_came_with_an_import_is_counted_once_after_a_later_move(
     after = revalidate(analysis, moved.design, CATALOG)
     same(after, moved.design)
     assert [f.code for f in after.report.findings].count("layout.overlap") == 1
+
+
+def test_a_move_keeps_the_fabric_sizing_and_retypes_only_the_moved_racks_cables():
+    before = analyse(start(), CATALOG)
+    moved = apply_edit("move", before.design, CATALOG, Form(rack="A01", dx="0", dy="6"), before.facts.grid)
+    after = revalidate(before, moved.design, CATALOG)
+    same(after, moved.design)
+    assert after.network.sizing is before.network.sizing  # contents unchanged: not sized again
+    old, new = before.network.cabling["compute"], after.network.cabling["compute"]
+    assert all(new.racks[r] is old.racks[r] for r in ("A02", "A03", "A04"))  # reused as they were
+    assert new.racks["A01"].length_m > old.racks["A01"].length_m
+    # a device dropped into a rack changes its contents: the network is sized again
+    dropped = apply_edit("add-device", after.design, CATALOG, Form(rack="A02", model="dgx-h100", u="17"),
+                         after.facts.grid)
+    again = revalidate(after, dropped.design, CATALOG)
+    same(again, dropped.design)
+    assert again.network.sizing is not after.network.sizing
+
+
+def test_moving_the_switch_rack_types_the_whole_fabric_again():
+    before = analyse(start(), CATALOG)
+    moved = apply_edit("move", before.design, CATALOG, Form(rack="N01", dx="20", dy="5"), before.facts.grid)
+    after = revalidate(before, moved.design, CATALOG)
+    same(after, moved.design)
+    assert after.network.sizing is before.network.sizing
+    assert all(after.network.cabling["compute"].racks[r] is not before.network.cabling["compute"].racks[r]
+               for r in ("A01", "A02", "A03", "A04"))
+
+
+def test_on_a_coarse_distance_grid_a_move_still_equals_a_full_validation(monkeypatch):
+    # above MAX_DISTANCE_CELLS the distance transform works on coarse cells: the fast path must
+    # then type the fabric in full rather than measure the moved rack exactly
+    import studio.domain.layout as layout
+    import studio.domain.rules.cabling as cabling
+
+    monkeypatch.setattr(layout, "MAX_DISTANCE_CELLS", 12)
+    monkeypatch.setattr(cabling, "MAX_DISTANCE_CELLS", 12)
+    analysis = analyse(start(), CATALOG)
+    for rack, dx, dy in (("A01", "0", "5"), ("A03", "0", "8"), ("A02", "0", "-2"), ("N01", "3", "1")):
+        new = apply_edit("move", analysis.design, CATALOG, Form(rack=rack, dx=dx, dy=dy), analysis.facts.grid).design
+        analysis = revalidate(analysis, new, CATALOG)
+        same(analysis, new)

@@ -10,10 +10,10 @@ have changed and gives exactly what ``validate`` gives (tests/test_incremental_p
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..catalog import Catalog
-from ..design import Design
+from ..design import Design, RackPlacement
 from ..layout import TileGrid
 from ..totals import Totals
 from ..units import w_to_kw
@@ -213,9 +213,11 @@ def revalidate(previous: Analysis, design: Design, catalog: Catalog) -> Analysis
     Racks equal to their previous selves keep their facts and content findings; floor findings are
     recomputed for the racks within an aisle's reach of a changed, added or removed rack (old and
     new place); the tile grid is the one ``design_facts`` would build (``_updated_grid``), so overlaps
-    are reported as a full validation reports them (once per pair, by the later rack); networks, storage, the site and the
-    totals are recomputed in full (cable lengths follow every move). A changed site, another
-    catalog or duplicate rack ids take the full path.
+    are reported as a full validation reports them (once per pair, by the later rack). When the edit
+    only moved or turned racks (``_only_moved``) the network keeps its sizing and re-types the moved
+    racks' cables (``analyse_network`` with the previous analysis); otherwise it is analysed in full.
+    Storage, the site and the totals are recomputed. A changed site, another catalog or duplicate
+    rack ids take the full path.
     """
     old = previous.facts
     if (catalog is not old.catalog or design.site != previous.design.site or old.duplicate_ids
@@ -259,4 +261,23 @@ def revalidate(previous: Analysis, design: Design, catalog: Catalog) -> Analysis
             floor[rack_id] = rack_layout_findings(facts, df, by_later.get(rack_id, []))
         else:
             floor[rack_id] = previous.floor[rack_id]
-    return _conclude(design, df, content, floor)
+    network = None
+    if _only_moved(previous, design, racks, changed):
+        network = analyse_network(df, previous.network, frozenset(f.id for f in changed))
+    return _conclude(design, df, content, floor, network)
+
+
+def _same_contents(rack: RackPlacement, before: RackPlacement) -> bool:
+    """The rack holds what it held: only its place (corner, rotation) may differ."""
+    return replace(rack, x_tiles=before.x_tiles, y_tiles=before.y_tiles, rotation=before.rotation) == before
+
+
+def _only_moved(previous: Analysis, design: Design, racks: list[RackFacts], changed: list[RackFacts]) -> bool:
+    """The edit moved or turned racks and changed nothing the fabric sizing reads (the racks, in the
+    same order, hold what they held; the same fabrics and storage entries): the network analysis
+    can reuse the previous sizing and re-type only the moved racks' cables."""
+    old = previous.facts
+    return (previous.network is not None and len(racks) == len(old.racks)
+            and design.fabrics == previous.design.fabrics and design.storage == previous.design.storage
+            and all(a.rack.id == b.rack.id for a, b in zip(racks, old.racks, strict=True))
+            and all(_same_contents(f.rack, old.by_id[f.id].rack) for f in changed))

@@ -214,13 +214,15 @@ class DesignFacts:
     def placed_switches(self) -> Counter:
         total: Counter = Counter()
         for f in self.racks:
-            total.update(f.switches)
+            if f.switches:  # most racks hold none: skip the update
+                total.update(f.switches)
         return total
 
     def placed_storage(self) -> Counter:
         total: Counter = Counter()
         for f in self.racks:
-            total.update(f.storage)
+            if f.storage:
+                total.update(f.storage)
         return total
 
 
