@@ -211,3 +211,20 @@ def test_the_estimate_and_the_timeline_give_each_phase_its_throughput(owner_clie
     html = owner_client.get(reverse("design_estimates", args=[row.code])).content.decode()
     timeline = html[html.index('id="phase-timeline"'):html.index('id="estimate-status"')]
     assert f"Chat: {one['tokens_per_s']:,.0f} tok/s" in timeline and f"Chat: {final:,.0f} tok/s" in timeline
+
+
+def test_the_fabrics_panel_sets_the_phase_of_storage_and_facility_entries():
+    from studio.domain.edits import apply_edit
+
+    class Form(dict):
+        def getlist(self, name):
+            value = self.get(name, [])
+            return list(value) if isinstance(value, list) else [value]
+
+    catalog = get_catalog()
+    design = load_design(json.loads((REFERENCE_DIR / "gb200-nvl72-su.json").read_text()), catalog)
+    applied = apply_edit("fabrics", design, catalog, Form(
+        storage_model=["ddn-ai400x2t"], storage_count=["6"], storage_phase=["2"],
+        facility_model=["cdu-1350kw"], facility_count=["2"]))
+    assert [(s.model, s.count, s.phase) for s in applied.design.storage] == [("ddn-ai400x2t", 6, 2)]
+    assert [(f.model, f.phase) for f in applied.design.facility] == [("cdu-1350kw", 1)]  # no phase sent: 1

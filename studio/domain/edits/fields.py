@@ -42,11 +42,11 @@ def tiles_for_tile_size(tiles: int, old_mm: int, new_mm: int) -> int:
 
 
 def update_fabrics(design: Design, catalog: Catalog, fabrics: dict[str, tuple[str, str, float] | None],
-                   storage: list[tuple[str, int]] | None, facility: list[tuple[str, int]] | None) -> Applied:
+                   storage: list[tuple] | None, facility: list[tuple] | None) -> Applied:
     """Compute/storage/in-band/OOB fabrics (switch model, topology, oversubscription), storage
     appliances and facility cooling with their counts. A role missing from ``fabrics`` keeps its
     fabric; ``None`` removes it; ``storage``/``facility`` ``None`` keep the lists as they are and
-    a count of 0 drops an item."""
+    a count of 0 drops an item. An entry is ``(slug, count)`` or ``(slug, count, phase)``."""
     new_fabrics: dict[str, Fabric] = {}
     for role in FABRIC_ROLES:
         if role not in fabrics:
@@ -65,8 +65,8 @@ def update_fabrics(design: Design, catalog: Catalog, fabrics: dict[str, tuple[st
     def counted(entries, kinds, what: str) -> tuple[CountedItem, ...] | None:
         if entries is None:
             return None
-        return tuple(CountedItem(catalog_item(catalog, slug, kinds, what).slug, count)
-                     for slug, count in entries if count)
+        return tuple(CountedItem(catalog_item(catalog, slug, kinds, what).slug, count, *rest)
+                     for slug, count, *rest in entries if count)
 
     new_storage = counted(storage, (Storage,), "a storage appliance")
     new_facility = counted(facility, (FacilityCooling,), "facility cooling equipment")

@@ -146,16 +146,20 @@ def site_args(data) -> dict:
                          electricity_usd_per_kwh=values["electricity_usd_per_kwh"])}
 
 
-def _counted(data, prefix: str) -> list[tuple[str, int]] | None:
+def _counted(data, prefix: str) -> list[tuple[str, int, int]] | None:
+    """Repeated ``<prefix>_model``/``_count`` and, optionally, ``_phase`` (the build-out phase, 1 when
+    absent): ``[(model, count, phase), …]``."""
     if f"{prefix}_model" not in data:
         return None
+    models, counts = data.getlist(f"{prefix}_model"), data.getlist(f"{prefix}_count")
+    phases = data.getlist(f"{prefix}_phase") or ["1"] * len(models)
     entries = []
-    for model, raw in zip(data.getlist(f"{prefix}_model"), data.getlist(f"{prefix}_count"), strict=False):
+    for model, raw, phase in zip(models, counts, phases + ["1"] * (len(models) - len(phases)), strict=False):
         if not model:
             continue
         model = text(model, "slug")
         count = number({"count": raw}, "count", "count", f"The count of {model}") if str(raw).strip() != "0" else 0
-        entries.append((model, count))
+        entries.append((model, count, number({"phase": phase or "1"}, "phase", "phase", f"The phase of {model}")))
     return entries
 
 
