@@ -89,11 +89,21 @@ def site_loads(df: DesignFacts, network: NetworkAnalysis, storage: StorageSummar
     return loads
 
 
-def _totals(df: DesignFacts, network: NetworkAnalysis, storage: StorageSummary, loads: SiteLoads,
-            findings: tuple[Finding, ...]) -> Totals:
+def _counts(findings: tuple[Finding, ...]) -> dict[str, int]:
     counts = dict.fromkeys(SEVERITIES, 0)
     for f in findings:
         counts[f.severity] += 1
+    return counts
+
+
+def _links(network: NetworkAnalysis) -> dict:
+    """The totals' cables and transceivers by media, and per fabric (``fabric_links``)."""
+    return {"cables": dict(sorted(network.cables.items())), "transceivers": dict(sorted(network.transceivers.items())),
+            "fabric_links": network.fabric_links}
+
+
+def _totals(df: DesignFacts, network: NetworkAnalysis, storage: StorageSummary, loads: SiteLoads,
+            findings: tuple[Finding, ...]) -> Totals:
     switches = {role: {"model": plan.model, "leaf": plan.size.leaf, "spine": plan.size.spine,
                        "core": plan.size.core, "placed": plan.placed, "tiers": plan.size.tiers}
                 for role, plan in network.fabrics.items()}
@@ -112,12 +122,10 @@ def _totals(df: DesignFacts, network: NetworkAnalysis, storage: StorageSummary, 
         facility_kw=round(loads.it_kw_max * df.design.site.pue, 3),
         switches=switches,
         switches_placed=sum(df.placed_switches().values()),
-        cables=dict(sorted(network.cables.items())),
-        transceivers=dict(sorted(network.transceivers.items())),
-        fabric_links=network.fabric_links,
         storage={"appliances": storage.appliances, "read_gb_s": round(storage.read_gb_s, 3),
                  "write_gb_s": round(storage.write_gb_s, 3), "capacity_tb": round(storage.capacity_tb, 3)},
-        findings=counts,
+        findings=_counts(findings),
+        **_links(network),
     )
 
 
@@ -130,7 +138,9 @@ def validate(design: Design, catalog: Catalog) -> Report:
 class Analysis:
     """A validation kept for the next edit: the facts, and each rack's findings in two parts —
     ``content`` (what does not depend on where the rack stands) and ``floor`` (bounds, aisle
-    clearance, the overlaps the rack reports). ``revalidate`` reuses what an edit cannot change."""
+    clearance, the overlaps the rack reports). ``revalidate`` reuses what an edit cannot change:
+    ``network`` (sizing and cabling) and ``design_wide`` (the duplicate-id findings, and the storage
+    and site findings), which depend on the racks' contents, not on their places."""
 
     design: Design
     facts: DesignFacts
@@ -138,28 +148,43 @@ class Analysis:
     floor: dict[str, list[Finding]]
     report: Report
     network: NetworkAnalysis | None = None
+    design_wide: tuple[tuple[Finding, ...], tuple[Finding, ...]] = ((), ())
 
 
 def _conclude(design: Design, df: DesignFacts, content: dict[str, list[Finding]],
-              floor: dict[str, list[Finding]], network: NetworkAnalysis | None = None) -> Analysis:
+              floor: dict[str, list[Finding]], moved_from: Analysis | None = None,
+              moved: frozenset[str] = frozenset()) -> Analysis:
     """The design-wide findings (duplicate ids, networks, storage, site) and the totals, on top of
-    the racks' own: the same assembly for a full validation and for ``revalidate`` (which may pass
-    the network already analysed)."""
+    the racks' own: the same assembly for a full validation and for ``revalidate``. ``moved_from``:
+    the analysis before an edit that only moved the racks in ``moved`` (``_only_moved``) — its
+    content-only parts are kept and only the moved racks' cables are typed again."""
     findings: list[Finding] = []
     for facts in df.racks:
         findings.extend(content[facts.id])
     for facts in df.racks:
         findings.extend(floor[facts.id])
-    findings.extend(layout_duplicates(df))
-    network = network if network is not None else analyse_network(df)
+    if moved_from is not None:
+        duplicates, rest = moved_from.design_wide
+        network = analyse_network(df, moved_from.network, moved)
+        findings.extend(duplicates)
+        findings.extend(network.findings)
+        findings.extend(rest)
+        ordered = sort_findings(findings)
+        totals = replace(moved_from.report.totals, findings=_counts(ordered), **_links(network))
+        return Analysis(design, df, content, floor, Report(ordered, totals), network, moved_from.design_wide)
+    duplicates = tuple(layout_duplicates(df))
+    findings.extend(duplicates)
+    network = analyse_network(df)
     findings.extend(network.findings)
     storage = storage_summary(df)
     gpus = sum(f.gpus for f in df.racks)
-    findings.extend(storage_findings(df, storage, gpus))
+    rest = storage_findings(df, storage, gpus)
     loads = site_loads(df, network, storage)
-    findings.extend(site_findings(df, loads))
+    rest += site_findings(df, loads)
+    findings.extend(rest)
     ordered = sort_findings(findings)
-    return Analysis(design, df, content, floor, Report(ordered, _totals(df, network, storage, loads, ordered)), network)
+    return Analysis(design, df, content, floor, Report(ordered, _totals(df, network, storage, loads, ordered)), network,
+                    (duplicates, tuple(rest)))
 
 
 def analyse(design: Design, catalog: Catalog) -> Analysis:
@@ -215,9 +240,8 @@ def revalidate(previous: Analysis, design: Design, catalog: Catalog) -> Analysis
     new place); the tile grid is the one ``design_facts`` would build (``_updated_grid``), so overlaps
     are reported as a full validation reports them (once per pair, by the later rack). When the edit
     only moved or turned racks (``_only_moved``) the network keeps its sizing and re-types the moved
-    racks' cables (``analyse_network`` with the previous analysis); otherwise it is analysed in full.
-    Storage, the site and the totals are recomputed. A changed site, another catalog or duplicate
-    rack ids take the full path.
+    racks' cables, and storage, site and totals other than cables are kept; otherwise they are
+    recomputed. A changed site, another catalog or duplicate rack ids take the full path.
     """
     old = previous.facts
     if (catalog is not old.catalog or design.site != previous.design.site or old.duplicate_ids
@@ -261,10 +285,9 @@ def revalidate(previous: Analysis, design: Design, catalog: Catalog) -> Analysis
             floor[rack_id] = rack_layout_findings(facts, df, by_later.get(rack_id, []))
         else:
             floor[rack_id] = previous.floor[rack_id]
-    network = None
     if _only_moved(previous, design, racks, changed):
-        network = analyse_network(df, previous.network, frozenset(f.id for f in changed))
-    return _conclude(design, df, content, floor, network)
+        return _conclude(design, df, content, floor, previous, frozenset(f.id for f in changed))
+    return _conclude(design, df, content, floor)
 
 
 def _same_contents(rack: RackPlacement, before: RackPlacement) -> bool:
@@ -273,11 +296,11 @@ def _same_contents(rack: RackPlacement, before: RackPlacement) -> bool:
 
 
 def _only_moved(previous: Analysis, design: Design, racks: list[RackFacts], changed: list[RackFacts]) -> bool:
-    """The edit moved or turned racks and changed nothing the fabric sizing reads (the racks, in the
-    same order, hold what they held; the same fabrics and storage entries): the network analysis
-    can reuse the previous sizing and re-type only the moved racks' cables."""
+    """The edit moved or turned racks and changed nothing else: the racks, in the same order, hold
+    what they held, and the design apart from its racks (site, fabrics, storage, workloads,
+    facility) is the same. Then everything but the floor findings and the cable typing is as before."""
     old = previous.facts
     return (previous.network is not None and len(racks) == len(old.racks)
-            and design.fabrics == previous.design.fabrics and design.storage == previous.design.storage
+            and replace(design, racks=()) == replace(previous.design, racks=())
             and all(a.rack.id == b.rack.id for a, b in zip(racks, old.racks, strict=True))
             and all(_same_contents(f.rack, old.by_id[f.id].rack) for f in changed))
