@@ -82,6 +82,9 @@ def test_the_reserved_spine_ports_are_the_leaf_uplinks_still_to_come():
     now = design_compute_fabric(as_of_phase(design, 1), catalog)
     finding = reservation(design, catalog, 1)
     assert finding.value == final.leaf_spine_cables - now.leaf_spine_cables
+    # the worked example of rules.phase.reserved_finding
+    assert (final.leaf, final.spine, final.leaf_spine_cables, now.leaf, now.leaf_spine_cables) == (20, 16, 576, 4, 72)
+    assert finding.value == 504
     assert f"install the {final.spine} spine" in finding.message
     assert reservation(design, catalog, 3) is None
 
@@ -228,3 +231,11 @@ def test_the_fabrics_panel_sets_the_phase_of_storage_and_facility_entries():
         facility_model=["cdu-1350kw"], facility_count=["2"]))
     assert [(s.model, s.count, s.phase) for s in applied.design.storage] == [("ddn-ai400x2t", 6, 2)]
     assert [(f.model, f.phase) for f in applied.design.facility] == [("cdu-1350kw", 1)]  # no phase sent: 1
+
+
+def test_as_of_phase_worked_example():
+    from studio.domain.design import Design, RackPlacement, Site
+
+    racks = tuple(RackPlacement(f"A0{i}", "rack-48u-600x1200", i, 0, phase=i) for i in (1, 2, 3))
+    design = Design(name="d", site=Site(width_m=6, depth_m=6), racks=racks)
+    assert [r.id for r in as_of_phase(design, 2).racks] == ["A01", "A02"]

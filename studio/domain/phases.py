@@ -16,9 +16,11 @@ from .catalog import Catalog
 from .design import Design
 from .fabric import FabricError, design_compute_fabric
 from .rules import Report, sort_findings, validate
-from .rules.finding import INFO, Finding
+from .rules.finding import Finding
+from .rules.phase import RESERVED_CODE, reserved_finding
 
-RESERVED_CODE = "fabric.phase.reserved"
+__all__ = ["RESERVED_CODE", "as_of_phase", "final_phase", "phase_timeline", "phases_of", "reservation",
+           "validate_phase"]
 
 
 def phases_of(design: Design) -> tuple[int, ...]:
@@ -50,37 +52,13 @@ def _fabric(design: Design, catalog: Catalog):
 
 
 def reservation(design: Design, catalog: Catalog, phase: int) -> Finding | None:
-    """``fabric.phase.reserved`` (info) for a phase before the final one: what the final build's
-    compute fabric and floor need that this phase must leave room for.
-
-    The reserved spine ports are the leaf uplinks still to come: the final fabric's leaf–spine links
-    less this phase's. Worked example: a final fabric of 16 leaf and 8 spine with 256 leaf–spine links,
-    phase 1 cabling 4 leaf with 64 links → 192 spine ports reserved, and the 8 spine installed now.
-    """
+    """``fabric.phase.reserved`` (info) for a phase before the final one (``rules.phase.reserved_finding``):
+    the final build's compute fabric against this phase's, and the racks still to come."""
     last = final_phase(design)
     if phase >= last:
         return None
-    now_design = as_of_phase(design, phase)
-    later = [r.id for r in design.racks if r.phase > phase]
-    final, now = _fabric(design, catalog), _fabric(now_design, catalog)
-    parts = [f"Phase {phase} of {last}:"]
-    value = None
-    if final is not None and final.tiers:
-        reserved = max(0, final.leaf_spine_cables - (now.leaf_spine_cables if now else 0))
-        value = float(reserved)
-        parts.append(f"the compute fabric is planned for phase {last} ({final.leaf} leaf, {final.spine} spine, "
-                     f"{final.core} core, {final.tiers} tier{'s' if final.tiers != 1 else ''}); phase {phase} "
-                     f"cables {now.leaf if now else 0} leaf: install the {final.spine} spine"
-                     f"{f' and {final.core} core' if final.core else ''} now and keep {reserved} spine ports free "
-                     "for the later leaves, so that this phase needs no re-cabling.")
-    if later:
-        shown = ", ".join(later[:8]) + (f" and {len(later) - 8} more" if len(later) > 8 else "")
-        parts.append(f"{len(later)} rack{'s' if len(later) != 1 else ''} of later phases keep their floor "
-                     f"positions free ({shown}).")
-    if len(parts) == 1:
-        return None
-    return Finding(INFO, RESERVED_CODE, "fabric:compute" if value is not None else "site", " ".join(parts),
-                   value, None, "ports" if value is not None else "")
+    return reserved_finding(phase, last, _fabric(design, catalog), _fabric(as_of_phase(design, phase), catalog),
+                            [r.id for r in design.racks if r.phase > phase])
 
 
 def validate_phase(design: Design, catalog: Catalog, phase: int | None = None) -> Report:
