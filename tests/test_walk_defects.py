@@ -71,3 +71,10 @@ def test_a_new_tile_size_keeps_every_rack_in_place_in_metres_and_says_so():
     # the docstring's worked example
     assert [tiles_for_tile_size(10, 600, 300), tiles_for_tile_size(10, 600, 610),
             tiles_for_tile_size(7, 600, 1200)] == [20, 10, 4]
+
+
+def test_training_tokens_read_compactly():
+    from studio.templatetags.studio_tags import compact
+
+    assert [compact(1.5e12), compact(15e9), compact(2_000_000), compact(8192), compact(None)] == [
+        "1.5 T", "15 B", "2 M", "8,192", "–"]

@@ -48,6 +48,19 @@ def seconds_to_days(value):
 
 
 @register.filter
+def compact(value):
+    """A large count in words a slide can hold: 1.5e12 → '1.5 T', 15e9 → '15 B', 2_000_000 → '2 M';
+    below a million with separators (8,192); '–' for None."""
+    if value in (None, ""):
+        return "–"
+    v = float(value)
+    for scale, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if abs(v) >= scale:
+            return f"{v / scale:,.3g} {unit}"
+    return f"{v:,.0f}"
+
+
+@register.filter
 def mw(value_kw):
     """Kilowatts as megawatts with two decimals: 1151.1 → '1.15'; '–' for None."""
     if value_kw in (None, ""):
