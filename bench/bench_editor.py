@@ -1,9 +1,10 @@
 """Benchmark: the server time of an editor move next to a trivial authenticated page, in one run.
 
-    .venv/bin/python bench/bench_editor.py [--repeat 15] [--sizes 100,1000,2000]
+    .venv/bin/python bench/bench_editor.py [--repeat 15] [--sizes 100,1000,2000] [--fabric]
 
 For halls of 100, 1,000 and 2,000 racks (600 × 1,200 mm racks of 4 × DGX H100 in rows of 40 with
-aisles), it times through Django's test client (full request: middleware, session, ownership and
+aisles; with ``--fabric`` each row also has a network rack of 40 QM9700 at its start and the hall
+an NDR compute fabric, so that every move re-types cables), it times through Django's test client (full request: middleware, session, ownership and
 version check, the UPDATE, validation of what changed, the fragments):
   * ``home``: GET / (a trivial authenticated view: one count query and a small template);
   * ``move``: POST /designs/<code>/edit/move/ moving one rack by a tile (the editor's hot path);
@@ -37,7 +38,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 RACKS_PER_ROW = 40
 
 
-def hall(n_racks: int):
+def hall(n_racks: int, fabric: bool = False):
     from studio.domain import design as d
 
     pdus = (d.PduPlacement("pdu-415v-60a-3ph", "A"), d.PduPlacement("pdu-415v-60a-3ph", "A"),
@@ -50,9 +51,16 @@ def hall(n_racks: int):
             rotation=0 if row % 2 == 0 else 180, cooling="rdhx-active", pdus=pdus,
             devices=tuple(d.DevicePlacement("dgx-h100", 1 + 8 * k) for k in range(4))))
     rows = -(-n_racks // RACKS_PER_ROW)
+    fabrics = {}
+    if fabric:  # a network rack at the start of each row (x = 0; the row's racks start at x = 2)
+        racks += [d.RackPlacement(id=f"N{row:02d}", model="rack-48u-600x1200", x_tiles=0, y_tiles=3 + 5 * row,
+                                  rotation=0 if row % 2 == 0 else 180, cooling="air", pdus=pdus,
+                                  devices=tuple(d.DevicePlacement("quantum-2-ndr", 1 + k) for k in range(40)))
+                  for row in range(rows)]
+        fabrics = {"compute": d.Fabric("quantum-2-ndr")}
     site = d.Site(width_m=(RACKS_PER_ROW + 4) * 0.6, depth_m=(rows * 5 + 6) * 0.6, it_power_kw=100_000,
                   facility_power_kw=130_000, cooling=d.SiteCooling(100_000, 100_000))
-    return d.Design(name=f"Hall of {n_racks}", site=site, racks=tuple(racks))
+    return d.Design(name=f"Hall of {n_racks}", site=site, racks=tuple(racks), fabrics=fabrics)
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -68,6 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--sizes", default="100,1000,2000")
+    parser.add_argument("--fabric", action="store_true", help="network racks and an NDR compute fabric")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -90,7 +99,7 @@ def main() -> None:
         home_s = statistics.median(timed(home, args.repeat))
         print(f"{'racks':>6} {'home ms':>9} {'move ms':>9} {'ratio':>7} {'cold move ms':>13} {'loop ms':>8}")
         for n in sizes:
-            row = services.create_design(user, hall(n))
+            row = services.create_design(user, hall(n, args.fabric))
             label = f"R00-{min(n, RACKS_PER_ROW):02d}"  # the last rack of the first row: free tile beside it
             versions = {"v": row.version}
 

@@ -174,3 +174,13 @@ def test_on_a_coarse_distance_grid_a_move_still_equals_a_full_validation(monkeyp
         new = apply_edit("move", analysis.design, CATALOG, Form(rack=rack, dx=dx, dy=dy), analysis.facts.grid).design
         analysis = revalidate(analysis, new, CATALOG)
         same(analysis, new)
+
+
+def test_when_the_rack_with_the_longest_cables_moves_closer_the_longest_is_measured_again():
+    analysis = analyse(start(), CATALOG)
+    for dy in ("12", "-12"):  # out (it holds the longest cables), then back
+        new = apply_edit("move", analysis.design, CATALOG, Form(rack="A01", dx="0", dy=dy), analysis.facts.grid).design
+        before = analysis.network.cabling["compute"].longest_m
+        analysis = revalidate(analysis, new, CATALOG)
+        same(analysis, new)
+    assert analysis.network.cabling["compute"].longest_m < before

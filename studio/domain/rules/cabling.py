@@ -226,9 +226,19 @@ def retype_fabric(previous: FabricCabling, moved: set[str], switch_racks: list[s
     sources = [_centre(df.by_id[r]) for r in switch_racks]
     held = set(switch_racks)
     racks = dict(previous.racks)
+    counts, longest, shorter = previous.counts.copy(), previous.longest_m, False
     for rack_id, (qx, qy) in centres.items():
         dist = min(abs(qx - sx) + abs(qy - sy) for sx, sy in sources)
-        racks[rack_id] = _rack_cables(previous.role, previous.model, df.by_id[rack_id], endpoints[rack_id], dist,
-                                      held, df.design.site.tile_mm, previous.reach)
-    return _finish(FabricCabling(previous.role, previous.model, previous.speed_gbps, previous.reach, racks,
-                                 previous.inter, previous.unplaced, (x0, y0, x1, y1), Counter(), 0.0))
+        old = racks[rack_id]
+        new = racks[rack_id] = _rack_cables(previous.role, previous.model, df.by_id[rack_id], endpoints[rack_id],
+                                            dist, held, df.design.site.tile_mm, previous.reach)
+        counts[old.media] -= old.count
+        if not counts[old.media]:
+            del counts[old.media]
+        counts[new.media] += new.count
+        longest = max(longest, new.length_m)
+        shorter |= old.length_m == previous.longest_m and new.length_m < old.length_m
+    if shorter:  # the longest cable may have been the moved rack's: measure again over all
+        longest = max([r.length_m for r in racks.values()] + ([previous.inter.length_m] if previous.inter else []))
+    return FabricCabling(previous.role, previous.model, previous.speed_gbps, previous.reach, racks, previous.inter,
+                         previous.unplaced, (x0, y0, x1, y1), counts, longest)
