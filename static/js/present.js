@@ -6,6 +6,7 @@
   "use strict";
   var index = 0;
   var bound = false;
+  var PRINT_CHART_PX = [980, 440]; // a chart on an A4/Letter landscape page with 10 mm margins
 
   function root() { return document.getElementById("present"); }
   function slides() { return Array.prototype.slice.call(document.querySelectorAll("#slides .slide")); }
@@ -120,8 +121,22 @@
     document.addEventListener("pointermove", onMove);
     document.addEventListener("pointerup", onUp);
     document.addEventListener("fullscreenchange", onFullscreen);
-    window.addEventListener("beforeprint", function () { document.body.classList.add("printing"); });
-    window.addEventListener("afterprint", function () { document.body.classList.remove("printing"); });
+    // printed, every slide is a landscape page (~1,000 px of type wide): the charts take that size
+    window.addEventListener("beforeprint", function () {
+      document.body.classList.add("printing");
+      if (!window.Plotly) return;
+      document.querySelectorAll("#slides .plotly-chart[data-drawn]").forEach(function (el) {
+        window.Plotly.relayout(el, { width: PRINT_CHART_PX[0], height: PRINT_CHART_PX[1] });
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      document.body.classList.remove("printing");
+      if (!window.Plotly) return;
+      document.querySelectorAll("#slides .plotly-chart[data-drawn]").forEach(function (el) {
+        window.Plotly.relayout(el, { width: null, height: null, autosize: true });
+      });
+      show(index);
+    });
   }
   document.addEventListener("htmx:load", start);
   document.addEventListener("DOMContentLoaded", start);
