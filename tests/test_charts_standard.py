@@ -51,3 +51,16 @@ def test_throughput_bars_span_decades_on_a_log_axis_and_say_racks(values):
     fig = throughput_chart(RESULTS)
     assert fig["layout"]["yaxis"]["type"] == "log"
     assert all("1 rack · 72 GPUs" in name and "× gb200" not in name for name in fig["data"][0]["x"])
+
+
+def test_the_scaling_chart_marks_each_earlier_phase():
+    from studio.reports.charts import phase_marks, scaling_chart
+
+    phases = [{"phase": 1, "results": {"Chat": {"gpus": 72, "tokens_per_s": 1.0}}},
+              {"phase": 2, "results": {"Chat": {"gpus": 288, "tokens_per_s": 4.0}}}]
+    assert phase_marks(phases[:1]) == [(1, 72)] and phase_marks(None) == []
+    steps = [{"gpus": g, "tokens_per_s": g * 10.0, "it_power_kw": g * 2.0, "facility_power_kw": g * 2.6,
+              "leaf": 1, "spine": 1, "core": 0} for g in (72, 144, 288, 576)]
+    fig = scaling_chart({"steps": steps, "walls": [], "system": "gb200-nvl72", "su_systems": 1}, phases=phases)
+    texts = [a["text"] for a in fig["layout"]["annotations"]]
+    assert "phase 1" in texts and "phase 2" in texts

@@ -247,7 +247,21 @@ def _walls(fig: go.Figure, scaling: dict, rows: int) -> None:
                            bgcolor="rgba(255,255,255,.85)")
 
 
-def scaling_chart(scaling: dict | None, site_it_kw: float = 0, site_facility_kw: float = 0) -> dict | None:
+def phase_marks(phases: list[dict] | None) -> list[tuple[int, int]]:
+    """(phase, GPUs) of each earlier phase of an estimate result (``result["phases"]``), for the scaling
+    chart's phase lines. Worked example: ``[{"phase": 1, "results": {"Chat": {"gpus": 72, …}}}]`` → [(1, 72)]."""
+    marks = []
+    for p in phases or []:
+        gpus = max((r.get("gpus") or 0 for r in p.get("results", {}).values()), default=0)
+        if gpus:
+            marks.append((p["phase"], gpus))
+    return marks
+
+
+def scaling_chart(scaling: dict | None, site_it_kw: float = 0, site_facility_kw: float = 0,
+                  phases: list[dict] | None = None) -> dict | None:
+    """The scaling path: throughput, power and switches by tier against GPUs, the walls marked and,
+    for a phased design, where each earlier phase stands on the path."""
     if not scaling or not scaling.get("steps"):
         return None
     steps = scaling["steps"]
@@ -271,6 +285,10 @@ def scaling_chart(scaling: dict | None, site_it_kw: float = 0, site_facility_kw:
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title_text="GPUs", row=3, col=1)
     _walls(fig, scaling, 3)
+    for phase, gpus in phase_marks(phases):
+        fig.add_vline(x=gpus, line_width=1, line_color="#2f7d4f", opacity=0.8, row=1, col=1)
+        fig.add_annotation(x=gpus, y=0, yref="y domain", yanchor="bottom", xanchor="left", xshift=3,
+                           text=f"phase {phase}", showarrow=False, font={"size": 11, "color": "#2f7d4f"})
     step = scaling["su_systems"]
     return _layout(fig, f"Scaling path: {scaling['system']}, one step = {step} system{'' if step == 1 else 's'}",
                    height=720, margin={"t": 72})
@@ -290,5 +308,5 @@ def estimate_charts(result: dict, site_it_kw: float = 0, site_facility_kw: float
               ("latency", latency_chart(result.get("latency_curves", {}), labels)),
               ("efficiency", efficiency_chart(results, _pue(site_it_kw, site_facility_kw))),
               ("training", training_chart(results)),
-              ("scaling", scaling_chart(result.get("scaling"), site_it_kw, site_facility_kw))]
+              ("scaling", scaling_chart(result.get("scaling"), site_it_kw, site_facility_kw, result.get("phases")))]
     return [{"id": f"chart-{name}", "figure": fig} for name, fig in charts if fig]

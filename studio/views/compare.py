@@ -163,7 +163,8 @@ def _estimate_story(design: Design) -> dict:
     scaling = result.get("scaling")
     return {"job": job, "results": results, "stale": result.get("version") != design.version,
             "frontier": frontier, "throughput": throughput_chart(results) if not frontier else None,
-            "scaling": scaling, "scaling_chart": scaling_chart(scaling, design.it_power_kw, design.facility_power_kw)
+            "scaling": scaling, "scaling_chart": scaling_chart(scaling, design.it_power_kw, design.facility_power_kw,
+                                                   result.get("phases"))
             if scaling else None}
 
 
