@@ -45,6 +45,9 @@ class Config:
     max_racks: int = 25_000
     max_devices_per_rack: int = 100
     max_upload_mb: int = 32
+    #: The Celery queue this studio's jobs go through: two studios (or a test stack) sharing one Redis
+    #: must not take each other's jobs.
+    celery_queue: str = "celery"
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -110,6 +113,13 @@ def parse_origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return origins
 
 
+def parse_queue(env: Mapping[str, str]) -> str:
+    raw = env.get("STUDIO_CELERY_QUEUE", "").strip() or "celery"
+    if not raw.replace("-", "").replace("_", "").replace(".", "").isalnum() or len(raw) > 100:
+        raise ConfigError(f"STUDIO_CELERY_QUEUE={raw[:40]!r}: use letters, digits, '-', '_' or '.' (at most 100)")
+    return raw
+
+
 def check_secret_key(secret_key: str) -> None:
     if len(secret_key) < SECRET_KEY_MIN_CHARS or len(set(secret_key)) < SECRET_KEY_MIN_DISTINCT:
         raise ConfigError(f"SECRET_KEY is too weak: use at least {SECRET_KEY_MIN_CHARS} random characters "
@@ -160,4 +170,5 @@ def load(env: Mapping[str, str], base_dir: Path) -> Config:
         max_racks=parse_int(env, "STUDIO_MAX_RACKS", 25_000, minimum=1),
         max_devices_per_rack=parse_int(env, "STUDIO_MAX_DEVICES_PER_RACK", 100, minimum=1),
         max_upload_mb=parse_int(env, "STUDIO_MAX_UPLOAD_MB", 32, minimum=1),
+        celery_queue=parse_queue(env),
     )

@@ -149,6 +149,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 # Job state and results live on the Job row (studio.models.Job); Celery's own results are not needed.
 CELERY_RESULT_BACKEND = CONFIG.celery_result_backend
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
+CELERY_TASK_DEFAULT_QUEUE = CONFIG.celery_queue  # the worker consumes it; beat and the web send to it
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -62,7 +62,9 @@ def production_env(database_url: str, var_dir: Path, *, redis_db: int = 13, web_
     env.update({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "DATABASE_URL": database_url, "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{redis_db}",
                 "STUDIO_VAR_DIR": str(var_dir), "STUDIO_BEHIND_TLS_PROXY": "1", "PORT": str(free_port()),
-                "WEB_CONCURRENCY": str(web_workers), "WORKER_CONCURRENCY": str(worker_concurrency)})
+                "WEB_CONCURRENCY": str(web_workers), "WORKER_CONCURRENCY": str(worker_concurrency),
+                # a queue of its own: a worker left over from another run on this Redis cannot take its jobs
+                "STUDIO_CELERY_QUEUE": f"studio-test-{uuid.uuid4().hex[:8]}"})
     return env
 
 
@@ -140,6 +142,13 @@ class Stack:
         self.port = int(env["PORT"])
 
     def start(self, timeout_s: float = 240) -> Stack:
+        try:
+            return self._start(timeout_s)
+        except BaseException:
+            self.stop()  # never leave a web or worker process behind
+            raise
+
+    def _start(self, timeout_s: float) -> Stack:
         commands = procfile()
         for name in ("web", "worker"):
             log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process

@@ -42,6 +42,7 @@ def test_it_reads_database_broker_hosts_and_debug(tmp_path):
      "STUDIO_HSTS_SECONDS"),
     ({"CSRF_TRUSTED_ORIGINS": "studio.example.com"}, "CSRF_TRUSTED_ORIGINS"),
     ({"STUDIO_INSECURE_HTTP": "perhaps"}, "STUDIO_INSECURE_HTTP"),
+    ({"STUDIO_CELERY_QUEUE": "jobs; rm -rf /"}, "STUDIO_CELERY_QUEUE"),
     ({"DATABASE_URL": "mysql://root@localhost/x"}, "DATABASE_URL"),
     ({"DATABASE_URL": "postgres://postgres@127.0.0.1:5432"}, "DATABASE_URL"),
     ({"CELERY_BROKER_URL": "kafka://broker:9092"}, "CELERY_BROKER_URL"),

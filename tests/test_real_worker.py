@@ -122,7 +122,8 @@ def env_stale_s(env) -> int:
 def base_env(tmp_path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "PYTEST", "DJANGO_SETTINGS"))}
     env.update({"STUDIO_VAR_DIR": str(tmp_path / "var"), "STUDIO_JOB_STALE_AFTER_S": "6",
-                "DJANGO_SETTINGS_MODULE": "studio.settings"})
+                "DJANGO_SETTINGS_MODULE": "studio.settings",
+                "STUDIO_CELERY_QUEUE": f"studio-test-{uuid.uuid4().hex[:8]}"})  # no other worker takes its jobs
     return env
 
 
