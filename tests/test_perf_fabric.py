@@ -27,6 +27,7 @@ from studio.domain.fabric import (
     compute_endpoints,
     even_spines,
     leaf_ports,
+    port_gbps,
     radix,
     size_fabric,
     size_system_fabric,
@@ -107,6 +108,12 @@ def test_a_port_splits_only_where_the_datasheet_says_so():
     assert radix(SN5600, 100) == 256  # at most 4 sub-ports
     assert NDR.max_split == 1 and radix(NDR, 200) == 64
     assert radix(NDR, 800) == 64  # a faster NIC runs at the port's speed, one port each
+
+
+def test_a_link_runs_at_the_speed_of_the_sub_port_the_sizing_counts():
+    assert port_gbps(SN5600, 128) == 400 and port_gbps(NDR, 64) == 400
+    assert size_system_fabric(H100, 32, SN5600).port_gbps == 400  # 800G ports split in two for 400G NICs
+    assert size_system_fabric(B300, 72, XDR).port_gbps == 800
 
 
 def test_one_su_has_one_cable_per_gpu_per_tier_and_two_transceivers_per_cable():

@@ -62,6 +62,17 @@ def test_cables_are_typed_by_floor_distance():
     assert report.totals.transceivers["multimode"] == 2 * cables["multimode"]
 
 
+def test_each_fabric_gives_its_cables_and_optics_at_its_own_link_speed():
+    fabrics = {"compute": {"model": "quantum-2-ndr"}, "inband": {"model": "sn4600c"}}
+    report = validate(make_design(network_racks(8, 12), fabrics=fabrics), small_catalog())
+    links = report.totals.fabric_links
+    assert links["compute"] == {"model": "quantum-2-ndr", "speed_gbps": 400.0,
+                                "cables": {"dac": 256, "multimode": 256}, "transceivers": {"multimode": 512}}
+    assert links["inband"]["speed_gbps"] == 100.0  # SN4600C: 64 × 100G
+    assert links["inband"]["cables"] == {"unplaced": 64}  # 32 DGX × 2 in-band ports; no rack holds an SN4600C
+    assert report.totals.cables == {"dac": 256, "multimode": 256, "unplaced": 64}
+
+
 def test_switches_in_the_same_rack_as_the_systems_use_copper():
     fabrics = {"compute": {"model": "quantum-2-ndr"}}
     racks = [rack("C01", x=2, y=5, devices=dgx_stack(4) + [("quantum-2-ndr", 40)])]

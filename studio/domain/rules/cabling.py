@@ -186,8 +186,9 @@ def type_fabric(role: str, model: str, speed_gbps: float, switch_racks: list[str
     rack's cables by the distance to the nearest switch rack (DAC ≤ 3 m, else multimode, else
     singlemode; longer than any media reaches → ``network.cable_reach`` error; out-of-band links are
     RJ45 ≤ 100 m), and the switch-to-switch links by the span of the switch racks.
-    Worked example (tests): 32 DGX H100 on 4 racks beside one network rack → DAC in the network rack,
-    multimode to the rest; 256 leaf-spine links inside one rack are DAC.
+    Worked example (tests/test_rules_network.py): 32 DGX H100 in 8 racks 11–18 tiles from one network
+    rack of 12 QM9700 → 256 multimode node-leaf cables (512 optics); the 256 leaf-spine links inside
+    that rack are DAC.
     """
     if not switch_racks:
         cabling = FabricCabling(role, model, speed_gbps, reach, {}, None, size.cables, None, Counter(), 0.0)
