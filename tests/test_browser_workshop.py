@@ -155,6 +155,14 @@ def test_a_hall_grows_by_a_unit_drop_a_repeat_and_a_fill_to_the_limit(page, live
     page.wait_for_timeout(300)
     screenshot(page, "grow")
 
+    # the selection (the first unit, still selected) goes to phase 2 in one edit
+    if not page.locator("#selection-phase").is_visible():
+        page.click("#grow-tools .dropdown-toggle")
+    page.fill("#selection-phase", "2")
+    page.click("[data-action=phase]")
+    expect(page.locator("#editor-toast")).to_contain_text("15 racks in phase 2")
+    expect(page.locator("#floor-svg .rack[data-phase='2']")).to_have_count(15)
+
 
 def test_the_comparison_shows_each_workload_on_its_own_labelled_rows(page, live_server, owner, loaded_catalog):
     from studio.models import Job

@@ -285,6 +285,8 @@
     var racks = Array.from(selected);
     if (action === "delete") {
       post("delete", { rack: racks }); selected.clear(); if (racks.indexOf(openRack) >= 0) openRack = "";
+    } else if (action === "phase") {
+      post("phase", { rack: racks, phase: document.getElementById("selection-phase").value });
     } else if (action === "repeat" || action === "fill") {
       post(action, { rack: racks, count: document.getElementById("repeat-count").value,
                      direction: document.getElementById("repeat-direction").value });
