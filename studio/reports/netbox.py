@@ -193,7 +193,7 @@ class _Export:
         return taken
 
     def _media(self, role: str, model: str, reach: dict) -> tuple[dict[str, tuple[str, float]], tuple[str, float]]:
-        """Cable media and length as ``rules.network._type_cables`` types them, so that the export's
+        """Cable media and length as ``rules.cabling.type_fabric`` types them, so that the export's
         cables are the totals' cables: an endpoint rack's links by the distance to the nearest rack
         holding the fabric's switches, switch-to-switch links by the span of those racks.
         Returns ({endpoint rack: (media, length)}, (media, length) of the switch-to-switch links)."""
