@@ -12,5 +12,13 @@
     });
   }
   document.addEventListener("htmx:load", function (evt) { draw(evt.detail.elt); });
+  // a chart drawn in a hidden tab takes the size of its pane when the tab is shown
+  document.addEventListener("shown.bs.tab", function (evt) {
+    var pane = document.querySelector(evt.target.dataset.bsTarget || "");
+    if (!pane || !window.Plotly) return;
+    pane.querySelectorAll(".plotly-chart[data-drawn]").forEach(function (el) {
+      if (el.offsetParent !== null) window.Plotly.Plots.resize(el);
+    });
+  });
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
 })();

@@ -291,7 +291,7 @@ def scaling_chart(scaling: dict | None, site_it_kw: float = 0, site_facility_kw:
                            text=f"phase {phase}", showarrow=False, font={"size": 11, "color": "#2f7d4f"})
     step = scaling["su_systems"]
     return _layout(fig, f"Scaling path: {scaling['system']}, one step = {step} system{'' if step == 1 else 's'}",
-                   height=720, margin={"t": 72})
+                   height=640, margin={"t": 72})
 
 
 def _pue(site_it_kw: float, site_facility_kw: float) -> float:
