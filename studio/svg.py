@@ -88,7 +88,9 @@ def rack_g(catalog: Catalog, rack: RackPlacement, tile_mm: int, severity: str | 
             parts.append(f'<rect class="rack-fill" x="2" y="2" width="{ww:.1f}" height="{d - 4}"/>')
     parts.append(front)
     label = escape(rack.id)
-    size = max(5.0, min(9.0, min(w, d) * 0.42))
+    # the id as large as the cabinet allows: ~half its short side (12 units on a 600 mm tile), and short
+    # enough along its long side for the characters (about 0.62 em each) — readable on a projector
+    size = max(5.0, min(12.0, min(w, d) * 0.55, max(w, d) * 0.9 / (0.62 * max(len(label), 1))))
     if d > w:
         parts.append(f'<text class="rack-label" x="{w / 2}" y="{d / 2}" font-size="{size:.1f}" '
                      f'transform="rotate(-90 {w / 2} {d / 2})">{label}</text>')
