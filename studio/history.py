@@ -36,7 +36,10 @@ def record(row: Design, user, applied: Applied, touched: frozenset[str]) -> Desi
 def check_rebase(row: Design, expected: int, touched: frozenset[str]) -> frozenset[str]:
     """Allow an edit made on version ``expected`` to be applied on the current one (returns what the
     edits since touched), or raise ``StaleVersion`` naming what both touched. One query."""
-    since = list(DesignEdit.objects.filter(design=row, version__gt=expected).values_list("touched", flat=True))
+    # up to the version this edit will be applied on: later ones (landed since ``row`` was read) make the
+    # save fail and the loop try again on top of them
+    since = list(DesignEdit.objects.filter(design=row, version__gt=expected, version__lte=row.version)
+                 .values_list("touched", flat=True))
     if len(since) != row.version - expected:  # history not kept (or not recorded): assume everything changed
         theirs = frozenset({EVERYTHING})
     else:

@@ -162,3 +162,21 @@ def move_via_service(row, version, label):
 
 def test_services_stale_version_names_what_both_touched():
     assert "rack A01 changed there too" in str(services.StaleVersion(5, what="rack A01"))
+
+
+@pytest.mark.django_db
+def test_edits_that_land_while_a_rebased_edit_is_under_way_do_not_make_it_a_conflict(two_editors):
+    """The request read the design at version 2; another edit (version 3) lands before the rebase check.
+    The check counts the edits up to the version it read, the save notices version 3 and tries again."""
+    from studio import editing
+    from studio.models import Design
+
+    mine, theirs, row = two_editors
+    move(mine, row, 1, "A01")  # version 2
+    stale_row = Design.objects.get(pk=row.pk)  # read at version 2
+    move(mine, row, 2, "A02")  # version 3 lands meanwhile
+    data = QueryDict(mutable=True)
+    data.setlist("rack", ["A04"])
+    data.update({"dx": "0", "dy": "1"})
+    change = editing.apply("move", stale_row, 1, data)  # made on version 1
+    assert change.state.design.rack("A04").y_tiles == 4 and stale_row.version == 4
