@@ -23,6 +23,7 @@ urlpatterns = [
     path("designs/<uuid:code>/delete/", designs.design_delete, name="design_delete"),
     path("designs/<uuid:code>/export/", designs.design_export, name="design_export"),
     path("designs/<uuid:code>/racks/<str:label>/", editor.rack_panel, name="design_rack"),
+    path("designs/<uuid:code>/findings/", editor.findings_page, name="design_findings"),
     path("designs/<uuid:code>/edit/<slug:op>/", editor.edit, name="design_edit"),
     path("designs/<uuid:code>/undo/", editor.undo, name="design_undo"),
     path("designs/<uuid:code>/history/", history.design_history, name="design_history"),

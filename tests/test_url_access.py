@@ -52,6 +52,7 @@ ROUTES: dict[str, tuple[str, tuple[str, ...], dict, dict]] = {
     "design_clone": ("POST", ("code",), {}, READ),  # a member may copy what they can see into a design of their own
     "design_delete": ("POST", ("code",), {}, OWNER_ONLY),
     "design_export": ("GET", ("code",), {}, READ),
+    "design_findings": ("GET", ("code",), {}, READ),
     "design_rack": ("GET", ("code", "label"), {}, READ),
     "design_edit": ("POST", ("code", "op"), {"version": "1", "rack": "S01", "dx": "0", "dy": "1"}, WRITE),
     "design_undo": ("POST", ("code",), {"version": "1"}, WRITE),

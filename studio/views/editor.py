@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -55,12 +56,41 @@ def _version(request) -> int:
         return -1
 
 
+#: Findings shown per code before "show more" (the panel stays small for a 25,000-rack hall) and per page after.
+FINDINGS_SHOWN = 12
+FINDINGS_PAGE = 100
+SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
+
+
 def findings_groups(report) -> list[dict]:
-    groups = {"error": [], "warning": [], "info": []}
+    """Findings by severity, then by code (in order of first appearance), each code's first
+    ``FINDINGS_SHOWN`` items: the panel's HTML is bounded by the number of codes, not of racks."""
+    groups: dict[str, dict[str, list]] = {"error": {}, "warning": {}, "info": {}}
     for f in report.findings:
-        groups[f.severity].append(f)
-    titles = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
-    return [{"severity": s, "title": titles[s], "items": items} for s, items in groups.items() if items]
+        groups[f.severity].setdefault(f.code, []).append(f)
+    return [{"severity": s, "title": SEVERITY_TITLES[s], "count": sum(len(v) for v in codes.values()),
+             "codes": [{"severity": s, "code": code, "count": len(items), "items": items[:FINDINGS_SHOWN],
+                        "more": max(0, len(items) - FINDINGS_SHOWN), "next": FINDINGS_SHOWN}
+                       for code, items in codes.items()]}
+            for s, codes in groups.items() if codes]
+
+
+@require_GET
+def findings_page(request, code):
+    """The next page of one code's findings (the panel's "show more"): ``severity``, ``code``, ``offset``."""
+    row = _get_design_for_user(request, code)
+    state = editing.load_state(row, get_catalog())
+    severity, finding_code = request.GET.get("severity", ""), request.GET.get("code", "")
+    try:
+        offset = max(0, int(request.GET.get("offset", "0")))
+    except ValueError:
+        return HttpResponseBadRequest("offset must be a whole number")
+    items = [f for f in state.report.findings if f.severity == severity and f.code == finding_code]
+    page = items[offset:offset + FINDINGS_PAGE]
+    rest = len(items) - offset - len(page)
+    return render(request, "designs/_findings_more.html", {
+        "design": row, "items": page, "rack_subjects": {r.id for r in state.design.racks},
+        "group": {"severity": severity, "code": finding_code, "more": max(0, rest), "next": offset + len(page)}})
 
 
 def palettes(catalog) -> dict:
