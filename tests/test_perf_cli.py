@@ -125,6 +125,7 @@ def test_estimate_frontier_adds_pareto_points_and_the_chosen_layout(tmp_path):
     line = json.loads(out)
     assert line["slo_met"] is True and line["layout"]["serving"] in ("single-node", "disaggregated")
     assert len(line["frontier"]) >= 3 and "layout" in line["frontier"][0]
+    assert len(line["considered"]) > 3 and line["layout"] in [c["layout"] for c in line["considered"]]
 
 
 def test_accuracy_reports_both_reference_files_per_family():

@@ -124,6 +124,7 @@ def inference_output(est: InferenceEstimate) -> dict:
         "ttft_p99_ms": _sig(est.ttft_p99_ms), "tpot_p99_ms": _sig(est.tpot_p99_ms), "limited_by": est.limited_by,
         **({"slo_met": est.slo_met} if est.slo_met is not None else {}), "layout": est.layout,
         **({"frontier": list(est.frontier)} if est.frontier else {}),
+        **({"considered": list(est.considered)} if est.considered else {}),
         "confidence": {"band": est.band.label, "low": _sig(est.band.low, 3), "high": _sig(est.band.high, 3)},
         "assumptions": list(est.assumptions),
     }

@@ -72,6 +72,7 @@ class InferenceEstimate:
     slo_met: bool | None = None  # None when no latency limit was given
     layout: dict | None = None  # the deployment chosen, in the ``config`` shape (ARCHITECTURE.md)
     frontier: tuple = ()  # Pareto points (dicts) when asked for (``--frontier``)
+    considered: tuple = ()  # every deployment the search tried, with its operating point (with the frontier)
 
     @property
     def output_tokens_per_s_per_gpu(self) -> float:

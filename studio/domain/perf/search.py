@@ -149,6 +149,11 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
     )
     regime = "latency" if req.scenario == "concurrency" else "inference"
     frontier = tuple(frontier_points(req, hw, factors, cost_inputs, tried)) if with_frontier else ()
+    considered = tuple(
+        {"layout": p.deployment.as_config(), "output_tokens_per_s": round(p.tokens_per_s, 1),
+         "ttft_p99_ms": round(p.ttft_p99_s * 1e3, 1), "tpot_p99_ms": round(p.tpot_p99_s * 1e3, 2),
+         **({"slo_met": p.meets(req)} if req.has_limits else {})}
+        for _, p in tried) if with_frontier else ()
     return InferenceEstimate(
         model=req.model.slug, system=hw.system.slug, precision=precision, scenario=req.scenario,
         gpus=req.gpus, tensor_parallel=dep.decode.tp, replicas=dep.decode_workers,
@@ -160,7 +165,7 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
         kv_cache_gb_per_gpu=dec.kv_capacity_bytes_per_gpu / GB, weights_gb_per_gpu=dec.weights_bytes_per_gpu / GB,
         breakdown=best.breakdown, limited_by=best.limited_by,
         band=band(factors.anchored_inference, regime, hw.family, precision),
-        assumptions=assumptions, slo_met=slo_met, layout=dep.as_config(), frontier=frontier,
+        assumptions=assumptions, slo_met=slo_met, layout=dep.as_config(), frontier=frontier, considered=considered,
     )
 
 

@@ -6,7 +6,8 @@ its workloads on its racks' systems). A line carries ``id`` and the contract key
 training: tokens_per_s, mfu, step_time_s, time_to_train_s; ``fabric`` whenever the cluster names
 one) plus extras (confidence, assumptions, ``layout``, ``slo_met`` when limits were given). ``--frontier``
 adds ``frontier`` to every inference line of a cases file: the Pareto points of output tok/s per GPU
-against tok/s per user, each with tok/s per provisioned MW, $ per million tokens and its layout.
+against tok/s per user, each with tok/s per provisioned MW, $ per million tokens and its layout; and
+``considered``: every deployment the search tried with its throughput and p99 latencies.
 A case that cannot be estimated prints
 ``{"id": ..., "error": "..."}`` and the exit status is 1. An unreadable or unusable file: a
 message on stderr and exit 2. ``measured`` is ignored. No database needed.
