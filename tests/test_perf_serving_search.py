@@ -113,6 +113,20 @@ def test_the_frontier_is_a_pareto_curve_with_power_cost_and_layout():
     assert all(p["tokens_per_s_per_mw"] > 0 and p["usd_per_million_tokens"] > 0 for p in pts)
 
 
+def test_the_chosen_point_is_never_above_its_frontier():
+    """The 8B chat on a GB200 unit chose a batch past the frontier's samples (prefill near saturation):
+    the chart drew its star above the curve. The frontier now includes the estimate's own point."""
+    c = {"id": "c", "workload": {"kind": "inference", "model": "llama-3.1-8b", "precision": "fp8",
+                                 "scenario": "server", "input_tokens": 300, "output_tokens": 290,
+                                 "ttft_p99_limit_ms": 2000, "tpot_p99_limit_ms": 200},
+         "cluster": {"system": "gb200-nvl72", "gpus": 576}}
+    out = estimate_case(c, CAT, frontier=True)
+    per_gpu, per_user = out["output_tokens_per_s"] / 576, 1000 / out["tpot_ms"]
+    best_at_or_above = max(p["tokens_per_s_per_gpu"] for p in out["frontier"]
+                           if p["tokens_per_s_per_user"] >= per_user - 0.01)
+    assert per_gpu <= best_at_or_above * 1.001
+
+
 def test_the_frontier_chart_marks_the_chosen_point_the_limit_and_shows_layouts_on_hover():
     from studio.reports.charts import estimate_charts, frontier_chart
 

@@ -148,7 +148,7 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
         *factors.notes,
     )
     regime = "latency" if req.scenario == "concurrency" else "inference"
-    frontier = tuple(frontier_points(req, hw, factors, cost_inputs, tried)) if with_frontier else ()
+    frontier = tuple(frontier_points(req, hw, factors, cost_inputs, tried, chosen=best)) if with_frontier else ()
     considered = tuple(
         {"layout": p.deployment.as_config(), "output_tokens_per_s": round(p.tokens_per_s, 1),
          "ttft_p99_ms": round(p.ttft_p99_s * 1e3, 1), "tpot_p99_ms": round(p.tpot_p99_s * 1e3, 2),
@@ -170,11 +170,15 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
 
 
 def frontier_points(req: InferenceRequest, hw: Hardware, factors: Factors, cost_inputs: CostInputs,
-                    tried: list[tuple[Pools, Point]]) -> list[dict]:
+                    tried: list[tuple[Pools, Point]], chosen: Point | None = None) -> list[dict]:
     """Pareto frontier of output tok/s per GPU against tok/s per user over every deployment tried and
-    decode batches of powers of two up to what memory holds. Each point carries tok/s per provisioned
-    MW (busy systems + network + storage, × PUE) and $ per million tokens."""
+    decode batches of powers of two up to what memory holds, and the estimate's own operating point
+    (``chosen``: so the chart's chosen point lies on or under its frontier, never above it). Each point
+    carries tok/s per provisioned MW (busy systems + network + storage, × PUE) and $ per million tokens."""
     points: list[tuple[float, float, Deployment]] = []
+    if chosen is not None:
+        points.append((chosen.tokens_per_s / chosen.deployment.gpus, chosen.tokens_per_s_per_user,
+                       chosen.deployment))
     for pools, _ in tried:
         b = 1.0
         while True:
