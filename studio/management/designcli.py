@@ -26,6 +26,12 @@ class DesignFileCommand(BaseCommand):
 
     def load_design(self, name: str) -> tuple[Design, Catalog] | None:
         """The parsed design and the catalog; None after saying why on standard error."""
+        loaded = self.read_design(name)
+        return None if loaded is None else loaded[1:]
+
+    def read_design(self, name: str) -> tuple[str, Design, Catalog] | None:
+        """The file's text (for what else it carries, such as ``estimates``), the parsed design and the
+        catalog; None after saying why on standard error."""
         try:
             text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -37,7 +43,7 @@ class DesignFileCommand(BaseCommand):
             self.stderr.write(f"catalog: cannot build the catalog: {exc}")
             return None
         try:
-            return parse_design_text(text, catalog), catalog
+            return text, parse_design_text(text, catalog), catalog
         except DesignFileError as exc:
             self.stderr.write(f"{name}: {exc.path or '(file)'}: {exc.message}")
             return None

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 
-from catalog.source import get_catalog
 from studio.domain import perf
-from studio.domain.designfile import DesignFileError, load_estimates, parse_design_text
+from studio.domain.designfile import DesignFileError, load_estimates
 from studio.domain.rules import validate
 from studio.estimating import estimate_result
 from studio.management.designcli import EXIT_UNUSABLE, DesignFileCommand
@@ -62,21 +60,13 @@ class Command(DesignFileCommand):
 
     def run(self, name: str, output: str, *, paper: str = DEFAULT_PAPER, customer: str = "", author: str = "",
             rerun: bool = False) -> int:
-        try:
-            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self.stderr.write(f"{name}: cannot read the design file: {exc}")
+        loaded = self.read_design(name)
+        if loaded is None:
             return EXIT_UNUSABLE
+        text, design, catalog = loaded
         try:
-            catalog = get_catalog()
-        except ValueError as exc:  # the catalog data files themselves are broken (as designcli says it)
-            self.stderr.write(f"catalog: cannot build the catalog: {exc}")
-            return EXIT_UNUSABLE
-        try:
-            design = parse_design_text(text, catalog)
-            data = json.loads(text)
-            result, note = file_estimate(data, design, catalog, rerun=rerun)
-        except DesignFileError as exc:
+            result, note = file_estimate(json.loads(text), design, catalog, rerun=rerun)
+        except DesignFileError as exc:  # the file's estimates entry
             self.stderr.write(f"{name}: {exc.path or '(file)'}: {exc.message}")
             return EXIT_UNUSABLE
         inputs = ProposalInputs(design=design, report=validate(design, catalog), catalog=catalog, result=result,
