@@ -18,7 +18,19 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .catalog import Accelerator, Catalog, FacilityCooling, Item, Nic, RackCooling, Storage, Switch, System, Transceiver
+from .catalog import (
+    Accelerator,
+    Catalog,
+    FacilityCooling,
+    Item,
+    Nic,
+    Price,
+    RackCooling,
+    Storage,
+    Switch,
+    System,
+    Transceiver,
+)
 from .design import Design
 from .totals import Totals
 
@@ -73,13 +85,11 @@ class BomLine:
 
 @dataclass(frozen=True)
 class BomSource:
+    """Where a priced item's list price comes from: the catalog's own ``Price`` record."""
+
     slug: str
     name: str
-    list_usd: float
-    currency: str
-    date: str
-    source: str
-    confidence: str
+    price: Price
 
 
 @dataclass(frozen=True)
@@ -346,8 +356,7 @@ def _sources(lines, catalog: Catalog) -> tuple[BomSource, ...]:
         item = _get(catalog, line.slug) if line.slug else None
         price = price_of(item)
         if line.priced and price is not None and item.slug not in seen:
-            seen[item.slug] = BomSource(item.slug, item.name, float(price.list_usd), price.currency, price.date,
-                                        price.source, price.confidence)
+            seen[item.slug] = BomSource(item.slug, item.name, price)
     return tuple(sorted(seen.values(), key=lambda s: s.slug))
 
 

@@ -128,8 +128,9 @@ def _sources_sheet(ws, bom: BillOfMaterials) -> None:
     _header(ws, [("Item", 24), ("Name", 50), ("List price (USD)", 17), ("Currency", 10), ("Price date", 11),
                  ("Confidence", 11), ("Source", 90)])
     for row, s in enumerate(bom.sources, start=2):
-        for col, value in enumerate([s.slug, s.name, s.list_usd, s.currency, s.date, s.confidence, s.source],
-                                    start=1):
+        price = s.price
+        row_values = [s.slug, s.name, float(price.list_usd), price.currency, price.date, price.confidence, price.source]
+        for col, value in enumerate(row_values, start=1):
             cell = ws.cell(row=row, column=col, value=value)
             if col == 3:
                 cell.number_format = USD_FORMAT

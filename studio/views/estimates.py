@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -27,6 +26,7 @@ from ..models import Design, Job
 from ..reports.charts import estimate_charts
 from ..tasks import estimate_design_task
 from .designs import _get_design_for_user
+from .jobs import design_job_or_404
 
 
 def _estimate_jobs(design: Design):
@@ -164,10 +164,7 @@ def estimates(request, code):
 @require_GET
 def estimate_detail(request, code, job_code):
     design = _get_design_for_user(request, code)
-    job = _estimate_jobs(design).filter(code=job_code).first()
-    if job is None:
-        raise Http404("No such estimate")
-    job = jobs.refresh_stale(job)
+    job = design_job_or_404(_estimate_jobs(design), job_code, "estimate")
     if request.htmx:
         charts = estimate_charts(job.result, design.it_power_kw, design.facility_power_kw) \
             if job.state == Job.SUCCEEDED and job.result else []

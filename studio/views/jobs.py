@@ -19,6 +19,15 @@ def _get_job_for_user(request, code) -> Job:
     return jobs.refresh_stale(job)
 
 
+def design_job_or_404(queryset, job_code, what: str) -> Job:
+    """One of a design's jobs (``queryset``: its estimate or proposal jobs), its staleness refreshed;
+    404 naming ``what`` when the design has no such job."""
+    job = queryset.filter(code=job_code).first()
+    if job is None:
+        raise Http404(f"No such {what}")
+    return jobs.refresh_stale(job)
+
+
 @require_GET
 def job_list(request):
     return render(request, "studio/jobs.html", {"jobs": Job.objects.filter(owner=request.user)[:20]})

@@ -20,6 +20,7 @@ from ..models import Design, Job, Proposal, ShareLink
 from ..reports.proposal import DEFAULT_PAPER, PAPER_LABELS, PAPERS
 from ..reports.proposal_job import MAX_TEXT, proposal_jobs, start_proposal, stored_proposals
 from .designs import _get_design_for_user
+from .jobs import design_job_or_404
 from .sharing import SHARE_HEADERS, active_link
 
 
@@ -49,10 +50,7 @@ def proposal_page(request, code):
 def proposal_status(request, code, job_code):
     """The status card of one proposal job (htmx polls it while the job runs)."""
     design = _get_design_for_user(request, code)
-    job = proposal_jobs(design).filter(code=job_code).first()
-    if job is None:
-        raise Http404("No such proposal job")
-    job = jobs.refresh_stale(job)
+    job = design_job_or_404(proposal_jobs(design), job_code, "proposal job")
     template = "proposal/page.html#proposal-status" if request.htmx else "proposal/page.html"
     return render(request, template, _page_context(request, design, job))
 
@@ -77,10 +75,7 @@ def proposal_make(request, code):
 def proposal_retry(request, code, job_code):
     """Start a failed proposal job again with the same paper, customer and author."""
     design = _get_design_for_user(request, code, write=True)
-    job = proposal_jobs(design).filter(code=job_code).first()
-    if job is None:
-        raise Http404("No such proposal job")
-    job = jobs.refresh_stale(job)
+    job = design_job_or_404(proposal_jobs(design), job_code, "proposal job")
     if job.state != Job.FAILED:
         messages.warning(request, "Only a failed proposal can be retried.")
         return redirect("design_proposal", code=design.code)
