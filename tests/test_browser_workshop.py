@@ -191,3 +191,10 @@ def test_the_comparison_shows_each_workload_on_its_own_labelled_rows(page, live_
     expect(groups.nth(1)).to_contain_text("Reasoning 70B")
     expect(page.locator("#compare-table")).to_contain_text("Output tokens/s (whole deployment)")
     screenshot(page, "compare-workloads")
+    # each serving workload's frontier, one curve per scenario, drawn under the table (issue 9)
+    expect(page.locator("#compare-frontiers .plotly-chart[data-drawn]")).to_have_count(2)
+    legend = page.locator("#chart-frontier-1 .legendtext")
+    expect(legend).to_have_count(3)  # the two scenarios and the operating-point star
+    expect(legend.nth(1)).to_have_text(scenario.name)
+    page.locator("#compare-frontiers").scroll_into_view_if_needed()
+    screenshot(page, "compare-frontiers")

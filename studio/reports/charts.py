@@ -18,6 +18,8 @@ from studio.domain.placement import placement_label
 
 ACCENT = "#0b5cad"
 PALETTE = ["#0b5cad", "#5aa0e0", "#8c6d1f", "#9aa5b1", "#b4451f", "#2f7d4f"]
+# the palette reordered so that neighbouring curves differ in hue (scenarios overlaid on one chart)
+DISTINCT = ["#0b5cad", "#b4451f", "#2f7d4f", "#8c6d1f", "#5aa0e0", "#9aa5b1"]
 BREAKDOWN_PARTS = (("compute_s", "Compute"), ("memory_s", "Memory"), ("communication_s", "Communication"),
                    ("bubble_s", "Pipeline bubble"), ("overhead_s", "Overhead"))
 WALL_COLOURS = {"new fabric tier": "#6c757d", "site power exhausted": "#b4451f",
@@ -132,42 +134,105 @@ def _layout_label(layout: dict | None) -> str:
     return one(layout) + spec
 
 
-def frontier_chart(frontiers: dict[str, dict], labels: dict[str, str] | None = None) -> dict | None:
-    """Output tokens/s per GPU against tokens/s per user (1000 / TPOT) over every layout and batch the
-    estimator tried — the Pareto frontier — with the estimate's chosen point and the workload's TPOT
-    limit; hovering a point shows its layout, tokens/s per provisioned MW and $ per million tokens."""
-    frontiers = {k: v for k, v in frontiers.items() if v and v.get("points")}
-    if not frontiers:
+FRONTIER_HOVER = ("%{x:.0f} tok/s per user · %{y:,.0f} tok/s per GPU<br>%{customdata[0]}<br>"
+                  "%{customdata[1]:,.0f} tok/s per provisioned MW · $%{customdata[2]:.2f} per M tokens")
+FRONTIER_TITLE = "Throughput against interactivity (every layout and batch tried)"
+LIMIT_COLOUR = "#6c757d"  # a limit shared by every curve of a chart: neutral, not one curve's colour
+
+
+def frontier_figure(series: list[dict], title: str = FRONTIER_TITLE, *, named_hover: bool = False,
+                    chosen_in_legend: bool = True) -> dict | None:
+    """The one frontier chart: output tokens/s per GPU against tokens/s per user (1000 / TPOT), one
+    curve per named frontier, each with its chosen point (a star) and, where the series asks for one,
+    a TPOT limit line. ``series``: ``[{"name", "frontier", "colour"?, "dash"?, "limit"?}]``, where
+    ``frontier`` is an estimate result's ``frontiers[id]`` and ``limit`` is ``{"text", "colour"}``
+    (no key: the frontier's own limit, labelled 'TPOT limit · name', in the curve's colour; None: no line).
+    ``named_hover`` puts the curve's name on its hover (curves of one workload, several scenarios);
+    without ``chosen_in_legend`` the stars share their curve's legend entry (one grey star explains them).
+
+    Worked example: ``[{"name": "Chat", "frontier": {"points": [p1, p2], "chosen": c,
+    "min_tokens_per_s_per_user": 5.0}}]`` → a stepped line through p1 and p2, a star at c, and a
+    dashed line at 5 tok/s per user (a 200 ms TPOT limit) labelled 'TPOT limit · Chat'."""
+    series = [s for s in series if s.get("frontier") and s["frontier"].get("points")]
+    if not series:
         return None
     fig = go.Figure()
-    for i, (rid, fr) in enumerate(frontiers.items()):
-        colour = PALETTE[i % len(PALETTE)]
-        name = (labels or {}).get(rid, rid)
+    lines = 0
+    for i, s in enumerate(series):
+        fr, name = s["frontier"], s["name"]
+        colour = s.get("colour") or PALETTE[i % len(PALETTE)]
         pts = fr["points"]
+        who = "<b>%{fullData.name}</b><br>" if named_hover else ""
         fig.add_scatter(
             x=[p["tokens_per_s_per_user"] for p in pts], y=[p["tokens_per_s_per_gpu"] for p in pts], name=name,
-            mode="lines+markers", line={"color": colour, "shape": "hv"},
+            mode="lines+markers", line={"color": colour, "shape": "hv", **({"dash": s["dash"]} if s.get("dash") else {})},
             customdata=[[_layout_label(p["layout"]), p["tokens_per_s_per_mw"], p["usd_per_million_tokens"]] for p in pts],
-            hovertemplate="%{x:.0f} tok/s per user · %{y:,.0f} tok/s per GPU<br>%{customdata[0]}<br>"
-                          "%{customdata[1]:,.0f} tok/s per provisioned MW · $%{customdata[2]:.2f} per M tokens<extra></extra>")
+            hovertemplate=who + FRONTIER_HOVER + "<extra></extra>", **({} if chosen_in_legend else {"legendgroup": name}))
         chosen = fr.get("chosen") or {}
         if chosen:
+            star = {"name": f"{name}: estimate"} if chosen_in_legend else {"name": name, "legendgroup": name,
+                                                                           "showlegend": False}
             fig.add_scatter(x=[chosen["tokens_per_s_per_user"]], y=[chosen["tokens_per_s_per_gpu"]], mode="markers",
-                            name=f"{name}: estimate", marker={"color": colour, "size": 13, "symbol": "star"},
+                            marker={"color": colour, "size": 13, "symbol": "star"},
                             customdata=[[_layout_label(fr.get("layout"))]],
-                            hovertemplate="chosen: %{customdata[0]}<extra></extra>")
-        if fr.get("min_tokens_per_s_per_user"):
-            fig.add_vline(x=fr["min_tokens_per_s_per_user"], line={"color": colour, "dash": "dash", "width": 1})
+                            hovertemplate=who + "chosen: %{customdata[0]}<extra></extra>", **star)
+        limit = s.get("limit", {"text": f"TPOT limit · {name}", "colour": colour})
+        if limit and fr.get("min_tokens_per_s_per_user"):
+            fig.add_vline(x=fr["min_tokens_per_s_per_user"], line={"color": limit["colour"], "dash": "dash", "width": 1})
             fig.add_annotation(x=fr["min_tokens_per_s_per_user"], y=1, yref="paper", yanchor="top", xanchor="left",
-                               yshift=-16 * i, xshift=3, showarrow=False, text=f"TPOT limit · {name}",
-                               font={"size": 11, "color": colour}, bgcolor="rgba(255,255,255,.85)")
-    per_gpu = [p["tokens_per_s_per_gpu"] for fr in frontiers.values() for p in fr["points"]]
+                               # labels stack by curve on the estimates page (as before), by line drawn here
+                               yshift=-16 * (i if chosen_in_legend else lines), xshift=3, showarrow=False,
+                               text=limit["text"], font={"size": 11, "color": limit["colour"]},
+                               bgcolor="rgba(255,255,255,.85)")
+            lines += 1
+    if not chosen_in_legend and any(s["frontier"].get("chosen") for s in series):
+        fig.add_scatter(x=[None], y=[None], mode="markers", name="operating point each estimate chose",
+                        marker={"color": LIMIT_COLOUR, "size": 13, "symbol": "star"}, hoverinfo="skip")
+    per_gpu = [p["tokens_per_s_per_gpu"] for s in series for p in s["frontier"]["points"]]
     fig.update_xaxes(title_text="tokens/s per user (1000 / TPOT)", rangemode="tozero")
     if spans_decades(per_gpu):
         fig.update_yaxes(title_text="output tokens/s per GPU (log)", type="log", dtick=1)
     else:
         fig.update_yaxes(title_text="output tokens/s per GPU", rangemode="tozero")
-    return _layout(fig, "Throughput against interactivity (every layout and batch tried)", height=420)
+    return _layout(fig, title, height=420)
+
+
+def frontier_chart(frontiers: dict[str, dict], labels: dict[str, str] | None = None) -> dict | None:
+    """Output tokens/s per GPU against tokens/s per user (1000 / TPOT) over every layout and batch the
+    estimator tried — the Pareto frontier — with the estimate's chosen point and the workload's TPOT
+    limit; hovering a point shows its layout, tokens/s per provisioned MW and $ per million tokens."""
+    return frontier_figure([{"name": (labels or {}).get(rid, rid), "frontier": fr} for rid, fr in frontiers.items()
+                            if fr and fr.get("points")])
+
+
+def scenario_frontier_chart(workload: str, scenarios: list[dict]) -> dict | None:
+    """One workload's frontier in each compared scenario, overlaid: a curve per scenario (its name in
+    the legend; a stale estimate's curve dotted and labelled so), each scenario's chosen point, and each
+    distinct TPOT limit once (grey when every scenario has the same one). ``scenarios``:
+    ``[{"name", "frontier", "stale"}]``, ``frontier`` as in an estimate result's ``frontiers``.
+
+    Worked example: two scenarios of 'Chat 8B', both with a 200 ms TPOT limit (5 tok/s per user), the
+    second estimated before its last change → curves 'Baseline' and 'Half the pod (estimated before the
+    last change)', dotted, two stars, one grey line at 5 tok/s per user labelled 'TPOT limit 200 ms'."""
+    curves = [s for s in scenarios if s.get("frontier") and s["frontier"].get("points")]
+    sharing: dict[float, list[int]] = {}  # tok/s per user at the limit → the curves with that limit
+    for i, s in enumerate(curves):
+        if s["frontier"].get("min_tokens_per_s_per_user"):
+            sharing.setdefault(s["frontier"]["min_tokens_per_s_per_user"], []).append(i)
+    series = []
+    for i, s in enumerate(curves):
+        colour = DISTINCT[i % len(DISTINCT)]
+        own = s["frontier"].get("min_tokens_per_s_per_user")
+        limit = None
+        if own and sharing[own][0] == i:  # each distinct limit once, on the first curve that has it
+            names = "" if len(sharing) == 1 else " · " + ", ".join(curves[j]["name"] for j in sharing[own])
+            limit = {"text": f"TPOT limit {1000.0 / own:,.0f} ms{names}",
+                     "colour": LIMIT_COLOUR if len(sharing) == 1 else colour}
+        series.append({"name": f"{s['name']} (estimated before the last change)" if s.get("stale") else s["name"],
+                       "frontier": s["frontier"], "colour": colour, "dash": "dot" if s.get("stale") else None,
+                       "limit": limit})
+    return frontier_figure(series, f"{workload}: throughput against interactivity, by scenario",
+                           named_hover=True, chosen_in_legend=False)
 
 
 def latency_chart(curves: dict[str, list[dict]], labels: dict[str, str] | None = None) -> dict | None:

@@ -13,7 +13,7 @@ from studio.domain.phases import phase_timeline, phases_of
 from .. import editing, svg
 from ..estimating import workload_label
 from ..models import Design, Job
-from ..reports.charts import frontier_chart, scaling_chart, throughput_chart
+from ..reports.charts import frontier_chart, scaling_chart, scenario_frontier_chart, throughput_chart
 from .designs import _get_design_for_user
 
 # The rows of the comparison: (label, getter on the totals, unit, decimals, "higher is better"?)
@@ -42,7 +42,9 @@ def family(row: Design, user) -> list[Design]:
 
 
 def latest_estimate(design: Design) -> dict | None:
-    """The design's latest finished estimate, per workload: ``{"stale", "by_workload": {label: {...}}}``.
+    """The design's latest finished estimate, per workload: ``{"stale", "by_workload": {label: {...}}}``;
+    a serving workload's figures carry its throughput–interactivity ``frontier`` (the result's
+    ``frontiers[id]``, None when the estimate has none for it).
 
     Each workload used the whole cluster, so throughputs of different workloads are never added up;
     a workload estimated on two system types appears once per system ("Chat · llama-3.1-70b on dgx-b200").
@@ -51,6 +53,7 @@ def latest_estimate(design: Design) -> dict | None:
            .only("result", "finished_at").first())
     if job is None or not job.result:
         return None
+    frontiers = job.result.get("frontiers") or {}
     results = [r for r in job.result.get("results", []) if r.get("inference") or r.get("training")]
     systems_of: dict[str, set] = {}
     for r in results:
@@ -68,6 +71,7 @@ def latest_estimate(design: Design) -> dict | None:
             "usd_per_million_tokens": inf["usd_per_million_tokens"] if inf else None,
             "training_tokens_per_s": tr["tokens_per_s"] if tr else None,
             "time_to_train_s": tr.get("time_to_train_s") if tr else None,
+            "frontier": frontiers.get(r["id"]) if inf else None,
         }
     return {"stale": job.result.get("version") != design.version, "by_workload": by_workload}
 
@@ -108,6 +112,42 @@ def estimate_rows(columns: list[dict]) -> list[dict]:
     return groups
 
 
+def frontier_overlays(columns: list[dict]) -> list[dict]:
+    """For each serving workload (matched by label, as in ``estimate_rows``) that has a frontier in at
+    least one compared scenario: one chart with every scenario's frontier overlaid, and the scenarios
+    that have no curve on it, each with the reason: ``[{"workload", "chart": {"id", "figure"},
+    "stale": [design], "missing": [{"design", "why"}]}]``.
+
+    Worked example: baseline estimated with 'Chat 8B' and 'RAG 8B', its clone not estimated → two
+    charts, each with the baseline's curve and the clone listed as 'no estimate yet'.
+    """
+    labels: list[str] = []
+    for c in columns:
+        for label, figures in ((c.get("estimate") or {}).get("by_workload") or {}).items():
+            if (figures.get("frontier") or {}).get("points") and label not in labels:
+                labels.append(label)
+    overlays = []
+    for n, label in enumerate(labels):
+        scenarios, stale, missing = [], [], []
+        for c in columns:
+            estimate = c.get("estimate")
+            figures = ((estimate or {}).get("by_workload") or {}).get(label)
+            if estimate is None:
+                missing.append({"design": c["design"], "why": "no estimate yet"})
+            elif figures is None:
+                missing.append({"design": c["design"], "why": "this workload is not in its latest estimate"})
+            elif not (figures.get("frontier") or {}).get("points"):
+                missing.append({"design": c["design"], "why": "its estimate has no frontier for this workload"})
+            else:
+                scenarios.append({"name": c["design"].name, "frontier": figures["frontier"],
+                                  "stale": estimate["stale"]})
+                if estimate["stale"]:
+                    stale.append(c["design"])
+        overlays.append({"workload": label, "stale": stale, "missing": missing,
+                         "chart": {"id": f"chart-frontier-{n + 1}", "figure": scenario_frontier_chart(label, scenarios)}})
+    return overlays
+
+
 @require_GET
 def compare(request, code):
     row = _get_design_for_user(request, code)
@@ -129,7 +169,8 @@ def compare(request, code):
                                 "delta": (v - base) if i > 0 else None} for i, v in enumerate(values)]})
     return render(request, "designs/compare.html", {
         "design": row, "family": members, "chosen": {str(c.code) for c in chosen}, "columns": columns,
-        "rows": rows, "estimate_groups": estimate_rows(columns), "can_compare": len(chosen) >= 2})
+        "rows": rows, "estimate_groups": estimate_rows(columns), "can_compare": len(chosen) >= 2,
+        "frontier_overlays": frontier_overlays(columns) if len(chosen) >= 2 else []})
 
 
 def budget_rows(totals, site) -> list[dict]:
