@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -214,6 +215,30 @@ class User:
                 self.site_edit()
 
 
+def cpu_seconds(stack: Stack) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the stack's web and worker process groups, by the
+    PostgreSQL server's processes and by this load generator, read from ``/proc`` (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    groups = {proc.pid: name for name, proc in stack.procs}  # each runs in a session of its own
+    out = {"web": 0.0, "worker": 0.0, "postgres": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                comm, rest = f.read().rsplit(")", 1)
+        except OSError:
+            continue
+        fields = rest.split()
+        cpu = (int(fields[11]) + int(fields[12])) / tick
+        name = groups.get(int(fields[3]))  # the process group
+        if name is None and comm.endswith("(postgres"):
+            name = "postgres"
+        if name:
+            out[name] += cpu
+    times = os.times()
+    out["load generator"] = times.user + times.system
+    return out
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -274,10 +299,10 @@ def run_once(users: int, seconds: float, web_workers: int, seed: int) -> dict:
             for t in threads:
                 t.start()
             barrier.wait()
-            t0 = time.monotonic()
+            t0, cpu0 = time.monotonic(), cpu_seconds(stack)
             for t in threads:
                 t.join()
-            wall = time.monotonic() - t0
+            wall, cpu1 = time.monotonic() - t0, cpu_seconds(stack)
             lost = verify(sim[0].browser, [shared])  # user 0 is an editor of the shared design
             for user in sim:
                 lost += verify(user.browser, [user.own])
@@ -291,6 +316,9 @@ def run_once(users: int, seconds: float, web_workers: int, seed: int) -> dict:
             "p99_ms": round(1000 * percentile(every, 99), 1),
             "by_kind": {k: {"n": len(v), "p50_ms": round(1000 * statistics.median(v), 1),
                             "p95_ms": round(1000 * percentile(v, 95), 1)} for k, v in sorted(results.latencies.items())},
+            # CPU per request of each part, over the timed run (a PostgreSQL backend that ended during it
+            # is not counted; the stack keeps its connections open)
+            "cpu_ms_per_request": {k: round(1000 * (cpu1[k] - cpu0[k]) / max(len(every), 1), 2) for k in cpu0},
             "statuses": dict(results.statuses), "edits": edits, "conflicts": results.conflicts,
             "errors": len(results.errors), "error_samples": results.errors[:5], "lost_edits": len(lost),
             "lost_samples": lost[:5]}
@@ -314,6 +342,8 @@ def main() -> int:
     for r in rows:
         print(f"| {r['users']} | {r['requests_per_s']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['edits']} "
               f"| {r['conflicts']} | {r['errors']} | {r['lost_edits']} |")
+    print("\nCPU ms per request (timed run): " + "; ".join(
+        f"{r['users']} users: " + ", ".join(f"{k} {v}" for k, v in r["cpu_ms_per_request"].items()) for r in rows))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2) + "\n")
     return 1 if any(r["errors"] or r["lost_edits"] for r in rows) else 0

@@ -41,7 +41,6 @@ __all__ = ["Change", "EditError", "RackLimits", "StaleVersion", "State", "apply"
            "rack_limits", "run"]
 
 MAX_STATES = 16  # designs whose last state is kept in memory per process
-UNDO_DEPTH = 20  # edits per design that can be undone in a session
 
 
 @dataclass
@@ -108,8 +107,13 @@ Edit = Callable[[d.Design, Catalog, object], Applied]  # (design, catalog, tile 
 MAX_TRIES = 4
 
 
-def run(row: Design, expected: int, edit: Edit, *, user=None) -> Change:
+def run(row: Design, expected: int, edit: Edit, *, user=None, catalog: Catalog | None = None,
+        session_key: str = "", on_save: Callable[[], None] | None = None) -> Change:
     """The loop for a prepared edit, made by ``user`` on version ``expected`` of the design.
+
+    ``catalog``: the request's catalog when the caller has it (else it is read); ``session_key``: the
+    editor session whose Undo may take the edit back ("" for none); ``on_save`` runs inside the save's
+    transaction (an undo marks what it undid there).
 
     The edit is applied to the design's *current* version. When that is newer than ``expected``
     (someone else saved meanwhile), it is kept only if the two touched different racks and parts
@@ -119,7 +123,7 @@ def run(row: Design, expected: int, edit: Edit, *, user=None) -> Change:
     """
     from . import history
 
-    catalog = get_catalog()
+    catalog = catalog or get_catalog()
     for _ in range(MAX_TRIES):
         state = load_state(row, catalog)
         rebased = row.version != expected
@@ -139,7 +143,9 @@ def run(row: Design, expected: int, edit: Edit, *, user=None) -> Change:
         try:
             with transaction.atomic():
                 save_difference(row, base, state.design, applied.design)
-                history.record(row, user, applied, touched)
+                history.record(row, user, applied, touched, session_key)
+                if on_save is not None:
+                    on_save()
         except StaleVersion:
             row.refresh_from_db()  # another write came first: try again on top of it
             continue
@@ -165,11 +171,17 @@ def _repaint(old: State, new: State, applied: Applied) -> list[str]:
     return sorted(set(applied.racks) | changed)
 
 
-def apply(op: str, row: Design, expected: int, data, *, user=None) -> Change:
+def apply(op: str, row: Design, expected: int, data, *, user=None, catalog: Catalog | None = None,
+          session_key: str = "") -> Change:
     """Parse the posted fields of the edit ``op`` and run it through the loop."""
-    return run(row, expected, lambda design, catalog, grid: apply_edit(op, design, catalog, data, grid), user=user)
+    return run(row, expected, lambda design, catalog, grid: apply_edit(op, design, catalog, data, grid), user=user,
+               catalog=catalog, session_key=session_key)
 
 
-def apply_undo(row: Design, expected: int, inverse: dict, *, user=None) -> Change:
-    """Apply an inverse recorded by an earlier edit (undo), with the same version check."""
-    return run(row, expected, lambda design, catalog, grid: restore(design, inverse), user=user)
+def apply_undo(row: Design, expected: int, undone, *, user=None, catalog: Catalog | None = None) -> Change:
+    """Apply the inverse of an earlier edit (``undone``, a ``DesignEdit`` of this session's undo stack),
+    with the same version check, and take that edit off the stack in the same transaction."""
+    from . import history
+
+    return run(row, expected, lambda design, catalog, grid: restore(design, undone.inverse), user=user,
+               catalog=catalog, on_save=lambda: history.mark_undone(undone))

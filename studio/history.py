@@ -1,6 +1,7 @@
 """A design's edit history: every saved edit is recorded (who, when, what, what it touched, its
 inverse); concurrent edits of one design conflict only when they touch the same racks or parts; the
-owner can revert the design to an earlier version.
+owner can revert the design to an earlier version; an editor session undoes its own last edits
+(``undo_stack``), from the same records: nothing about a design's edits is kept in the session.
 
 ``editing.run`` calls ``check_rebase`` when the browser's version is behind the design's, and
 ``record`` inside the transaction of every save. A version whose history was not kept (older than the
@@ -22,12 +23,16 @@ from .services import StaleVersion
 #: Edits kept per design (the issue asks for at least the last 50); older ones are pruned on save.
 KEEP_EDITS = 200
 PRUNE_EVERY = 50
+#: An editor session's edits of one design that its Undo can take back, newest first.
+UNDO_DEPTH = 20
 
 
-def record(row: Design, user, applied: Applied, touched: frozenset[str]) -> DesignEdit:
-    """Record the edit that made ``row.version`` (call inside the save's transaction)."""
+def record(row: Design, user, applied: Applied, touched: frozenset[str], session_key: str = "") -> DesignEdit:
+    """Record the edit that made ``row.version`` (call inside the save's transaction); ``session_key``
+    names the editor session that may undo it ("" for none)."""
     edit = DesignEdit.objects.create(design=row, version=row.version, user=user if getattr(user, "pk", None) else None,
-                                     message=applied.message[:300], touched=sorted(touched), inverse=applied.inverse)
+                                     message=applied.message[:300], touched=sorted(touched), inverse=applied.inverse,
+                                     session_key=session_key if applied.inverse is not None else "")
     if row.version % PRUNE_EVERY == 0:
         DesignEdit.objects.filter(design=row, version__lte=row.version - KEEP_EDITS).delete()
     return edit
@@ -58,6 +63,20 @@ def panels_for(keys: frozenset[str]) -> tuple[str, ...]:
     """The panels to refresh when others changed ``keys`` (the site panel for any site field)."""
     found = {("site" if key.startswith("site.") else _PANELS.get(key)) for key in keys}
     return tuple(sorted(p for p in found if p))
+
+
+def undo_stack(row: Design, session_key: str | None) -> list[DesignEdit]:
+    """The edits of ``row`` that session ``session_key`` may still undo, newest first: its last
+    ``UNDO_DEPTH`` edits, less those already undone (one query; [] without a session)."""
+    if not session_key:
+        return []
+    latest = DesignEdit.objects.filter(design=row, session_key=session_key).order_by("-version")[:UNDO_DEPTH]
+    return [e for e in latest.only("id", "version", "inverse", "undone") if not e.undone]
+
+
+def mark_undone(edit: DesignEdit) -> None:
+    """Take ``edit`` off its session's undo stack (call inside the undo's transaction)."""
+    DesignEdit.objects.filter(pk=edit.pk).update(undone=True)
 
 
 def recent(row: Design, limit: int = 100):

@@ -115,7 +115,8 @@ class DesignEdit(models.Model):
     """One saved edit of a design: the version it made, who, when, what (``message``), the keys it
     touched (``studio.domain.edits.conflicts.footprint``: two people editing one design conflict only
     when their edits touch the same racks or parts) and the inverse that undoes it (for reverting).
-    The last ``studio.history.KEEP_EDITS`` edits of each design are kept."""
+    The last ``studio.history.KEEP_EDITS`` edits of each design are kept; the last
+    ``studio.history.UNDO_DEPTH`` of an editor session's can be undone from that session."""
 
     design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="edits")
     version = models.PositiveIntegerField(help_text="The design's version after this edit")
@@ -125,10 +126,15 @@ class DesignEdit(models.Model):
     message = models.CharField(max_length=300)
     touched = models.JSONField(default=list)
     inverse = models.JSONField(null=True, blank=True)
+    #: The editor session that made it, when it may be undone there (its Undo button walks back through
+    #: that session's edits, newest first); blank for edits no session undoes (reverts, renames, undos).
+    session_key = models.CharField(max_length=40, blank=True, default="")
+    undone = models.BooleanField(default=False, help_text="Taken back by its session's Undo")
 
     class Meta:
         ordering = ["-version"]
         constraints = [models.UniqueConstraint(fields=["design", "version"], name="one_edit_per_version")]
+        indexes = [models.Index(fields=["design", "session_key", "-version"], name="edit_undo_stack")]
 
     def __str__(self) -> str:
         return f"{self.design_id} v{self.version}: {self.message}"

@@ -180,3 +180,39 @@ def test_edits_that_land_while_a_rebased_edit_is_under_way_do_not_make_it_a_conf
     data.update({"dx": "0", "dy": "1"})
     change = editing.apply("move", stale_row, 1, data)  # made on version 1
     assert change.state.design.rack("A04").y_tiles == 4 and stale_row.version == 4
+
+
+@pytest.mark.django_db
+def test_undo_walks_back_through_this_sessions_edits_only(two_editors, owner, monkeypatch):
+    """Each session undoes its own edits, newest first, from the recorded history; another session's
+    edits (even the same user's, in another browser) stay; an undone edit is not offered again."""
+    owner_a, colleague, row = two_editors
+    owner_b = Client()
+    owner_b.force_login(owner)  # the owner again, in a second browser: a session of its own
+    assert move(owner_a, row, 1, "A01", dy=1).status_code == 200  # v2
+    assert move(colleague, row, 2, "A02", dy=1).status_code == 200  # v3
+    assert move(owner_b, row, 3, "A03", dy=1).status_code == 200  # v4
+    assert move(owner_a, row, 4, "A01", dy=1).status_code == 200  # v5
+    start_a01 = yx(row, "A01")
+    undo = owner_a.post(f"/designs/{row.code}/undo/", {"version": 5})
+    assert undo.status_code == 200 and "disabled" not in undo.content.decode().split("Undo</button>")[0][-200:]
+    assert yx(row, "A01") == (start_a01[0], start_a01[1] - 1)
+    assert owner_a.post(f"/designs/{row.code}/undo/", {"version": 6}).status_code == 200
+    assert yx(row, "A01") == (start_a01[0], start_a01[1] - 2)  # both of the session's moves taken back
+    assert yx(row, "A02")[1] == yx(row, "A03")[1]  # the colleague's and the other browser's stand
+    nothing = owner_a.post(f"/designs/{row.code}/undo/", {"version": 7})
+    assert nothing.status_code == 400 and "Nothing to undo" in nothing.content.decode()
+    assert owner_b.post(f"/designs/{row.code}/undo/", {"version": 7}).status_code == 200  # its own A03 move
+    assert list(DesignEdit.objects.filter(design=row, undone=True).values_list("version", flat=True)) == [5, 4, 2]
+
+
+@pytest.mark.django_db
+def test_an_edit_writes_nothing_to_the_session(owner_client, design):  # noqa: F811
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert move(owner_client, design, design.version, "A01").status_code == 200
+    assert not [q for q in queries.captured_queries if Session._meta.db_table in q["sql"] and "UPDATE" in q["sql"]]
+    assert len(history.undo_stack(design, owner_client.session.session_key)) == 1

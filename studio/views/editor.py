@@ -21,12 +21,10 @@ from studio.domain.designfile import is_placeable
 from studio.domain.edits.parse import SITE_LABELS
 from studio.domain.limits import NUMBERS, SITE_NUMBERS
 
-from .. import editing, svg
+from .. import editing, history, svg
 from ..models import Design
 from ..services import StaleVersion
 from .designs import _get_design_for_user
-
-UNDO_KEY = "editor-undo"
 
 
 class SiteForm(forms.ModelForm):
@@ -118,7 +116,7 @@ def workspace_context(request, row: Design, state, catalog, **extra) -> dict:
         "findings_groups": findings_groups(report),
         "rack_subjects": {r.id for r in state.design.racks},
         "floor_svg": svg.floor_svg(catalog, state.design, report.findings),
-        "site_form": SiteForm(instance=row), "undo_depth": len(_undo_stack(request, row)),
+        "site_form": SiteForm(instance=row), "undo_depth": len(history.undo_stack(row, request.session.session_key)),
         "fabrics": state.design.fabrics, "storage": state.design.storage, "facility": state.design.facility,
         **extra,
     }
@@ -169,22 +167,10 @@ def rack_panel(request, code, label):
     return render(request, "designs/editor.html#rack-panel", context)
 
 
-def _undo_stack(request, row: Design) -> list:
-    return request.session.get(UNDO_KEY, {}).get(str(row.code), [])
-
-
-def _push_undo(request, row: Design, inverse: dict | None) -> None:
-    if inverse is None:
-        return
-    stacks = request.session.get(UNDO_KEY, {})
-    stack = stacks.get(str(row.code), [])
-    stack.append(inverse)
-    stacks[str(row.code)] = stack[-editing.UNDO_DEPTH:]
-    request.session[UNDO_KEY] = stacks
-
-
 def _change_response(request, row: Design, change, catalog, *, status: int = 200, error: str = "",
-                     field_errors=None):
+                     field_errors=None, can_undo: bool | None = None):
+    """The fragments that show ``change``; ``can_undo`` when the caller knows whether this session has
+    an edit to undo (an edit it just saved with an inverse), else the undo stack is read."""
     state = change.state
     worst = svg.worst_by_subject(state.report.findings)
     tile_mm = state.design.site.tile_mm
@@ -203,7 +189,7 @@ def _change_response(request, row: Design, change, catalog, *, status: int = 200
         "site_form": (SiteForm(request.POST, instance=row) if field_errors
                       else SiteForm(instance=row)) if "site" in change.panels or field_errors else None,
         "fabrics": state.design.fabrics, "storage": state.design.storage, "facility": state.design.facility,
-        "undo_depth": len(_undo_stack(request, row)),
+        "undo_depth": can_undo if can_undo is not None else len(history.undo_stack(row, request.session.session_key)),
     }
     if "fabrics" in change.panels:
         context.update(palettes(catalog))
@@ -224,7 +210,8 @@ def edit(request, code, op):
     catalog = get_catalog()
     expected = _version(request)
     try:
-        change = editing.apply(op, row, expected, request.POST, user=request.user)
+        change = editing.apply(op, row, expected, request.POST, user=request.user, catalog=catalog,
+                               session_key=request.session.session_key or "")
     except StaleVersion as exc:
         return _stale_response(request, code, catalog, str(exc))
     except editing.EditError as exc:
@@ -233,8 +220,7 @@ def edit(request, code, op):
         refused = editing.Change(state, racks=labels, panels=("site",) if exc.field_errors else ())
         return _change_response(request, row, refused, catalog, status=400, error=str(exc),
                                 field_errors=exc.field_errors or None)
-    _push_undo(request, row, change.inverse)
-    return _change_response(request, row, change, catalog)
+    return _change_response(request, row, change, catalog, can_undo=True if change.inverse is not None else None)
 
 
 def _stale_response(request, code, catalog, message: str):
@@ -248,20 +234,16 @@ def _stale_response(request, code, catalog, message: str):
 def undo(request, code):
     row = _get_design_for_user(request, code, write=True)
     catalog = get_catalog()
-    stacks = request.session.get(UNDO_KEY, {})
-    stack = stacks.get(str(row.code), [])
+    stack = history.undo_stack(row, request.session.session_key)
     if not stack:
         state = editing.load_state(row, catalog)
         return _change_response(request, row, editing.Change(state), catalog, status=400,
-                                error="Nothing to undo in this session")
+                                error="Nothing to undo in this session", can_undo=False)
     try:
-        change = editing.apply_undo(row, _version(request), stack[-1], user=request.user)
+        change = editing.apply_undo(row, _version(request), stack[0], user=request.user, catalog=catalog)
     except StaleVersion as exc:
         return _stale_response(request, code, catalog, str(exc))
-    stack.pop()
-    stacks[str(row.code)] = stack
-    request.session[UNDO_KEY] = stacks
-    return _change_response(request, row, change, catalog)
+    return _change_response(request, row, change, catalog, can_undo=len(stack) > 1)
 
 
 def require_edit(row: Design) -> None:
