@@ -55,3 +55,30 @@ def test_every_reasoning_serving_case_is_estimated_and_the_median_error_is_under
     rows = score(cases, file_catalog())
     assert all(r.predicted is not None for r in rows)
     assert summarize(rows).median <= 0.20
+
+
+def test_the_fit_s_case_cache_gives_score_s_rows_and_re_estimates_only_the_family_whose_factor_moved():
+    from studio.domain.perf.fitting import CaseScorer, fit, to_data
+
+    catalog = file_catalog()
+    cases = [c for c in json.loads((REPO / "bench" / "data" / "calibration.json").read_text())["cases"]
+             if c["id"] in ("mlperf41-llama2-70b-offline-8xh100", "mlperf51-llama2-70b-offline-8xmi300x",
+                            "superpod-h100-1su")]
+    scorer = CaseScorer(catalog)
+    base = cal.load()
+    assert scorer.rows(cases, base) == score(cases, catalog, base)
+    estimated = len(scorer._rows)
+    assert estimated == 2  # the fabric case carries no factor and is not cached
+    params = {"hbm_efficiency": 0.8, ("inference_gemm_efficiency", "cdna3", "fp8"): 0.2,
+              ("inference_gemm_efficiency", "hopper", "fp8"): 0.58}
+    moved = cal.parse(to_data(params))
+    rows = scorer.rows(cases, moved)
+    assert rows == score(cases, catalog, moved)
+    assert len(scorer._rows) == estimated + 2
+    # the MI300X efficiency moves again: only the MI300X case is estimated again
+    params[("inference_gemm_efficiency", "cdna3", "fp8")] = 0.3
+    again = cal.parse(to_data(params))
+    assert scorer.rows(cases, again) == score(cases, catalog, again)
+    assert len(scorer._rows) == estimated + 3
+    # a fit with a shared scorer is the fit without one
+    assert fit(cases, catalog, sweeps=1, scorer=scorer) == fit(cases, catalog, sweeps=1)

@@ -15,7 +15,7 @@ from typing import Callable
 from studio.domain.catalog import Catalog, System
 
 from . import calibration as cal
-from .accuracy import score
+from .accuracy import Row, score
 from .search import effective_precision
 
 #: (lower, upper) bounds: efficiencies are fractions of peak (decode kernels stream weights at 70 % of
@@ -99,17 +99,64 @@ def source_weights(cases: list[dict], emphasis: dict[str, float] | None = None) 
             for c in cases}
 
 
+class CaseScorer:
+    """``score`` of many cases under many candidate calibrations, re-estimating a case only when the
+    factors it reads changed. A case's estimate depends on the calibration through one ``Factors`` —
+    ``factors_for(its family, the precision its GPU runs)``, as ``cases.run_inference`` and
+    ``run_training`` look it up — so ``(case, Factors)`` keys its rows exactly: the rows are the ones
+    ``score`` gives. In a fit, a step on one family's efficiency re-estimates that family's cases only,
+    and the refits of ``holdout`` (which share this scorer) replay each other's early steps from the cache.
+    """
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self._rows: dict[tuple, list[Row]] = {}
+        self._keys: dict[int, tuple | None] = {}
+
+    def _factor_key(self, case: dict) -> tuple | None:
+        """(family, precision) of the factors the case reads; None for a fabric case or one that fails."""
+        kind = case.get("workload", {}).get("kind")
+        if kind not in REGIME_OF:
+            return None
+        try:
+            acc = self.catalog.accelerator_of(self.catalog.get(case["cluster"]["system"], System))
+        except (KeyError, TypeError):
+            return None
+        precision = case["workload"].get("precision") or "bf16"
+        if kind == "inference":
+            precision = effective_precision(acc, precision)[0]
+        return (acc.family or "unknown", precision)
+
+    def rows(self, cases: list[dict], data: cal.CalibrationData) -> list[Row]:
+        out: list[Row] = []
+        for case in cases:
+            if id(case) not in self._keys:
+                self._keys[id(case)] = self._factor_key(case)
+            key = self._keys[id(case)]
+            if key is None:
+                out += score([case], self.catalog, data)
+                continue
+            cache_key = (id(case), data.factors_for(*key))
+            if cache_key not in self._rows:
+                self._rows[cache_key] = score([case], self.catalog, data)
+            out += self._rows[cache_key]
+        return out
+
+
 def fit(cases: list[dict], catalog: Catalog, sweeps: int = 4,
-        progress: Callable[[str], None] | None = None, emphasis: dict[str, float] | None = None) -> dict:
-    """The fitted parameters (global names and (factor, family, precision) tuples → values)."""
+        progress: Callable[[str], None] | None = None, emphasis: dict[str, float] | None = None,
+        scorer: CaseScorer | None = None) -> dict:
+    """The fitted parameters (global names and (factor, family, precision) tuples → values).
+    ``scorer``: a shared ``CaseScorer`` (its cache) when the same case objects are fitted repeatedly."""
     params: dict = {name: cal.PRIORS[name] for name in GLOBAL_BOUNDS}
     for key in sorted(family_keys(cases, catalog)):
         params[key] = cal.PRIORS[key[0]]
     measured = [c for c in cases if c.get("measured")]
     weights = source_weights(measured, DEFAULT_EMPHASIS if emphasis is None else emphasis)
+    scorer = scorer or CaseScorer(catalog)
 
     def evaluate(p: dict) -> float:
-        return loss(score(measured, catalog, cal.parse(to_data(p))), weights)
+        return loss(scorer.rows(measured, cal.parse(to_data(p))), weights)
 
     best = evaluate(params)
     steps = [0.5, 0.25, 0.1, 0.04, 0.015]
@@ -148,13 +195,14 @@ def holdout(cases: list[dict], catalog, case_ids: set | None = None, progress: C
     leave-one-family-out summaries (refit each time without the held-out cases)."""
     measured = [c for c in cases if c.get("measured")]
     rows_case, rows_family = [], []
+    scorer = CaseScorer(catalog)  # the same case objects in every refit: one cache for all
     for i, case in enumerate(measured):
         if case_ids is not None and case.get("id") not in case_ids:
             continue
         if case["workload"].get("kind") == "fabric":
             rows_case += score([case], catalog)
             continue
-        params = fit(measured[:i] + measured[i + 1:], catalog, sweeps=3)
+        params = fit(measured[:i] + measured[i + 1:], catalog, sweeps=3, scorer=scorer)
         rows_case += score([case], catalog, cal.parse(to_data(params)))
         if progress:
             progress(f"left out {case.get('id')}")
@@ -162,7 +210,7 @@ def holdout(cases: list[dict], catalog, case_ids: set | None = None, progress: C
     for fam in families:
         held = [c for c in measured if family_of(c, catalog) == fam and c["workload"].get("kind") != "fabric"]
         rest = [c for c in measured if c not in held]
-        params = fit(rest, catalog, sweeps=3)
+        params = fit(rest, catalog, sweeps=3, scorer=scorer)
         rows_family += score(held, catalog, cal.parse(to_data(params)))
         if progress:
             progress(f"left out family {fam}")
