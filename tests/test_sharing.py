@@ -1,6 +1,7 @@
 """Read-only share links: the owner creates one (design or scenario comparison, label, optional
 expiry), lists and revokes it; a visitor without an account sees the design and nothing else;
-revoked, expired and unknown tokens answer 404; every persona on every sharing view."""
+revoked, expired and unknown tokens answer 404; every persona on every sharing view; a comparison
+link overlays each serving workload's frontiers as the owner's comparison does, with no "estimate it" links."""
 
 import datetime as dt
 import re
@@ -14,6 +15,7 @@ from studio import services
 from studio.models import DesignMember, Job, ShareLink
 from studio.tasks import estimate_design_task
 from tests.editor_fixtures import design, hall  # noqa: F401 - fixtures
+from tests.test_compare_view import curves, estimated, overlays, pair, stars  # noqa: F401 - helpers and fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +193,101 @@ def test_the_shared_page_makes_no_more_queries_for_forty_racks_than_for_four(own
             assert Client().get(share_url(link)).status_code == 200
         counts.append(len(queries))
     assert counts[1] <= counts[0] <= 10, counts  # the first request also loads the catalog
+
+
+# --- a comparison link: each serving workload's frontiers overlaid, as on the owner's comparison ---
+
+def script_tags(html: str) -> list[str]:
+    return re.findall(r"<script\b[^>]*>", html)
+
+
+def test_the_shared_comparison_overlays_the_frontiers_without_estimate_links(owner_client, owner, pair):  # noqa: F811
+    from studio.middleware import CONTENT_SECURITY_POLICY
+
+    base, scenario = pair
+    estimated(base)
+    estimated(scenario)
+    scenario.version += 1  # the scenario changed after its estimate: the owner's page offers "estimate it again"
+    scenario.save(update_fields=["version"])
+    link = ShareLink.objects.create(design=base, kind=ShareLink.COMPARE, compare_with=[str(scenario.code)],
+                                    created_by=owner, label="workshop")
+    response = Client().get(share_url(link))
+    html = response.content.decode()
+    assert response.status_code == 200
+    charts = overlays(html)
+    assert list(charts) == ["chart-frontier-1", "chart-frontier-2"]  # one chart per shared serving workload
+    chat = charts["chart-frontier-1"]
+    assert chat["layout"]["title"]["text"].startswith("Chat 8B")
+    assert [t["name"] for t in curves(chat)] == [base.name, f"{scenario.name} (estimated before the last change)"]
+    assert len(stars(chat)) == 2
+    # the same figures as the owner's comparison, from the same code
+    owner_html = owner_client.get(reverse("design_compare", args=[base.code]),
+                                  {"with": str(scenario.code)}).content.decode()
+    assert overlays(owner_html) == charts
+    # the owner may estimate again; a visitor with the link may not, and sees no way into the studio
+    assert "estimate it again" in owner_html and reverse("design_estimates", args=[scenario.code]) in owner_html
+    assert f"<strong>{scenario.name}</strong>: estimated before the last change to the design" in html
+    assert "estimate it" not in html and "/estimates" not in html
+    assert f"/designs/{base.code}/" not in html and f"/designs/{scenario.code}/" not in html
+    # Plotly and charts.js from the studio's own origin, which the CSP allows; no inline script runs
+    assert 'src="/static/vendor/plotly-7.1.0.min.js"' in html and 'src="/static/js/charts.js"' in html
+    assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src 'self';" in response["Content-Security-Policy"]
+    for tag in script_tags(html):
+        assert 'src="/static/' in tag or 'type="application/json"' in tag, tag
+    assert response["Referrer-Policy"] == "no-referrer" and response["X-Robots-Tag"].startswith("noindex")
+
+
+def test_a_shared_comparison_lists_an_unestimated_scenario_without_a_link_and_loads_no_plotly_without_charts(
+        owner_client, owner, pair):  # noqa: F811
+    base, scenario = pair
+    link = ShareLink.objects.create(design=base, kind=ShareLink.COMPARE, compare_with=[str(scenario.code)],
+                                    created_by=owner, label="workshop")
+    html = Client().get(share_url(link)).content.decode()  # nothing estimated: no chart, no Plotly
+    assert 'id="compare-table"' in html
+    assert "compare-frontiers" not in html and "plotly" not in html and "charts.js" not in html
+    assert not overlays(html)
+    estimated(base)
+    html = Client().get(share_url(link)).content.decode()
+    charts = overlays(html)
+    assert len(charts) == 2 and all([t["name"] for t in curves(f)] == [base.name] for f in charts.values())
+    assert html.count(f"<strong>{scenario.name}</strong>: no estimate yet") == 2
+    assert "estimate it" not in html and reverse("design_estimates", args=[scenario.code]) not in html
+    owner_html = owner_client.get(reverse("design_compare", args=[base.code]),
+                                  {"with": str(scenario.code)}).content.decode()
+    assert owner_html.count(f"no estimate yet · <a href=\"{reverse('design_estimates', args=[scenario.code])}\">"
+                            "estimate it</a>") == 2  # the owner's page keeps its links
+
+
+def test_a_revoked_expired_or_wrong_comparison_token_still_answers_404_with_no_chart(owner_client, owner, pair):  # noqa: F811
+    base, scenario = pair
+    estimated(base)
+    link = ShareLink.objects.create(design=base, kind=ShareLink.COMPARE, compare_with=[str(scenario.code)],
+                                    created_by=owner, label="workshop")
+    visitor = Client()
+    assert overlays(visitor.get(share_url(link)).content.decode())
+    wrong = visitor.get(reverse("share_view", args=[link.token[:-1] + ("x" if link.token[-1] != "x" else "y")]))
+    assert wrong.status_code == 404 and b"chart-frontier" not in wrong.content
+    expired = ShareLink.objects.create(design=base, kind=ShareLink.COMPARE, compare_with=[str(scenario.code)],
+                                       created_by=owner, label="old",
+                                       expires_at=timezone.now() - dt.timedelta(minutes=1))
+    response = visitor.get(share_url(expired))
+    assert response.status_code == 404 and b"chart-frontier" not in response.content
+    owner_client.post(reverse("design_share_revoke", args=[base.code, link.code]))
+    response = visitor.get(share_url(link))
+    assert response.status_code == 404 and b"chart-frontier" not in response.content and b"Chat 8B" not in response.content
+    assert visitor.post(share_url(expired)).status_code == 405  # still read-only: GET only
+
+
+def test_a_forged_comparison_link_never_draws_a_scenario_someone_else_owns(owner, pair, collaborator):  # noqa: F811
+    base, scenario = pair
+    DesignMember.objects.create(design=base, user=collaborator, role=DesignMember.EDIT)
+    theirs = services.clone_as_scenario(base, collaborator, "Collaborator's private variant")
+    estimated(base)
+    estimated(theirs)
+    link = ShareLink.objects.create(design=base, kind=ShareLink.COMPARE,
+                                    compare_with=[str(scenario.code), str(theirs.code)], label="forged",
+                                    created_by=owner)
+    html = Client().get(share_url(link)).content.decode()
+    names = {t["name"] for f in overlays(html).values() for t in curves(f)}
+    assert names == {base.name} and "private variant" not in html

@@ -4,6 +4,7 @@ revoking a link, and the public page a link opens.
 A link carries a random token (``ShareLink.token``, ``secrets.token_urlsafe(32)``), never the
 design's code. The public page (``share_view``) needs no sign-in (``login_not_required``) and
 shows the floor plan, rack elevations, findings, totals and the latest estimate with its charts
+(a comparison link: the scenarios side by side, with each serving workload's frontiers overlaid)
 — nothing else, and nothing that writes. A revoked, expired or unknown token answers 404.
 """
 
@@ -24,7 +25,7 @@ from catalog.source import get_catalog
 from .. import editing, svg
 from ..models import Design, DesignMember, Job, ShareLink
 from ..reports.charts import estimate_charts
-from .compare import ROWS, estimate_rows, family, latest_estimate
+from .compare import ROWS, estimate_rows, family, frontier_overlays, latest_estimate
 from .editor import findings_groups
 from .members import ROLES, _owned_design
 
@@ -184,7 +185,8 @@ def _compare_context(link: ShareLink, catalog) -> dict:
         rows.append({"label": label, "unit": unit, "digits": digits,
                      "cells": [{"value": v, "differs": i > 0 and v != values[0],
                                 "delta": (v - values[0]) if i > 0 else None} for i, v in enumerate(values)]})
-    return {"design": link.design, "columns": columns, "rows": rows, "estimate_groups": estimate_rows(columns)}
+    return {"design": link.design, "columns": columns, "rows": rows, "estimate_groups": estimate_rows(columns),
+            "frontier_overlays": frontier_overlays(columns)}
 
 
 @login_not_required
