@@ -110,7 +110,7 @@ def main() -> None:
                 assert response.status_code == 200, response.content[:300]
                 versions["v"] += 1
 
-            editing._states.clear()
+            editing.forget_states()
             cold = timed(move, 1)[0]
             moves = timed(lambda i: move(i + 1), args.repeat)
             move_s = statistics.median(moves)

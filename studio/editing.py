@@ -35,12 +35,17 @@ from studio.domain.rules import Analysis, Report, analyse, revalidate
 
 from . import svg
 from .models import Design
-from .services import StaleVersion, design_to_domain, designs_with_content, save_difference
+from .services import StaleVersion, load_domain_design, save_difference
 
 __all__ = ["Change", "EditError", "RackLimits", "StaleVersion", "State", "apply", "apply_undo", "load_state",
            "rack_limits", "run"]
 
-MAX_STATES = 16  # designs whose last state is kept in memory per process
+#: The states kept in memory per process: at most this many designs and this many racks in all (a
+#: state holds about 3 KB per rack, so the rack bound caps a process's cache near 120 MB; the largest
+#: design allowed, ``STUDIO_MAX_RACKS`` 25,000, still fits). Many small designs edited at once (a
+#: workshop, the load test's 100 users) all stay in memory.
+MAX_STATES = 512
+MAX_STATE_RACKS = 40_000
 
 
 @dataclass
@@ -80,24 +85,49 @@ _states: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
+_racks_kept = [0]  # racks in ``_states``, in all
+
+
 def _remember(row: Design, state: State) -> State:
+    """Keep ``state`` as the design's state at ``row.version``; the least recently used go first when
+    the bounds above are passed (the newest is always kept). O(1) per call, amortised."""
+    key = (row.code, row.version)
     with _lock:
-        _states[(row.code, row.version)] = state
-        _states.move_to_end((row.code, row.version))
-        while len(_states) > MAX_STATES:
-            _states.popitem(last=False)
+        old = _states.pop(key, None)
+        if old is not None:
+            _racks_kept[0] -= len(old.design.racks)
+        _states[key] = state
+        _racks_kept[0] += len(state.design.racks)
+        while len(_states) > 1 and (len(_states) > MAX_STATES or _racks_kept[0] > MAX_STATE_RACKS):
+            _, dropped = _states.popitem(last=False)
+            _racks_kept[0] -= len(dropped.design.racks)
     return state
+
+
+def forget_states() -> None:
+    """Drop every state kept in memory (a cold start, for tests and benchmarks)."""
+    with _lock:
+        _states.clear()
+        _racks_kept[0] = 0
+
+
+def _forget(key) -> None:
+    with _lock:
+        dropped = _states.pop(key, None)
+        if dropped is not None:
+            _racks_kept[0] -= len(dropped.design.racks)
 
 
 def load_state(row: Design, catalog: Catalog | None = None) -> State:
     """The design and its validation at ``row.version`` (from memory when it is there)."""
     with _lock:
         state = _states.get((row.code, row.version))
+        if state is not None:
+            _states.move_to_end((row.code, row.version))  # the most recently used goes last
     catalog = catalog or get_catalog()
     if state is not None and state.analysis.facts.catalog is catalog:
         return state
-    full = designs_with_content().get(pk=row.pk)
-    return _remember(full, State(analyse(design_to_domain(full), catalog)))
+    return _remember(row, State(analyse(load_domain_design(row), catalog)))
 
 
 Edit = Callable[[d.Design, Catalog, object], Applied]  # (design, catalog, tile grid) → Applied
@@ -153,8 +183,7 @@ def run(row: Design, expected: int, edit: Edit, *, user=None, catalog: Catalog |
             row.refresh_from_db()  # the row as the database has it (the bump may have set fields on it)
             raise
         new = _remember(row, State(revalidate(state.analysis, applied.design, catalog)))
-        with _lock:
-            _states.pop((row.code, base), None)
+        _forget((row.code, base))
         return Change(new, racks=_repaint(state, new, applied), removed=list(applied.removed),
                       added=list(applied.added), full=applied.full or rebased,
                       panels=tuple(dict.fromkeys((*applied.panels, *history.panels_for(theirs)))),

@@ -24,6 +24,7 @@ from studio.services import (
     design_to_domain,
     designs_with_content,
     import_design_data,
+    load_domain_design,
     reference_designs,
     replace_design,
     save_difference,
@@ -185,3 +186,17 @@ def test_a_rack_inserted_where_the_positions_have_no_gap_renumbers_them_in_order
     new = dataclasses.replace(old, racks=(old.racks[0], extra, *old.racks[1:]))
     save_difference(row, 1, old, new)
     assert [r.id for r in _domain(row).racks] == ["A01", "X01", "A02", "A03", "A04"]
+
+
+@pytest.mark.django_db
+def test_the_lean_load_equals_the_prefetching_load_for_every_reference_design(owner, loaded_catalog):
+    """``load_domain_design`` (the editor's load) builds exactly what ``design_to_domain`` builds from the
+    prefetched rows: rack order, PDUs, devices in U order, phases, site, fabrics and workloads."""
+    catalog = get_catalog()
+    for ref in reference_designs(catalog):
+        row = create_design(owner, ref["design"])
+        lean = load_domain_design(row)
+        assert lean == design_to_domain(designs_with_content().get(pk=row.pk)) == ref["design"], ref["slug"]
+    moved = move_racks(lean, catalog, [lean.racks[0].id], 0, 1).design
+    save_difference(row, row.version, lean, moved)
+    assert load_domain_design(row) == moved == design_to_domain(designs_with_content().get(pk=row.pk))

@@ -188,7 +188,7 @@ def test_the_shared_page_makes_no_more_queries_for_forty_racks_than_for_four(own
     for racks in (4, 40):
         row = services.create_design(owner, hall(f"Hall {racks}", racks))
         link = ShareLink.objects.create(design=row, label="q", created_by=owner)
-        editing._states.clear()  # no validation kept in memory: the page loads the design itself
+        editing.forget_states()  # no validation kept in memory: the page loads the design itself
         with CaptureQueriesContext(connection) as queries:
             assert Client().get(share_url(link)).status_code == 200
         counts.append(len(queries))
