@@ -70,6 +70,23 @@ def test_concurrency_one_on_eight_gpus_is_not_counted_eight_times():
     assert one.output_tokens_per_s < 1000 / one.tpot_ms * 1.01
 
 
+def test_one_client_s_decode_is_not_slowed_by_its_own_prompt():
+    # a closed loop of one client: nothing is prefilled while its request decodes, so its time per output
+    # token is a bare decode iteration at batch 1; with more clients the others' prompts ride along
+    from studio.domain.perf.inference import build_pools, operating_point
+    from studio.domain.perf.layouts import Deployment, Layout
+    from studio.domain.perf.serving import Replica
+
+    one = estimate(scenario="concurrency", concurrency=1, tensor_parallel=8, input_tokens=3072, output_tokens=256)
+    bare = Replica(CAT.get("llama-2-70b"), HW, "fp8", 8, FACTORS).iteration(1, 3072 + 128, 0.0, 0.0)
+    assert one.tpot_ms == pytest.approx(bare.total_s * 1e3, rel=0.005)  # b just under 1: the TTFT share of the loop
+    req = InferenceRequest(model=CAT.get("llama-2-70b"), precision="fp8", scenario="concurrency", input_tokens=3072,
+                           output_tokens=256, gpus=8, concurrency=64)
+    pools = build_pools(Deployment(Layout(8), 1), req, HW, FACTORS, None)
+    with_others = operating_point(pools, req, 1.0)
+    assert with_others.tpot_s > bare.total_s * 1.01  # 63 of 64 clients' 3k prompts ride along (12 tokens a step)
+
+
 def test_best_tensor_parallel_is_chosen_when_not_given():
     assert estimate().tensor_parallel in (2, 4, 8)  # 70B FP8 does not leave room for a KV cache on one 80 GB GPU
 

@@ -142,13 +142,26 @@ def build_pools(dep: Deployment, req: InferenceRequest, hw: Hardware, factors: F
     return Pools(dep, dec, pre, bmax, spec)
 
 
+def others_share(req: InferenceRequest) -> float:
+    """Share of the prompts prefilled while a request decodes that belong to *other* requests.
+
+    A request's own prompt is prefilled before it decodes (in its TTFT), never during its decode. With
+    open arrivals (and offline) the other requests are countless: 1. In a closed loop of ``C`` clients the
+    client whose request is decoding sends nothing until it finishes, so prompts arrive during its decode
+    at ``(C − 1)/C`` of the overall rate: one client (c1): 0, nothing interrupts its decode; 4 clients: 0.75.
+    """
+    if req.scenario != "concurrency" or not req.concurrency:
+        return 1.0
+    return (req.concurrency - 1) / req.concurrency
+
+
 def operating_point(pools: Pools, req: InferenceRequest, b: float) -> Point:
     """The deployment at a mean of ``b`` sequences decoding per decode worker (see the module doc)."""
     dep, dec, pre, spec = pools.deployment, pools.decode, pools.prefill, pools.spec
     i, o = req.input_tokens, req.output_tokens
     verify = 1 + spec.draft_tokens if spec else 1
     per_step = spec.tokens_per_step if spec else 1.0
-    prompt_tokens = 0.0 if dep.disaggregated else b * i / o * per_step
+    prompt_tokens = 0.0 if dep.disaggregated else b * i / o * per_step * others_share(req)
     it = dec.iteration(b, i + o / 2.0, prompt_tokens, i / 2.0, verify)
     step = it.total_s
     if spec:  # the draft module: one extra layer's iteration share per drafted token
