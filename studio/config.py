@@ -48,6 +48,9 @@ class Config:
     #: The Celery queue this studio's jobs go through: two studios (or a test stack) sharing one Redis
     #: must not take each other's jobs.
     celery_queue: str = "celery"
+    #: How long a process trusts its copy of the catalog before asking the database whether it changed
+    #: (an edit in this process's admin is seen at once; one made elsewhere within this many ms).
+    catalog_recheck_ms: int = 2000
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -171,4 +174,5 @@ def load(env: Mapping[str, str], base_dir: Path) -> Config:
         max_devices_per_rack=parse_int(env, "STUDIO_MAX_DEVICES_PER_RACK", 100, minimum=1),
         max_upload_mb=parse_int(env, "STUDIO_MAX_UPLOAD_MB", 32, minimum=1),
         celery_queue=parse_queue(env),
+        catalog_recheck_ms=parse_int(env, "STUDIO_CATALOG_RECHECK_MS", 2000),
     )

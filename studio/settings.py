@@ -174,6 +174,7 @@ STUDIO_REQUIRE_SERVICES = CONFIG.require_services
 # factory fits in the defaults; one user cannot stall the others with a 70,000-rack import.
 STUDIO_DESIGN_SIZE = DesignSize(max_racks=CONFIG.max_racks, max_devices_per_rack=CONFIG.max_devices_per_rack)
 STUDIO_MAX_UPLOAD_BYTES = CONFIG.max_upload_mb * 1024 * 1024
+STUDIO_CATALOG_RECHECK_S = CONFIG.catalog_recheck_ms / 1000
 
 LOGGING = {
     "version": 1,

@@ -70,6 +70,17 @@ def _in_memory_broker():
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _catalog_checked_on_every_call():
+    """Each test's database starts afresh (rolled back), so a catalog copy trusted for a while
+    (``STUDIO_CATALOG_RECHECK_S``) could outlive the rows it came from: tests check on every call;
+    tests/test_catalog_loading.py tests the interval itself."""
+    from django.test.utils import override_settings
+
+    with override_settings(STUDIO_CATALOG_RECHECK_S=0):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _fast_password_hasher():
     """Tests hash passwords with MD5: PBKDF2's deliberate slowness buys nothing here (production keeps it)."""
     from django.test.utils import override_settings

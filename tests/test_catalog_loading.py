@@ -150,3 +150,31 @@ def test_prune_removes_items_no_longer_in_the_files(db, data_dir):
 
 def test_data_dir_is_inside_the_repository():
     assert DATA_DIR == Path(__file__).resolve().parent.parent / "catalog" / "data"
+
+
+def test_a_process_trusts_its_catalog_for_the_recheck_interval_and_sees_its_own_saves_at_once(
+        db, data_dir, settings, django_assert_num_queries, monkeypatch):
+    """STUDIO_CATALOG_RECHECK_S: within it no query at all; a change made elsewhere (here a bare UPDATE,
+    which sends no signal) shows once it has passed; a save through this process shows at once."""
+    from catalog import source
+
+    load_catalog(data_dir)
+    settings.STUDIO_CATALOG_RECHECK_S = 60
+    clock = [1000.0]
+    monkeypatch.setattr(source.time, "monotonic", lambda: clock[0])
+    source.forget()
+    first = get_catalog()
+    with django_assert_num_queries(0):
+        assert get_catalog() is first
+    from django.utils import timezone
+
+    CatalogItem.objects.filter(slug="test-server").update(name="Renamed elsewhere", updated_at=timezone.now())
+    clock[0] += 59
+    assert get_catalog().get("test-server").name != "Renamed elsewhere"  # still trusted
+    clock[0] += 2
+    assert get_catalog().get("test-server").name == "Renamed elsewhere"  # rechecked: rebuilt
+    item = CatalogItem.objects.get(slug="test-server")
+    item.name = "Saved here"
+    item.save()
+    assert get_catalog().get("test-server").name == "Saved here"  # at once, within the interval
+    source.forget()
