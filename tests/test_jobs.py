@@ -17,7 +17,8 @@ def make_job(user, **kw):
     return Job.objects.create(owner=user, kind="catalog_stats", **kw)
 
 
-def test_a_job_runs_to_success_recording_progress_on_the_way(owner, loaded_catalog):
+def test_a_job_runs_to_success_recording_progress_on_the_way(owner, loaded_catalog, monkeypatch):
+    monkeypatch.setattr(jobs, "PROGRESS_WRITE_EVERY_S", 0)  # every report written (see the next test)
     job = make_job(owner)
     seen = []
 
@@ -32,6 +33,24 @@ def test_a_job_runs_to_success_recording_progress_on_the_way(owner, loaded_catal
     assert seen == [10, 50, 90]
     assert job.state == Job.SUCCEEDED and job.progress == 100 and job.result == {"answer": 42}
     assert job.started_at and job.finished_at and job.duration_s >= 0
+
+
+def test_rapid_progress_reports_are_written_at_most_every_half_second(owner, monkeypatch,
+                                                                      django_assert_num_queries):
+    """An estimate reports ~40 steps in 50 ms: the first is written, then one per PROGRESS_WRITE_EVERY_S."""
+    t0 = timezone.now()
+    clock = [t0]
+    monkeypatch.setattr(jobs.timezone, "now", lambda: clock[0])
+    job = jobs.start(make_job(owner).pk)
+    with django_assert_num_queries(1):
+        for step in range(40):  # 40 steps within 0.39 s: one write, the first
+            clock[0] = t0 + timedelta(seconds=step * 0.01)
+            jobs.report_progress(job, step, f"step {step}")
+    assert Job.objects.get(pk=job.pk).progress == 0 and job.progress == 39  # the object has the latest
+    clock[0] = t0 + timedelta(seconds=0.6)
+    jobs.report_progress(job, 60, "later")
+    stored = Job.objects.get(pk=job.pk)
+    assert (stored.progress, stored.message, stored.heartbeat_at) == (60, "later", clock[0])
 
 
 def test_a_job_that_raises_ends_failed_with_the_reason(owner):
