@@ -1,10 +1,10 @@
 """Load test of the production configuration: N simulated users editing at one edit per second.
 
-    .venv/bin/python bench/load_test.py --users 10,50,100 [--seconds 60] [--web-workers 5] [--json FILE]
+    .venv/bin/python bench/load_test.py --users 10,50,100 [--seconds 60] [--web-workers 5] [--web-threads 1] [--json FILE]
 
 Needs PostgreSQL (127.0.0.1:5432, database ``test``, trust auth) and Redis (127.0.0.1:6379). For each
 user count it starts the ``Procfile``'s stack (``tests/prodstack.py``: a fresh PostgreSQL database,
-gunicorn with ``--web-workers`` processes, a Celery worker with beat, ``DEBUG=0``, behind a simulated
+gunicorn with ``--web-workers`` processes of ``--web-threads`` threads, a Celery worker with beat, ``DEBUG=0``, behind a simulated
 TLS proxy), then:
 
 * every user owns a design of four racks (one DGX H100 each) and a chat workload; the first ten users
@@ -270,9 +270,10 @@ def verify(browser: Browser, models: list[DesignModel]) -> list[str]:
     return lost
 
 
-def run_once(users: int, seconds: float, web_workers: int, seed: int) -> dict:
+def run_once(users: int, seconds: float, web_workers: int, seed: int, web_threads: int = 1) -> dict:
     with tempfile.TemporaryDirectory() as tmp, fresh_database() as database_url:
         env = production_env(database_url, Path(tmp) / "var", redis_db=12, web_workers=web_workers,
+                             web_threads=web_threads,
                              worker_concurrency=2)
         with Stack(env, Path(tmp)) as stack:
             spec = {"users": users, "shared_editors": min(SHARED_EDITORS, users),
@@ -310,7 +311,7 @@ def run_once(users: int, seconds: float, web_workers: int, seed: int) -> dict:
                                        "print(collections.Counter(Job.objects.values_list('state', flat=True)))")
     every = [x for values in results.latencies.values() for x in values]
     edits = sum(len(v) for k, v in results.latencies.items() if k != "estimate-start")
-    return {"users": users, "seconds": round(wall, 1), "requests": len(every),
+    return {"users": users, "web": f"{web_workers} × {web_threads}", "seconds": round(wall, 1), "requests": len(every),
             "requests_per_s": round(len(every) / wall, 1),
             "p50_ms": round(1000 * percentile(every, 50), 1), "p95_ms": round(1000 * percentile(every, 95), 1),
             "p99_ms": round(1000 * percentile(every, 99), 1),
@@ -329,12 +330,13 @@ def main() -> int:
     parser.add_argument("--users", default="10,50,100", help="comma-separated user counts")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--web-workers", type=int, default=5)
+    parser.add_argument("--web-threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     rows = []
     for n in [int(x) for x in args.users.split(",")]:
-        row = run_once(n, args.seconds, args.web_workers, args.seed)
+        row = run_once(n, args.seconds, args.web_workers, args.seed, args.web_threads)
         rows.append(row)
         print(json.dumps(row), flush=True)
     print("\n| users | req/s | p50 ms | p95 ms | p99 ms | edits | conflicts (409) | errors | lost edits |")

@@ -57,9 +57,9 @@ def get_catalog() -> Catalog:
 
     if not apps.ready:
         return file_catalog()
-    from .models import CatalogItem  # noqa: PLC0415
-
     from django.conf import settings  # noqa: PLC0415
+
+    from .models import CatalogItem  # noqa: PLC0415
 
     if not _table_exists():
         return file_catalog()

@@ -55,14 +55,15 @@ def fresh_database():
 
 
 def production_env(database_url: str, var_dir: Path, *, redis_db: int = 13, web_workers: int = 2,
-                   worker_concurrency: int = 1) -> dict[str, str]:
+                   worker_concurrency: int = 1, web_threads: int = 1) -> dict[str, str]:
     """The environment of a production start: DEBUG off, a strong key, PostgreSQL, Redis, TLS proxy."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("DATABASE_URL", "CELERY_", "PYTEST", "DJANGO_", "STUDIO_", "SECRET_KEY", "DEBUG"))}
     env.update({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "DATABASE_URL": database_url, "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{redis_db}",
                 "STUDIO_VAR_DIR": str(var_dir), "STUDIO_BEHIND_TLS_PROXY": "1", "PORT": str(free_port()),
-                "WEB_CONCURRENCY": str(web_workers), "WORKER_CONCURRENCY": str(worker_concurrency),
+                "WEB_CONCURRENCY": str(web_workers), "WEB_THREADS": str(web_threads),
+                "WORKER_CONCURRENCY": str(worker_concurrency),
                 # a queue of its own: a worker left over from another run on this Redis cannot take its jobs
                 "STUDIO_CELERY_QUEUE": f"studio-test-{uuid.uuid4().hex[:8]}"})
     return env
