@@ -159,3 +159,12 @@ def test_a_design_workload_carries_its_config_and_spec_decoding_to_the_estimate(
     est = estimate_workload(wl, "dgx-b200", 8, CAT)
     assert est.layout == {"serving": "single-node", "tp": 8, "ep": 8, "dp_attention": True, "workers": 1,
                           "spec_decoding": "mtp"}
+
+
+def test_a_linear_layer_gemm_reaches_its_efficiency_only_as_its_row_tiles_fill():
+    from studio.domain.perf.serving import gemm_fill
+
+    assert gemm_fill(64) == pytest.approx(0.5)
+    assert gemm_fill(0) == 0.0
+    assert gemm_fill(16) < gemm_fill(576) < gemm_fill(8192) < 1.0
+    assert gemm_fill(8192) > 0.99  # a long prompt runs its GEMMs at the full fitted efficiency

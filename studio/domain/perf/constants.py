@@ -39,6 +39,12 @@ MAX_BATCH_SEQUENCES = 2048
 #: Token budget of one prefill iteration (chunked prefill): TensorRT-LLM ``max_num_tokens``
 #: default 8192; vLLM V1 ``max_num_batched_tokens`` 8192 for the API server [V-3p].
 PREFILL_CHUNK_TOKENS = 8192
+#: Tokens (the M dimension of a linear layer's GEMM) at which the GEMM reaches half of its large-M
+#: efficiency: efficiency × M / (M + 64). Tensor-core GEMMs work in tiles of 64–128 rows (Hopper WGMMA
+#: m64; CUTLASS/hipBLASLt tiles of 64–256 rows), so a batch of M tokens fills its tiles and hides the
+#: weight loads only once M reaches a few tiles' height [M: tile arithmetic; 64 chosen among 32/64/128/256
+#: on leave-one-case-out of shared/reference/calibration.json, see docs/accuracy.md].
+GEMM_HALF_FILL_TOKENS = 64.0
 #: p99 / mean of time per output token under load (MLPerf v4.1 H100 server: 155 ms mean at a
 #: 200 ms p99 limit = 1.29; v5.1 B200 interactive: 34.2 ms at 40 ms = 1.17) [M, from those logs].
 TPOT_P99_OVER_MEAN = 1.25

@@ -7,7 +7,8 @@ TP). An *iteration* carries one decode token for each of ``B`` running sequences
 tokens; its time is the sum of per-operator rooflines (operators run one after another):
 
 * non-expert linear layers (attention projections, dense FFNs, shared experts, lm_head):
-  ``max(weights / attn_tp streamed at HBM·η, 2·N_dense·(B+p)/G at peak·η_gemm)``
+  ``max(weights / attn_tp streamed at HBM·η, 2·N_dense·(B+p)/G at peak·η_gemm·fill(M))`` where the
+  GEMM's M is the rank's tokens and ``fill(M) = M / (M + 64)`` (``gemm_fill``: tiles only fill with rows)
 * routed experts: ``max(touched experts' bytes / G, FLOPs / G × load imbalance at peak·η_gemm·η_moe)``
 * attention: KV bytes of the sequences a GPU holds, and prompt attention FLOPs
 * communication, priced on the link it crosses (``collectives.group_*``): two all-reduces per layer
@@ -31,6 +32,7 @@ from .constants import (
     DISPATCH_BYTES,
     EP_POPULARITY_SKEW,
     GB,
+    GEMM_HALF_FILL_TOKENS,
     KV_CACHE_MEMORY_FRACTION,
     MAX_BATCH_SEQUENCES,
     SERVING_RESERVED_GB,
@@ -48,6 +50,19 @@ MLA_DECODE_PRECISION = "bf16"
 #: linear layers only; gpt-oss MXFP4 the experts only) [V-3p: nvidia/DeepSeek-R1-0528-FP4 model card;
 #: openai/gpt-oss config.json modules_to_not_convert].
 DENSE_PRECISION = {"bf16": "bf16", "fp8": "fp8", "fp4": "fp8"}
+
+
+def gemm_fill(tokens: float) -> float:
+    """Share of a linear layer's large-batch GEMM efficiency reached with ``tokens`` rows (its M):
+    ``M / (M + GEMM_HALF_FILL_TOKENS)``. 64 tokens: 0.5; 576: 0.9; 8,192 (a long prompt): 0.99; none: 0.
+
+    The roofline's ``max(compute, memory)`` alone has the compute rate jump to its large-batch value at
+    the ridge; real GEMMs approach it gradually as their row tiles fill (AIConfigurator measures GEMM time
+    per M for the same reason: performance.md §1).
+    """
+    if tokens <= 0:
+        return 0.0
+    return tokens / (tokens + GEMM_HALF_FILL_TOKENS)
 
 
 def ep_imbalance(tokens_per_gpu_assignments: float, ep: int) -> float:
@@ -182,7 +197,7 @@ class Replica:
         routed_flops = M.routed_flops_per_token(m)
         dense_flops = M.linear_flops_per_token(m) - routed_flops
         dense_read = self.dense_bytes - m.vocab * m.hidden * 2.0  # the input embedding is a gather
-        dense_c = dense_flops * rank_tokens / a / dense_peak
+        dense_c = dense_flops * rank_tokens / a / (dense_peak * gemm_fill(rank_tokens)) if rank_tokens > 0 else 0.0
         dense_m = dense_read / a / hbm
         compute, memory = (dense_c, 0.0) if dense_c >= dense_m else (0.0, dense_m)
         if m.is_moe:
