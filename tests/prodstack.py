@@ -55,7 +55,7 @@ def fresh_database():
 
 
 def production_env(database_url: str, var_dir: Path, *, redis_db: int = 13, web_workers: int = 2,
-                   worker_concurrency: int = 1, web_threads: int = 1) -> dict[str, str]:
+                   worker_concurrency: int = 1, web_threads: int = 4) -> dict[str, str]:
     """The environment of a production start: DEBUG off, a strong key, PostgreSQL, Redis, TLS proxy."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("DATABASE_URL", "CELERY_", "PYTEST", "DJANGO_", "STUDIO_", "SECRET_KEY", "DEBUG"))}
