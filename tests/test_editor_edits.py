@@ -26,9 +26,30 @@ def test_a_move_saves_bumps_the_version_and_answers_with_the_changed_fragments(o
     assert RackPlacement.objects.get(design=design, label="A01").y_tiles == 7
     design.refresh_from_db()
     assert design.version == 2
-    assert 'id="rack-A01"' in body and 'hx-swap-oob="outerHTML"' in body
-    assert 'id="findings-panel"' in body and 'id="totals-bar"' in body and 'value="2"' in body
+    assert 'id="rack-A01"' in body and 'hx-swap-oob="outerHTML"' in body and 'value="2"' in body
     assert 'id="floor-svg"' not in body  # not the whole floor plan
+    # a move changes no total and no finding here: the totals bar, the derived counts and the findings
+    # panel the browser shows stay as they are, and are not sent again
+    assert 'id="totals-bar"' not in body and 'id="derived-panel"' not in body and 'id="findings-panel"' not in body
+
+
+def test_an_edit_sends_again_exactly_the_parts_it_changed(owner_client, design):  # noqa: F811
+    """Totals and derived counts when a total or a site limit changed; findings when they changed."""
+    behind_a02 = post(owner_client, design, "move", rack="A01", dx=1, dy=2).content.decode()  # in A02's aisle
+    assert 'id="findings-panel"' in behind_a02 and "layout.aisle_clearance" in behind_a02
+    assert 'id="totals-bar"' in behind_a02  # the findings count in the bar changed with them
+    design.refresh_from_db()
+    back = post(owner_client, design, "move", rack="A01", dx=-1, dy=-2).content.decode()
+    assert 'id="findings-panel"' in back and 'id="totals-bar"' in back
+    design.refresh_from_db()
+    dropped = post(owner_client, design, "add-device", rack="A01", model="dgx-h100", u=20).content.decode()
+    assert 'id="totals-bar"' in dropped and 'id="derived-panel"' in dropped  # GPUs and power changed
+    design.refresh_from_db()
+    fields = {"width_m": 24, "depth_m": 18, "tile_mm": 600, "it_power_kw": 2100, "pue": 1.3,
+              "facility_power_kw": 2600, "air_cooling_kw": 1500, "liquid_cooling_kw": 1000,
+              "floor_max_kg_per_m2": 1500, "redundancy": "N+1", "electricity_usd_per_kwh": 0.08}
+    site = post(owner_client, design, "site", **fields).content.decode()
+    assert 'id="totals-bar"' in site and "of 2,100 kW" in site  # the limit beside the totals changed
 
 
 def test_a_row_moves_together(owner_client, design):  # noqa: F811

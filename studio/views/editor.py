@@ -182,7 +182,8 @@ def _change_response(request, row: Design, change, catalog, *, status: int = 200
     open_rack = request.POST.get("open_rack", "")
     context = {
         "design": row, "state": state, "report": state.report, "totals": state.report.totals,
-        "findings_groups": findings_groups(state.report), "rack_subjects": set(index),
+        "findings_groups": findings_groups(state.report) if "findings" not in change.unchanged else None,
+        "unchanged": change.unchanged, "rack_subjects": set(index),
         "racks_svg": racks_svg, "added_svg": added_svg, "removed": change.removed,
         "full_floor": svg.floor_svg(catalog, state.design, state.report.findings) if change.full else "",
         "panels": change.panels, "message": error or change.message, "is_error": bool(error),
