@@ -227,8 +227,9 @@ class User:
 
 
 def cpu_seconds(stack: Stack) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by the stack's web and worker process groups, by the
-    PostgreSQL server's processes and by this load generator, read from ``/proc`` (Linux)."""
+    """CPU seconds (user + system, with reaped children's) used so far by the stack's web and worker
+    process groups, by the PostgreSQL server's processes and by this load generator, from ``/proc``
+    (Linux)."""
     tick = os.sysconf("SC_CLK_TCK")
     groups = {proc.pid: name for name, proc in stack.procs}  # each runs in a session of its own
     out = {"web": 0.0, "worker": 0.0, "postgres": 0.0}
@@ -239,7 +240,9 @@ def cpu_seconds(stack: Stack) -> dict[str, float]:
         except OSError:
             continue
         fields = rest.split()
-        cpu = (int(fields[11]) + int(fields[12])) / tick
+        # its own user + system time, and that of its children it has reaped (the PostgreSQL server
+        # collects the time of backends that ended: a connection closed during the run still counts)
+        cpu = sum(int(x) for x in fields[11:15]) / tick
         name = groups.get(int(fields[3]))  # the process group
         if name is None and comm.endswith("(postgres"):
             name = "postgres"
@@ -331,8 +334,7 @@ def run_once(users: int, seconds: float, web_workers: int, seed: int, web_thread
             "p99_ms": round(1000 * percentile(every, 99), 1),
             "by_kind": {k: {"n": len(v), "p50_ms": round(1000 * statistics.median(v), 1),
                             "p95_ms": round(1000 * percentile(v, 95), 1)} for k, v in sorted(results.latencies.items())},
-            # CPU per request of each part, over the timed run (a PostgreSQL backend that ended during it
-            # is not counted; the stack keeps its connections open)
+            # CPU per request of each part, over the measured part
             "cpu_ms_per_request": {k: round(1000 * (cpu1[k] - cpu0[k]) / max(len(every), 1), 2) for k in cpu0},
             "statuses": dict(results.statuses), "edits": edits, "conflicts": results.conflicts,
             "warmup_s": warmup, "warmup_requests": len(results.warmup),
