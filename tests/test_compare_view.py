@@ -198,3 +198,23 @@ def test_distinct_tpot_limits_are_each_drawn_once_and_named():
     assert [t["name"] for t in curves(figure)] == ["A", "B", "C"]
     assert [a["text"] for a in figure["layout"]["annotations"]] == ["TPOT limit 200 ms · A, C", "TPOT limit 100 ms · B"]
     assert scenario_frontier_chart("Chat", [{"name": "D", "frontier": None}]) is None
+
+
+def test_coinciding_curves_stay_visible_and_are_said_to_coincide(owner_client, pair):
+    """A clone of the same pod has the same per-GPU frontier: the earlier curve is drawn wider, so the
+    later one does not hide it, and a note under the chart says the two lie on each other."""
+    from studio.views.compare import same_curves
+
+    design, scenario = pair
+    estimated(design)
+    estimated(scenario)
+    html = compare_page(owner_client, design, scenario)
+    chat = next(iter(overlays(html).values()))
+    first, second = curves(chat)
+    assert first["x"] == second["x"] and first["y"] == second["y"]  # the same points
+    assert first["line"]["width"] > second["line"]["width"]
+    assert f"{design.name} and {scenario.name}: the same frontier per GPU" in html
+    points = [{"tokens_per_s_per_user": 5.0, "tokens_per_s_per_gpu": 10.0}]
+    other = [{"tokens_per_s_per_user": 5.0, "tokens_per_s_per_gpu": 11.0}]
+    assert same_curves([{"name": "A", "frontier": {"points": points}}, {"name": "B", "frontier": {"points": other}},
+                        {"name": "C", "frontier": {"points": points}}]) == [["A", "C"]]

@@ -165,7 +165,9 @@ def frontier_figure(series: list[dict], title: str = FRONTIER_TITLE, *, named_ho
         who = "<b>%{fullData.name}</b><br>" if named_hover else ""
         fig.add_scatter(
             x=[p["tokens_per_s_per_user"] for p in pts], y=[p["tokens_per_s_per_gpu"] for p in pts], name=name,
-            mode="lines+markers", line={"color": colour, "shape": "hv", **({"dash": s["dash"]} if s.get("dash") else {})},
+            mode="lines+markers", line={"color": colour, "shape": "hv", **({"dash": s["dash"]} if s.get("dash") else {}),
+                                        **({"width": s["width"]} if s.get("width") else {})},
+            **({"marker": {"size": s["width"] + 4}} if s.get("width") else {}),
             customdata=[[_layout_label(p["layout"]), p["tokens_per_s_per_mw"], p["usd_per_million_tokens"]] for p in pts],
             hovertemplate=who + FRONTIER_HOVER + "<extra></extra>", **({} if chosen_in_legend else {"legendgroup": name}))
         chosen = fr.get("chosen") or {}
@@ -228,9 +230,11 @@ def scenario_frontier_chart(workload: str, scenarios: list[dict]) -> dict | None
             names = "" if len(sharing) == 1 else " · " + ", ".join(curves[j]["name"] for j in sharing[own])
             limit = {"text": f"TPOT limit {1000.0 / own:,.0f} ms{names}",
                      "colour": LIMIT_COLOUR if len(sharing) == 1 else colour}
+        # each curve thinner than the one before: scenarios of one system often share their per-GPU
+        # frontier exactly, and the later curve must not hide the earlier one
         series.append({"name": f"{s['name']} (estimated before the last change)" if s.get("stale") else s["name"],
                        "frontier": s["frontier"], "colour": colour, "dash": "dot" if s.get("stale") else None,
-                       "limit": limit})
+                       "limit": limit, "width": max(1.5, 6.0 - 2.0 * i)})
     return frontier_figure(series, f"{workload}: throughput against interactivity, by scenario",
                            named_hover=True, chosen_in_legend=False)
 

@@ -115,8 +115,9 @@ def estimate_rows(columns: list[dict]) -> list[dict]:
 def frontier_overlays(columns: list[dict]) -> list[dict]:
     """For each serving workload (matched by label, as in ``estimate_rows``) that has a frontier in at
     least one compared scenario: one chart with every scenario's frontier overlaid, and the scenarios
-    that have no curve on it, each with the reason: ``[{"workload", "chart": {"id", "figure"},
-    "stale": [design], "missing": [{"design", "why"}]}]``.
+    that have no curve on it, each with the reason, and the scenarios whose curves coincide:
+    ``[{"workload", "chart": {"id", "figure"}, "stale": [design], "missing": [{"design", "why"}],
+    "same": [[name, …]]}]``.
 
     Worked example: baseline estimated with 'Chat 8B' and 'RAG 8B', its clone not estimated → two
     charts, each with the baseline's curve and the clone listed as 'no estimate yet'.
@@ -143,9 +144,20 @@ def frontier_overlays(columns: list[dict]) -> list[dict]:
                                   "stale": estimate["stale"]})
                 if estimate["stale"]:
                     stale.append(c["design"])
-        overlays.append({"workload": label, "stale": stale, "missing": missing,
+        overlays.append({"workload": label, "stale": stale, "missing": missing, "same": same_curves(scenarios),
                          "chart": {"id": f"chart-frontier-{n + 1}", "figure": scenario_frontier_chart(label, scenarios)}})
     return overlays
+
+
+def same_curves(scenarios: list[dict]) -> list[list[str]]:
+    """The names of scenarios whose frontiers are the same points (per GPU, a half pod of the same
+    system is the same curve): each group of two or more, so the page can say why one curve hides
+    another. O(scenarios × points)."""
+    groups: dict[str, list[str]] = {}
+    for s in scenarios:
+        key = repr([(p["tokens_per_s_per_user"], p["tokens_per_s_per_gpu"]) for p in s["frontier"]["points"]])
+        groups.setdefault(key, []).append(s["name"])
+    return [names for names in groups.values() if len(names) > 1]
 
 
 @require_GET
