@@ -96,15 +96,19 @@ def _remember(row: Design, state: State) -> State:
     the bounds above are passed (the newest is always kept). O(1) per call, amortised."""
     key = (row.code, row.version)
     with _lock:
-        old = _states.pop(key, None)
-        if old is not None:
-            _racks_kept[0] -= len(old.design.racks)
+        _drop_locked(key)
         _states[key] = state
         _racks_kept[0] += len(state.design.racks)
         while len(_states) > 1 and (len(_states) > MAX_STATES or _racks_kept[0] > MAX_STATE_RACKS):
-            _, dropped = _states.popitem(last=False)
-            _racks_kept[0] -= len(dropped.design.racks)
+            _drop_locked(next(iter(_states)))  # the least recently used
     return state
+
+
+def _drop_locked(key) -> None:
+    """Drop one kept state, if there (hold ``_lock``)."""
+    dropped = _states.pop(key, None)
+    if dropped is not None:
+        _racks_kept[0] -= len(dropped.design.racks)
 
 
 def forget_states() -> None:
@@ -116,9 +120,7 @@ def forget_states() -> None:
 
 def _forget(key) -> None:
     with _lock:
-        dropped = _states.pop(key, None)
-        if dropped is not None:
-            _racks_kept[0] -= len(dropped.design.racks)
+        _drop_locked(key)
 
 
 def load_state(row: Design, catalog: Catalog | None = None) -> State:

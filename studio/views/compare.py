@@ -86,6 +86,18 @@ ESTIMATE_FIGURES = [
 ]
 
 
+def totals_rows(columns: list[dict]) -> list[dict]:
+    """The comparison's rows of totals (``ROWS``), one cell per column, each marked where it differs from
+    the first column, with its difference: the owner's comparison and a comparison link show these."""
+    rows = []
+    for label, get, unit, digits in ROWS:
+        values = [get(c["totals"]) for c in columns]
+        rows.append({"label": label, "unit": unit, "digits": digits,
+                     "cells": [{"value": v, "differs": i > 0 and v != values[0],
+                                "delta": (v - values[0]) if i > 0 else None} for i, v in enumerate(values)]})
+    return rows
+
+
 def estimate_rows(columns: list[dict]) -> list[dict]:
     """The comparison's estimate rows, grouped by workload (labelled), one cell per column.
 
@@ -172,16 +184,9 @@ def compare(request, code):
     for design in chosen:
         state = editing.load_state(design, catalog)
         columns.append({"design": design, "totals": state.report.totals, "estimate": latest_estimate(design)})
-    rows = []
-    for label, get, unit, digits in ROWS:
-        values = [get(c["totals"]) for c in columns]
-        base = values[0]
-        rows.append({"label": label, "unit": unit, "digits": digits,
-                     "cells": [{"value": v, "differs": i > 0 and v != base,
-                                "delta": (v - base) if i > 0 else None} for i, v in enumerate(values)]})
     return render(request, "designs/compare.html", {
         "design": row, "family": members, "chosen": {str(c.code) for c in chosen}, "columns": columns,
-        "rows": rows, "estimate_groups": estimate_rows(columns), "can_compare": len(chosen) >= 2,
+        "rows": totals_rows(columns), "estimate_groups": estimate_rows(columns), "can_compare": len(chosen) >= 2,
         "frontier_overlays": frontier_overlays(columns) if len(chosen) >= 2 else []})
 
 

@@ -25,7 +25,7 @@ from catalog.source import get_catalog
 from .. import editing, svg
 from ..models import Design, DesignMember, Job, ShareLink
 from ..reports.charts import estimate_charts
-from .compare import ROWS, estimate_rows, family, frontier_overlays, latest_estimate
+from .compare import estimate_rows, family, frontier_overlays, latest_estimate, totals_rows
 from .editor import findings_groups
 from .members import ROLES, _owned_design
 
@@ -179,13 +179,8 @@ def _compare_context(link: ShareLink, catalog) -> dict:
         columns.append({"design": design, "totals": state.report.totals, "estimate": latest_estimate(design),
                         "floor_svg": svg.floor_svg(catalog, state.design, state.report.findings,
                                                    element_id=f"share-floor-{len(columns)}")})
-    rows = []
-    for label, get, unit, digits in ROWS:
-        values = [get(c["totals"]) for c in columns]
-        rows.append({"label": label, "unit": unit, "digits": digits,
-                     "cells": [{"value": v, "differs": i > 0 and v != values[0],
-                                "delta": (v - values[0]) if i > 0 else None} for i, v in enumerate(values)]})
-    return {"design": link.design, "columns": columns, "rows": rows, "estimate_groups": estimate_rows(columns),
+    return {"design": link.design, "columns": columns, "rows": totals_rows(columns),
+            "estimate_groups": estimate_rows(columns),
             "frontier_overlays": frontier_overlays(columns)}
 
 
