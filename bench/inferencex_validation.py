@@ -1,0 +1,252 @@
+"""The estimator against every DeepSeek-R1 row of the public InferenceX capture — a check, not a fit.
+
+    .venv/bin/python bench/inferencex_validation.py [--rows FILE.jsonl] [--calibration FILE.json]
+        [--only KEY=VALUE ...] [--worst N] [--cases-out FILE.json]
+
+``bench/data/inferencex-benchmarks-dsr1.jsonl`` holds the rows of InferenceX-app's API capture
+(``packages/app/cypress/fixtures/api/benchmarks.json``, sha256 f46823a76cb63248…, 775,884 bytes — the
+file ``../shared/reference/inferencex-calibration.json`` drew its 18 DeepSeek-R1 cases from), one row per
+line with the columns an estimate reads (``bench/data/README.md``). Each row becomes a case of the
+``ai-factory-estimate-cases/1`` format exactly as the reference file's cases were made (a test checks
+that the 18 reference cases come out of their rows with the same measured values):
+
+* ``output_tokens_per_s`` = ``output_tput_per_gpu`` × the decode GPUs (all the GPUs of a single-node run),
+* ``tpot_ms`` = 1000 / ``median_intvty``, ``ttft_ms`` = 1000 × ``median_ttft``,
+* ``config`` from the row's layout columns (serving mode, TP/EP/DP-attention per pool, workers, MTP).
+
+Rows that cannot be read as a layout (a disaggregated pool whose GPUs are not max(TP, EP) × workers, or
+that has no workers; EP wider than TP on one node) or whose measurements contradict each other (Little's
+law off by more than 1.5×) are left out and counted by reason.
+
+Nothing here is fitted: the factors are those of ``calibration_data.json`` (fitted on the two reference
+files only); the rows that are reference cases are reported apart, so the rest is out of sample. Prints
+median and p90 of |predicted / measured − 1| overall and per value, family, engine, serving mode and
+precision; the *engine spread* — rows with the same system, layout, lengths and concurrency measured
+with two engines, each engine's figure taken as an estimate of the other's (a floor for any estimate that
+is told the layout and not the engine); then the worst values. About 3 s for the 409 rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from catalog.datafiles import file_catalog  # noqa: E402
+from studio.domain.perf import calibration as cal  # noqa: E402
+from studio.domain.perf.accuracy import percentile, score  # noqa: E402
+from studio.domain.perf.fitting import family_of  # noqa: E402
+
+ROWS = ROOT / "bench" / "data" / "inferencex-benchmarks-dsr1.jsonl"
+SYSTEMS = {"h100": "dgx-h100", "h200": "dgx-h200", "b200": "dgx-b200", "b300": "dgx-b300",
+           "gb200": "gb200-nvl72", "gb300": "gb300-nvl72", "mi300x": "mi300x-oam8",
+           "mi325x": "mi325x-oam8", "mi355x": "mi355x-oam8"}
+VALUES = ("output_tokens_per_s", "tpot_ms", "ttft_ms")
+#: Little's law tolerance for a closed-loop row (measured output ÷ C·out/(TTFT + out·TPOT)).
+LITTLE_TOLERANCE = 1.5
+#: Mean output of a benchmark request as a share of the nominal OSL (lengths uniform in [0.8·L, L]).
+MEAN_OUTPUT_SHARE = 0.9
+
+
+def reference_cases() -> list[dict]:
+    shared = ROOT.parent / "shared" / "reference" / "inferencex-calibration.json"
+    path = shared if shared.exists() else ROOT / "bench" / "data" / "inferencex-calibration.json"
+    return json.loads(path.read_text(encoding="utf-8"))["cases"]
+
+
+def _pool(row: dict, side: str) -> dict:
+    return {"workers": max(1, int(row.get(f"{side}_num_workers") or 1)), "tp": int(row[f"{side}_tp"]),
+            "ep": int(row[f"{side}_ep"] or 1), "dp_attention": bool(row[f"{side}_dp_attention"])}
+
+
+def consistent(measured: dict, osl: int, conc: int) -> bool:
+    """Whether a closed-loop row obeys Little's law: output ≈ C · out / (TTFT + out · TPOT) with the
+    client's mean output of 0.9 × OSL, within 1.5× either way. The capture's rows give 0.96 at the
+    median; one MI355X ATOM row reports 202 tok/s for 512 clients at 11 ms per token (0.02)."""
+    if "ttft_ms" not in measured:
+        return True
+    out = MEAN_OUTPUT_SHARE * osl
+    little = conc * out / (measured["ttft_ms"] / 1000 + out * measured["tpot_ms"] / 1000)
+    return 1 / LITTLE_TOLERANCE <= measured["output_tokens_per_s"] / little <= LITTLE_TOLERANCE
+
+
+def case_of(row: dict, index: int) -> tuple[dict | None, str | None]:
+    """The row as an estimate case, or (None, why it was left out)."""
+    system = SYSTEMS.get(str(row.get("hardware", "")).lower())
+    m = row.get("metrics") or {}
+    if row.get("model") != "dsr1":
+        return None, "not DeepSeek-R1"
+    if system is None:
+        return None, "system not in the catalog"
+    if not m.get("median_intvty") or not m.get("output_tput_per_gpu"):
+        return None, "no throughput or interactivity"
+    spec = "mtp" if row.get("spec_method") == "mtp" else "none"
+    if row.get("disagg"):
+        prefill_gpus, decode_gpus = int(row["num_prefill_gpu"]), int(row["num_decode_gpu"])
+        config = {"serving": "disaggregated", "prefill_gpus": prefill_gpus, "decode_gpus": decode_gpus,
+                  "prefill": _pool(row, "prefill"), "decode": _pool(row, "decode")}
+        for side, total in (("prefill", prefill_gpus), ("decode", decode_gpus)):
+            pool = config[side]
+            if not row.get(f"{side}_num_workers") or max(pool["tp"], pool["ep"]) * pool["workers"] != total:
+                return None, "layout columns do not add up to the GPUs"
+        gpus, out_gpus = prefill_gpus + decode_gpus, decode_gpus
+    else:
+        tp = int(row["decode_tp"])
+        if int(row["decode_ep"] or 1) > tp:
+            return None, "layout columns do not add up to the GPUs"
+        config = {"serving": "single-node", "tp": tp, "ep": int(row["decode_ep"] or 1),
+                  "dp_attention": bool(row["decode_dp_attention"])}
+        gpus = out_gpus = tp  # the num_*_gpu columns of single-node rows are not always the GPUs used
+    config["spec_decoding"] = spec
+    measured = {"output_tokens_per_s": round(m["output_tput_per_gpu"] * out_gpus, 2),
+                "tpot_ms": round(1000 / m["median_intvty"], 3)}
+    if m.get("median_ttft"):
+        measured["ttft_ms"] = round(1000 * m["median_ttft"], 1)
+    isl, osl, conc = int(row["isl"]), int(row["osl"]), int(row["conc"])
+    if not consistent(measured, osl, conc):
+        return None, "measurements contradict Little's law"
+    cid = (f"ixv-{row['hardware']}-{row['framework']}-{row['precision']}-{spec}-{isl // 1024}k{osl // 1024}k-"
+           f"c{conc}-{'disagg' if row.get('disagg') else 'single'}-{index}")
+    case = {"id": cid, "workload": {"kind": "inference", "model": "deepseek-v3", "precision": row["precision"],
+                                    "scenario": "concurrency", "input_tokens": isl, "output_tokens": osl,
+                                    "concurrency": conc},
+            "cluster": {"system": system, "gpus": gpus}, "measured": measured,
+            "config": {**config, "framework": row.get("framework"), "image": row.get("image"),
+                       "run_date": row.get("date")},
+            "_row": {"framework": row.get("framework"), "date": row.get("date")}}
+    return case, None
+
+
+def layout_key(case: dict) -> tuple:
+    """System, precision, MTP, lengths, concurrency and layout: what an estimate is told."""
+    w, cfg = case["workload"], case.get("config") or {}
+    layout = json.dumps({k: cfg.get(k) for k in ("serving", "tp", "ep", "dp_attention", "prefill", "decode",
+                                                 "prefill_gpus", "decode_gpus")}, sort_keys=True)
+    return (case["cluster"]["system"], w["precision"], cfg.get("spec_decoding", "none"), w["input_tokens"],
+            w["output_tokens"], w["concurrency"], layout)
+
+
+def load_cases(path: Path = ROWS) -> tuple[list[dict], Counter]:
+    """The rows' cases (a row repeated in the capture once) and the left-out rows counted by reason."""
+    cases, seen, left_out = [], set(), Counter()
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if not line.strip():
+            continue
+        case, why = case_of(json.loads(line), i)
+        if case is None:
+            left_out[why] += 1
+            continue
+        key = layout_key(case) + (case["_row"]["date"], case["_row"]["framework"])
+        if key in seen:
+            left_out["repeated row"] += 1
+            continue
+        seen.add(key)
+        cases.append(case)
+    return cases, left_out
+
+
+def reference_keys() -> set[tuple]:
+    """(layout key, run date) of the DeepSeek-R1 cases of the reference file."""
+    return {layout_key(c) + ((c.get("config") or {}).get("run_date"),) for c in reference_cases()
+            if c["workload"].get("model") == "deepseek-v3"}
+
+
+def in_reference(case: dict, keys: set[tuple]) -> bool:
+    return layout_key(case) + (case["_row"]["date"],) in keys
+
+
+def engine_spread(cases: list[dict]) -> dict[str, list[float]]:
+    """|a/b − 1| and |b/a − 1| per value for every two rows with the same layout key and different
+    engines: how far one engine's measurement is from another's on the same system, layout and load."""
+    groups = defaultdict(list)
+    for c in cases:
+        groups[layout_key(c)].append(c)
+    out = defaultdict(list)
+    for rows in groups.values():
+        for i, a in enumerate(rows):
+            for b in rows[i + 1:]:
+                if a["_row"]["framework"] == b["_row"]["framework"]:
+                    continue
+                for key in VALUES:
+                    x, y = a["measured"].get(key), b["measured"].get(key)
+                    if x and y:
+                        out[key] += [abs(x / y - 1), abs(y / x - 1)]
+    return out
+
+
+def _line(label: str, errors: list[float]) -> str:
+    failed = sum(1 for e in errors if e == float("inf"))
+    over = sum(1 for e in errors if e > 0.5)
+    return (f"{label:36s} {len(errors):6d} {100 * percentile(errors, 0.5):7.1f}% "
+            f"{100 * percentile(errors, 0.9):7.1f}% {over:5d}" + (f"  ({failed} not estimated)" if failed else ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rows", type=Path, default=ROWS)
+    ap.add_argument("--calibration", type=Path, help="a calibration file instead of the committed one")
+    ap.add_argument("--only", action="append", default=[], help="keep rows whose KEY equals VALUE "
+                    "(keys: system, engine, precision, serving, spec)")
+    ap.add_argument("--worst", type=int, default=25)
+    ap.add_argument("--cases-out", type=Path, help="also write the cases (ai-factory-estimate-cases/1)")
+    args = ap.parse_args(argv)
+    cases, left_out = load_cases(args.rows)
+    getters = {"system": lambda c: c["cluster"]["system"], "engine": lambda c: c["_row"]["framework"],
+               "precision": lambda c: c["workload"]["precision"], "serving": lambda c: c["config"]["serving"],
+               "spec": lambda c: c["config"]["spec_decoding"]}
+    for flt in args.only:
+        key, _, value = flt.partition("=")
+        if key not in getters:
+            ap.error(f"--only {flt}: KEY must be one of {', '.join(getters)}")
+        cases = [c for c in cases if str(getters[key](c)) == value]
+    blind = [{k: v for k, v in c.items() if k != "_row"} for c in cases]
+    if args.cases_out:
+        args.cases_out.write_text(json.dumps({"format": "ai-factory-estimate-cases/1", "cases": blind}, indent=1))
+    catalog = file_catalog()
+    data = cal.parse(json.loads(args.calibration.read_text(encoding="utf-8"))) if args.calibration else None
+    rows = score(blind, catalog, data)
+    by_id = {c["id"]: c for c in cases}
+    refs = reference_keys()
+
+    groups: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        c = by_id[r.case_id]
+        sample = "in the reference file" if in_reference(c, refs) else "out of sample"
+        groups["all"][sample].append(r.error)
+        if sample == "out of sample":
+            groups["value (out of sample)"][r.key].append(r.error)
+            groups["family (out of sample)"][family_of(c, catalog)].append(r.error)
+            groups["engine (out of sample)"][c["_row"]["framework"]].append(r.error)
+            groups["serving (out of sample)"][f"{c['config']['serving']}, MTP {c['config']['spec_decoding']}"].append(
+                r.error)
+            groups["precision (out of sample)"][c["workload"]["precision"]].append(r.error)
+    print(f"# {len(cases)} DeepSeek-R1 rows of {args.rows.name}; error = |predicted / measured - 1|")
+    if left_out:
+        print("# left out: " + "; ".join(f"{n} {why}" for why, n in sorted(left_out.items())))
+    print(f"\n{'group':36s} {'values':>6s} {'median':>8s} {'p90':>8s} {'>50%':>5s}")
+    for name, sub in groups.items():
+        print(f"-- {name}")
+        for label, errs in sorted(sub.items()):
+            print(_line(label, errs))
+    spread = engine_spread(cases)
+    print("\n# engine spread: the same system, layout, lengths and concurrency measured with two engines")
+    for key in VALUES:
+        if spread.get(key):
+            print(_line(f"{key} ({len(spread[key]) // 2} pairs)", spread[key]))
+    if spread:
+        print(_line("all", [e for v in spread.values() for e in v]))
+    if args.worst:
+        print(f"\n# worst {args.worst} values")
+        for r in sorted(rows, key=lambda r: -r.error)[: args.worst]:
+            pred = "-" if r.predicted is None else f"{r.predicted:.5g}"
+            print(f"{r.case_id:58s} {r.key:20s} {r.measured:11.5g} {pred:>11s} {100 * r.error:8.1f}%")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,84 @@
+"""The out-of-sample check against every DeepSeek-R1 row of the InferenceX capture
+(``bench/inferencex_validation.py``): the rows become cases the way the reference file's were made,
+every readable row is estimated, and the rows left out are counted by reason."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import math
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from catalog.datafiles import file_catalog
+from studio.domain.perf.accuracy import score
+
+REPO = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("inferencex_validation", REPO / "bench" / "inferencex_validation.py")
+iv = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(iv)
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return iv.load_cases()
+
+
+def test_the_reference_cases_come_out_of_their_rows_with_the_same_measurements(loaded):
+    cases, _ = loaded
+    by_key = {iv.layout_key(c) + (c["_row"]["date"],): c for c in cases}
+    reference = [c for c in iv.reference_cases() if c["workload"]["model"] == "deepseek-v3"]
+    assert len(reference) == 18
+    for ref in reference:
+        row = by_key[iv.layout_key(ref) + (ref["config"]["run_date"],)]
+        assert row["cluster"] == ref["cluster"], ref["id"]
+        for key, value in ref["measured"].items():
+            # the reference file rounds to 3–4 significant figures (359.7 for 359.66 tok/s)
+            assert row["measured"][key] == pytest.approx(value, rel=1e-3), (ref["id"], key)
+
+
+def test_rows_that_cannot_be_read_are_left_out_and_counted(loaded):
+    cases, left_out = loaded
+    lines = [ln for ln in iv.ROWS.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    assert len(lines) == 435
+    assert dict(left_out) == {"layout columns do not add up to the GPUs": 21,
+                              "measurements contradict Little's law": 3, "no throughput or interactivity": 2}
+    assert len(cases) == 435 - 26
+
+
+def test_every_readable_row_is_estimated(loaded):
+    cases, _ = loaded
+    rows = score([{k: v for k, v in c.items() if k != "_row"} for c in cases], file_catalog())
+    assert len(rows) == sum(len(c["measured"]) for c in cases)
+    assert all(math.isfinite(r.error) for r in rows)
+
+
+def test_littles_law_check_worked_example():
+    # 64 clients, 1,024-token outputs (mean 921.6), TTFT 0.5 s, TPOT 20 ms: 64 × 921.6 / 18.93 s = 3,115 tok/s
+    good = {"output_tokens_per_s": 3000.0, "tpot_ms": 20.0, "ttft_ms": 500.0}
+    assert iv.consistent(good, 1024, 64)
+    # the MI355X ATOM row: 202 tok/s from 512 clients at 11 ms per token
+    assert not iv.consistent({"output_tokens_per_s": 202.2, "tpot_ms": 11.0, "ttft_ms": 300.0}, 1024, 512)
+
+
+def test_engine_spread_compares_two_engines_on_the_same_layout_only():
+    base = {"workload": {"precision": "fp8", "input_tokens": 1024, "output_tokens": 1024, "concurrency": 4},
+            "cluster": {"system": "dgx-h200", "gpus": 8},
+            "config": {"serving": "single-node", "tp": 8, "ep": 1, "dp_attention": False, "spec_decoding": "none"}}
+    a = {**base, "measured": {"tpot_ms": 10.0}, "_row": {"framework": "sglang", "date": "2026-01-01"}}
+    b = {**base, "measured": {"tpot_ms": 12.5}, "_row": {"framework": "trt", "date": "2026-02-01"}}
+    same_engine = {**base, "measured": {"tpot_ms": 20.0}, "_row": {"framework": "sglang", "date": "2026-03-01"}}
+    spread = iv.engine_spread([a, b, same_engine])
+    # sglang–trt pairs only: 10 vs 12.5 (0.2 and 0.25) and 20 vs 12.5 (0.6 and 0.375)
+    assert sorted(spread["tpot_ms"]) == pytest.approx([0.2, 0.25, 0.375, 0.6])
+
+
+def test_the_script_prints_the_summary_and_the_engine_spread():
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert iv.main(["--only", "system=dgx-b200", "--worst", "3"]) == 0
+    text = out.getvalue()
+    assert "DeepSeek-R1 rows of inferencex-benchmarks-dsr1.jsonl" in text
+    assert "out of sample" in text and "# engine spread" in text and "# worst 3 values" in text
