@@ -124,6 +124,30 @@ def test_tensor_parallel_that_does_not_divide_the_heads_is_refused():
         deployment_from_config({"tp": 16}, model("llama-4-maverick"), 16)
 
 
+def test_expert_parallel_that_does_not_divide_the_experts_runs_with_redundant_slots():
+    # DeepSeek-R1 on EP 48 with data-parallel attention (the NVL72 Dynamo+SGLang decode of InferenceX):
+    # ⌈256 / 48⌉ = 6 expert slots per GPU, 288 in all: 6/256 of the experts' bytes, not 1/48
+    from studio.domain.perf.calibration import load
+    from studio.domain.perf.serving import Replica
+
+    r1 = model("deepseek-r1")
+    dep = deployment_from_config({"serving": "disaggregated", "prefill": {"workers": 6, "tp": 4},
+                                  "decode": {"workers": 1, "tp": 48, "ep": 48, "dp_attention": True}}, r1, 72)
+    assert dep.decode == Layout(48, 48, True)
+    gb200 = hardware_of(CAT.get("gb200-nvl72"), CAT.get("gb200"))
+    factors = load().factors_for("blackwell", "fp8")
+    wide = Replica(r1, gb200, "fp8", 48, factors, ep=48, dp_attention=True)
+    assert wide.expert_share_per_gpu == pytest.approx(6 / 256)
+    experts_gb = M.expert_weight_bytes(r1, "fp8") / 1e9
+    assert wide.weights_bytes_per_gpu == pytest.approx(wide.dense_bytes + experts_gb * 1e9 * 6 / 256)
+    assert Replica(r1, gb200, "fp8", 32, factors, ep=32, dp_attention=True).expert_share_per_gpu == 1 / 32
+
+
+def test_expert_parallel_wider_than_the_experts_is_refused():
+    with pytest.raises(EstimateError, match="expert parallel 512 exceeds deepseek-r1's 256 experts"):
+        deployment_from_config({"tp": 512, "ep": 512, "dp_attention": True}, model("deepseek-r1"), 512)
+
+
 def test_expert_parallel_on_a_dense_model_is_refused():
     with pytest.raises(EstimateError, match="dense"):
         deployment_from_config({"tp": 8, "ep": 8}, model("llama-3.3-70b"), 8)

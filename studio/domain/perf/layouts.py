@@ -109,14 +109,17 @@ def layout_from(d: dict, model: LlmModel, where: str = "config") -> Layout:
 
 def check_layout(layout: Layout, model: LlmModel) -> None:
     """Refuse what no engine runs: attention TP that does not divide the heads, EP on a dense
-    model or EP that does not divide the experts."""
+    model or EP wider than the experts. EP that does not divide the experts is run: each GPU holds
+    ⌈experts / EP⌉ expert slots and the spare slots hold copies of the busiest experts (SGLang
+    ``--ep-num-redundant-experts``, TensorRT-LLM's expert load balancer ``num_slots``): DeepSeek-R1's
+    256 experts on EP 48 is 6 slots per GPU, 288 in all (``serving.Replica.expert_share_per_gpu``)."""
     a = layout.attn_tp
     if model.heads % a:
         raise EstimateError(f"tensor parallel {a} does not divide {model.slug}'s {model.heads} attention heads")
     if layout.ep > 1 and not model.is_moe:
         raise EstimateError(f"expert parallel {layout.ep} needs a mixture-of-experts model; {model.slug} is dense")
-    if model.is_moe and model.experts % layout.ep:
-        raise EstimateError(f"expert parallel {layout.ep} does not divide {model.slug}'s {model.experts} experts")
+    if model.is_moe and layout.ep > model.experts:
+        raise EstimateError(f"expert parallel {layout.ep} exceeds {model.slug}'s {model.experts} experts")
 
 
 def deployment_from_config(config: dict, model: LlmModel, gpus: int) -> Deployment:

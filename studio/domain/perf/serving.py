@@ -122,13 +122,27 @@ class Replica:
             self.model, self.dense_precision)
 
     @property
+    def expert_share_per_gpu(self) -> float:
+        """Share of the routed experts' weights one GPU of a stage holds.
+
+        Experts spread over ``ep`` GPUs (each expert sliced over the ``stage_gpus / ep`` GPUs of its
+        group when TP is wider than EP). When EP does not divide the experts, every GPU holds
+        ``⌈experts / ep⌉`` slots, the spare ones copies of the busiest experts (``layouts.check_layout``):
+        256 experts on EP 8: 32 / 256 = 1/8; on EP 48: 6 / 256 = 0.0234 (1/48 = 0.0208 without the copies).
+        """
+        if not self.model.is_moe or self.model.experts % self.ep == 0:
+            return 1.0 / self.stage_gpus
+        slots = math.ceil(self.model.experts / self.ep)
+        return slots / self.model.experts / (self.stage_gpus / self.ep)
+
+    @property
     def weights_bytes_per_gpu(self) -> float:
-        """Non-expert weights over ``attn_tp`` plus routed experts over all the worker's GPUs.
+        """Non-expert weights over ``attn_tp`` plus the routed experts' share of one GPU.
 
         Llama-2-70B FP8 on TP2 ≈ 69.5 GB / 2 = 34.7 GB; DeepSeek-V3 FP8 on EP8 with data-parallel
         attention: 17.1 GB replicated + 653.9 GB / 8 = 98.9 GB per GPU.
         """
-        return (self.dense_bytes / self.attn_tp + self.expert_bytes / self.stage_gpus) / self.pp
+        return (self.dense_bytes / self.attn_tp + self.expert_bytes * self.expert_share_per_gpu) / self.pp
 
     @property
     def kv_bytes_per_token_per_gpu(self) -> float:
@@ -206,7 +220,7 @@ class Replica:
             moe_peak = hw.peak_flops(self.precision) * f.inference_gemm_efficiency * f.moe_gemm_ratio
             touched = 1.0 - (1.0 - m.experts_active / m.experts) ** max(tokens, 1.0)
             exp_c = routed_flops * tokens / g * imbalance / moe_peak
-            exp_m = self.expert_bytes * touched / g / hbm
+            exp_m = self.expert_bytes * self.expert_share_per_gpu * touched / hbm
             if exp_c >= exp_m:
                 compute += exp_c
             else:
