@@ -36,6 +36,9 @@ GLOBAL_NOTES = {
     "step_overhead_s": "fixed host time per iteration/step (scheduling, sampling, optimizer launch), fitted to all cases",
     "moe_gemm_ratio": "grouped-GEMM efficiency of MoE experts relative to dense GEMMs (routing imbalance, small "
                       "per-expert batches), fitted to the MoE inference cases",
+    "moe_all_to_all_overhead_s": "fixed time of one MoE dispatch or combine with data-parallel attention (kernel "
+                                 "launch, token-count exchange, cross-rank barrier) on top of its bytes on the link; "
+                                 "prior 20 µs, fitted to the expert-parallel inference cases",
     "prefill_fixed_s": "fixed time of a benchmark client's request through the API server (HTTP, tokenisation, "
                        "scheduling, first-token return) in closed-loop TTFT, fitted to measured TTFT",
 }

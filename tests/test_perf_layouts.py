@@ -186,3 +186,22 @@ def test_a_system_without_a_scale_up_link_prices_expert_parallel_on_its_nics():
     spark = hardware_of(CAT.get("dgx-spark"), CAT.accelerator_of(CAT.get("dgx-spark")))
     assert spark.scale_up_domain == 1
     assert 0 < group_all_to_all_s(1e6, 16, spark) < 1.0
+
+
+def test_moe_dispatch_and_combine_each_add_their_fixed_cost_per_moe_layer():
+    # DeepSeek-R1 decode on EP 32 with data-parallel attention (NVL72): 58 MoE layers × (the bytes'
+    # all-to-all + 2 × the fitted fixed cost of a dispatch or a combine)
+    from dataclasses import replace
+
+    from studio.domain.perf.calibration import load
+    from studio.domain.perf.serving import Replica
+
+    r1 = model("deepseek-r1")
+    gb200 = hardware_of(CAT.get("gb200-nvl72"), CAT.get("gb200"))
+    factors = load().factors_for("blackwell", "fp4")
+    assert factors.moe_all_to_all_overhead_s > 0
+    with_cost = Replica(r1, gb200, "fp4", 32, factors, ep=32, dp_attention=True)
+    without = replace(with_cost, factors=replace(factors, moe_all_to_all_overhead_s=0.0))
+    extra = with_cost.iteration(32 * 16, 1500, 0, 0).communication_s - without.iteration(32 * 16, 1500, 0, 0).communication_s
+    assert M.moe_layers(r1) == 58
+    assert extra == pytest.approx(58 * 2 * factors.moe_all_to_all_overhead_s)

@@ -24,13 +24,16 @@ FORMAT = "ai-factory-perf-calibration/1"
 LINEAGE = {"blackwell-ultra": "blackwell", "cdna4": "cdna3", "ampere": "hopper"}
 
 #: Values used before any calibration is written (physics-only priors, performance.md §1:
-#: HBM 0.8 (AIConfigurator), GEMM 0.5–0.7 (llm-analysis), training MFU ceiling 0.5).
+#: HBM 0.8 (AIConfigurator), GEMM 0.5–0.7 (llm-analysis), training MFU ceiling 0.5; the MoE
+#: all-to-all's fixed cost per phase 20 µs: a kernel launch, the token count exchange and the
+#: cross-rank barrier, each a few µs on NVLink [M]).
 PRIORS: dict[str, float] = {
     "hbm_efficiency": 0.8,
     "layer_overhead_s": 20e-6,
     "step_overhead_s": 2e-3,
     "moe_gemm_ratio": 0.6,
     "prefill_fixed_s": 0.05,
+    "moe_all_to_all_overhead_s": 20e-6,
     "inference_gemm_efficiency": 0.55,
     "training_gemm_efficiency": 0.5,
 }
@@ -49,6 +52,7 @@ class Factors:
     step_overhead_s: float
     moe_gemm_ratio: float
     prefill_fixed_s: float
+    moe_all_to_all_overhead_s: float = 0.0
     anchored_inference: bool = False
     anchored_training: bool = False
     notes: tuple[str, ...] = field(default=(), compare=False)
@@ -78,7 +82,7 @@ class CalibrationData:
             training_gemm_efficiency=values["training_gemm_efficiency"],
             hbm_efficiency=g["hbm_efficiency"], layer_overhead_s=g["layer_overhead_s"],
             step_overhead_s=g["step_overhead_s"], moe_gemm_ratio=g["moe_gemm_ratio"],
-            prefill_fixed_s=g["prefill_fixed_s"],
+            prefill_fixed_s=g["prefill_fixed_s"], moe_all_to_all_overhead_s=g["moe_all_to_all_overhead_s"],
             anchored_inference=anchored["inference_gemm_efficiency"],
             anchored_training=anchored["training_gemm_efficiency"],
             notes=tuple(notes),

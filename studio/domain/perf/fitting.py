@@ -20,13 +20,16 @@ from .search import effective_precision
 
 #: (lower, upper) bounds: efficiencies are fractions of peak (decode kernels stream weights at 70 % of
 #: HBM peak or better: AIConfigurator's empirical 0.8); overheads are physical ranges (kernel launch
-#: 0–60 µs per layer, host work per iteration 0–20 ms, a prefill's fixed cost 0–300 ms).
+#: 0–60 µs per layer, host work per iteration 0–20 ms, a prefill's fixed cost 0–300 ms, an MoE
+#: dispatch or combine's fixed cost 0–100 µs: DeepEP's low-latency dispatch takes 77 µs at EP 8 with its
+#: data, so its fixed part is less).
 GLOBAL_BOUNDS = {
     "hbm_efficiency": (0.7, 0.95),
     "layer_overhead_s": (0.0, 60e-6),
     "step_overhead_s": (0.0, 20e-3),
     "moe_gemm_ratio": (0.3, 1.0),
     "prefill_fixed_s": (0.0, 0.3),
+    "moe_all_to_all_overhead_s": (0.0, 100e-6),
 }
 FAMILY_BOUNDS = {"inference_gemm_efficiency": (0.15, 0.9), "training_gemm_efficiency": (0.2, 0.8)}
 #: Extra weight of a source file in the loss: the dense cases weigh 3× the reasoning-serving file so

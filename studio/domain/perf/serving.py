@@ -13,7 +13,8 @@ tokens; its time is the sum of per-operator rooflines (operators run one after a
 * attention: KV bytes of the sequences a GPU holds, and prompt attention FLOPs
 * communication, priced on the link it crosses (``collectives.group_*``): two all-reduces per layer
   of tensor-parallel attention; dispatch + combine all-to-all per MoE layer with data-parallel
-  attention (FP8 dispatch, BF16 combine)
+  attention (FP8 dispatch, BF16 combine), each with a fitted fixed cost (``moe_all_to_all_overhead_s``:
+  kernel launch, token-count exchange, cross-rank barrier)
 * overhead: kernel launches per layer plus a per-iteration scheduling/sampling cost.
 """
 
@@ -241,7 +242,8 @@ class Replica:
             comm += 2 * m.layers * group_all_reduce_s(rank_tokens * m.hidden * ACTIVATION_BYTES, a, hw)
         if self.dp_attention and g > 1 and m.is_moe:
             per_gpu = rank_tokens * min(m.experts_active, g) * m.hidden * (DISPATCH_BYTES + ACTIVATION_BYTES)
-            comm += M.moe_layers(m) * group_all_to_all_s(per_gpu, g, hw)
+            # dispatch and combine: two collectives, each with its fixed cost on top of the data's time
+            comm += M.moe_layers(m) * (group_all_to_all_s(per_gpu, g, hw) + 2 * f.moe_all_to_all_overhead_s)
         overhead = m.layers * f.layer_overhead_s + f.step_overhead_s
         return TimeBreakdown(compute_s=compute + attn_compute, memory_s=memory + kv_read,
                              communication_s=comm, overhead_s=overhead)
