@@ -160,3 +160,25 @@ def test_no_estimate_breaks_a_limit_without_saying_slo_met_false(ttft, tpot, sce
         assert est.ttft_p99_ms <= ttft and est.tpot_p99_ms <= tpot
     else:
         assert est.slo_met is False and (est.ttft_p99_ms > ttft or est.tpot_p99_ms > tpot)
+
+
+def test_prompts_arrive_in_chunks_not_a_few_tokens_per_iteration():
+    # DeepSeek-R1 FP8 on 4 × B300 (TP4), 8 decoding sequences, 64 prompt tokens per iteration from
+    # 8,192-token prompts: one iteration in 128 carries a whole prompt, the rest are pure decode
+    from studio.domain.perf.calibration import load
+    from studio.domain.perf.hardware import hardware_of
+    from studio.domain.perf.inference import decode_iteration
+    from catalog.datafiles import file_catalog
+    from studio.domain.perf.serving import Replica
+
+    cat = file_catalog()
+    b300 = hardware_of(cat.get("dgx-b300"), cat.get("b300"))
+    rep = Replica(cat.get("deepseek-r1"), b300, "fp8", 4, load().factors_for("blackwell-ultra", "fp8"))
+    pure = rep.iteration(8, 8704, 0, 0).total_s
+    whole = rep.iteration(8, 8704, 8192, 4096, prefill_ranks=1).total_s
+    mean = decode_iteration(rep, 8, 8704, 64, 8192, 4096, 1.0).total_s
+    assert mean == pytest.approx(pure + (whole - pure) * 64 / 8192)
+    spread = rep.iteration(8, 8704, 64, 4096).total_s  # the old reading: 64 tokens in every iteration
+    assert mean < 0.6 * spread  # 72 tokens per iteration touch most experts; 8 touch ~20 %
+    # a chunk or more per iteration: every iteration carries them, over as many ranks
+    assert decode_iteration(rep, 8, 8704, 16384, 8192, 4096, 1.0) == rep.iteration(8, 8704, 16384, 4096, prefill_ranks=2)
