@@ -165,10 +165,10 @@ def test_no_estimate_breaks_a_limit_without_saying_slo_met_false(ttft, tpot, sce
 def test_prompts_arrive_in_chunks_not_a_few_tokens_per_iteration():
     # DeepSeek-R1 FP8 on 4 × B300 (TP4), 8 decoding sequences, 64 prompt tokens per iteration from
     # 8,192-token prompts: one iteration in 128 carries a whole prompt, the rest are pure decode
+    from catalog.datafiles import file_catalog
     from studio.domain.perf.calibration import load
     from studio.domain.perf.hardware import hardware_of
     from studio.domain.perf.inference import decode_iteration
-    from catalog.datafiles import file_catalog
     from studio.domain.perf.serving import Replica
 
     cat = file_catalog()

@@ -4,7 +4,8 @@ the estimate that results (``estimate_inference``); the throughput–interactivi
 
 Search (no ``config``): every candidate layout aggregated (as many workers as the GPUs hold); then,
 for scenarios with latency limits or a concurrency, disaggregated splits — the three layouts that
-prefill fastest per GPU × the four best aggregated decoders × prefill shares of ⅛ … ¾ of the GPUs.
+prefill fastest per GPU × the four aggregated decoders of highest throughput and every decoder on the aggregated frontier
+× prefill shares of ⅛ … ¾ of the GPUs.
 Best = highest output tokens/s among the points that meet the limits; when none meets them, the point
 closest to them (smallest worst ratio of p99 latency to its limit), reported with ``slo_met: false``.
 
@@ -60,6 +61,11 @@ def _disaggregated(req: InferenceRequest, agg: list[tuple[Pools, Point]], mode: 
     fastest = sorted({p.deployment.decode for p, _ in agg},
                      key=lambda lay: _prefill_cost(agg, lay, i))[:3]
     decoders = [pt.deployment.decode for _, pt in sorted(agg, key=lambda a: -a[1].tokens_per_s)][:4]
+    # and every decoder on the aggregated throughput–interactivity frontier, so that the splits for
+    # interactive speeds are tried too (on an NVL72 the four of highest throughput are all wide EP)
+    for layout in _frontier_decoders(agg, req):
+        if layout not in decoders:
+            decoders.append(layout)
     out: set[Deployment] = set()
     for lp in fastest:
         for ld in decoders:
@@ -69,6 +75,27 @@ def _disaggregated(req: InferenceRequest, agg: list[tuple[Pools, Point]], mode: 
                 if wd >= 1:
                     out.add(Deployment(ld, wd, lp, wp, mode))
     return sorted(out, key=lambda d: d.label())
+
+
+def _frontier_decoders(agg: list[tuple[Pools, Point]], req: InferenceRequest) -> list:
+    """Decode layouts with a point on the aggregated Pareto frontier (tok/s per GPU against tok/s per
+    user, decode batches of powers of two up to what memory holds)."""
+    points = []
+    for pools, _ in agg:
+        b = 1.0
+        while True:
+            p = operating_point(pools, req, min(b, pools.bmax))
+            points.append((p.tokens_per_s_per_user, p.tokens_per_s / pools.deployment.gpus, pools.deployment.decode))
+            if b >= pools.bmax:
+                break
+            b *= 2
+    out, best = [], -1.0
+    for _, per_gpu, layout in sorted(points, key=lambda t: (-t[0], -t[1])):
+        if per_gpu > best:
+            best = per_gpu
+            if layout not in out:
+                out.append(layout)
+    return out
 
 
 def _prefill_cost(agg: list[tuple[Pools, Point]], layout, tokens: int) -> float:
