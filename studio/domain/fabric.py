@@ -175,12 +175,21 @@ def compute_endpoints(systems: Iterable[System]) -> tuple[int, int, int, float]:
 
     32 DGX H100 (8 × 400G) → (8, 32, 256, 400); 8 GB200 NVL72 (72 × 400G) → (4, 144, 576, 400).
     """
+    counts: dict[int, list] = {}
+    for system in systems:  # one entry per system type: a 100,000-GPU path places 12,500 of one
+        entry = counts.setdefault(id(system), [system, 0])
+        entry[1] += 1
+    return counted_endpoints((system, n) for system, n in counts.values())
+
+
+def counted_endpoints(systems: Iterable[tuple[System, int]]) -> tuple[int, int, int, float]:
+    """``compute_endpoints`` of ``(system, how many)`` pairs."""
     rails = endpoints = 0
     gbps = 0.0
-    for system in systems:
-        if system.compute_ports <= 0:
+    for system, count in systems:
+        if system.compute_ports <= 0 or count <= 0:
             continue
-        endpoints += system.compute_ports
+        endpoints += system.compute_ports * count
         rails = max(rails, rails_of(system))
         gbps = max(gbps, float(system.compute_port_gbps))
     rails = max(1, rails)
@@ -250,7 +259,7 @@ def size_system_fabric(system: System, nodes: int, switch: Switch, topology: str
         raise FabricError(f"system '{system.slug}' has no compute-fabric ports")
     if nodes < 1:
         raise FabricError("the fabric needs at least one node")
-    rails, n, _, gbps = compute_endpoints([system] * int(nodes))
+    rails, n, _, gbps = counted_endpoints([(system, int(nodes))])
     return size_fabric(rails, n, switch, topology, oversubscription, gbps)
 
 
@@ -281,5 +290,5 @@ def design_compute_fabric(design: Design, catalog: Catalog) -> FabricSize | None
 
 
 __all__ = ["FabricError", "FabricSize", "MAX_TIERS", "RACK_SCALE_RAILS", "TOPOLOGIES", "compute_endpoints",
-           "design_compute_fabric", "design_systems", "even_spines", "leaf_ports", "port_gbps", "radix", "rails_of",
+           "counted_endpoints", "design_compute_fabric", "design_systems", "even_spines", "leaf_ports", "port_gbps", "radix", "rails_of",
            "size_fabric", "size_system_fabric"]
