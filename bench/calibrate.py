@@ -39,6 +39,8 @@ GLOBAL_NOTES = {
     "moe_all_to_all_overhead_s": "fixed time of one MoE dispatch or combine with data-parallel attention (kernel "
                                  "launch, token-count exchange, cross-rank barrier) on top of its bytes on the link; "
                                  "prior 20 µs, fitted to the expert-parallel inference cases",
+    "cdna_hbm_ratio": "share of the fitted HBM efficiency that AMD Instinct (CDNA3/CDNA4) GPUs reach in decode "
+                      "(chiplet NUMA HBM, ROCm kernels); prior 1, fitted to the AMD inference cases",
     "prefill_fixed_s": "fixed time of a benchmark client's request through the API server (HTTP, tokenisation, "
                        "scheduling, first-token return) in closed-loop TTFT, fitted to measured TTFT",
 }

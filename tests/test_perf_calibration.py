@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from catalog.datafiles import file_catalog
 from studio.domain.perf import calibration as cal
 from studio.domain.perf.accuracy import percentile, score, summarize
@@ -82,3 +84,15 @@ def test_the_fit_s_case_cache_gives_score_s_rows_and_re_estimates_only_the_famil
     assert len(scorer._rows) == estimated + 3
     # a fit with a shared scorer is the fit without one
     assert fit(cases, catalog, sweeps=1, scorer=scorer) == fit(cases, catalog, sweeps=1)
+
+
+def test_amd_instinct_families_reach_the_fitted_share_of_the_hbm_efficiency():
+    data = cal.load()
+    ratio = data.global_factors["cdna_hbm_ratio"]
+    assert 0.6 <= ratio <= 1.0
+    nvidia = data.factors_for("hopper", "fp8").hbm_efficiency
+    assert nvidia == data.global_factors["hbm_efficiency"]
+    for family in cal.CDNA_FAMILIES:
+        assert data.factors_for(family, "fp8").hbm_efficiency == pytest.approx(nvidia * ratio)
+    # the prior is no difference
+    assert cal.CalibrationData({}, {}, {}).factors_for("cdna3", "fp8").hbm_efficiency == cal.PRIORS["hbm_efficiency"]

@@ -22,6 +22,10 @@ FORMAT = "ai-factory-perf-calibration/1"
 #: Families that inherit a parent's factors when they have none of their own [M: same
 #: tensor-core generation / same software stack].
 LINEAGE = {"blackwell-ultra": "blackwell", "cdna4": "cdna3", "ampere": "hopper"}
+#: AMD Instinct families: their HBM efficiency is the global one × ``cdna_hbm_ratio`` (eight HBM stacks
+#: behind chiplet NUMA domains and ROCm's kernels reach a smaller share of the spec-sheet bandwidth in
+#: decode; fitted, prior 1 = no difference).
+CDNA_FAMILIES = ("cdna3", "cdna4")
 
 #: Values used before any calibration is written (physics-only priors, performance.md §1:
 #: HBM 0.8 (AIConfigurator), GEMM 0.5–0.7 (llm-analysis), training MFU ceiling 0.5; the MoE
@@ -34,6 +38,7 @@ PRIORS: dict[str, float] = {
     "moe_gemm_ratio": 0.6,
     "prefill_fixed_s": 0.05,
     "moe_all_to_all_overhead_s": 20e-6,
+    "cdna_hbm_ratio": 1.0,
     "inference_gemm_efficiency": 0.55,
     "training_gemm_efficiency": 0.5,
 }
@@ -80,7 +85,8 @@ class CalibrationData:
             family=family, precision=precision,
             inference_gemm_efficiency=values["inference_gemm_efficiency"],
             training_gemm_efficiency=values["training_gemm_efficiency"],
-            hbm_efficiency=g["hbm_efficiency"], layer_overhead_s=g["layer_overhead_s"],
+            hbm_efficiency=g["hbm_efficiency"] * (g["cdna_hbm_ratio"] if family in CDNA_FAMILIES else 1.0),
+            layer_overhead_s=g["layer_overhead_s"],
             step_overhead_s=g["step_overhead_s"], moe_gemm_ratio=g["moe_gemm_ratio"],
             prefill_fixed_s=g["prefill_fixed_s"], moe_all_to_all_overhead_s=g["moe_all_to_all_overhead_s"],
             anchored_inference=anchored["inference_gemm_efficiency"],

@@ -22,7 +22,7 @@ from .search import effective_precision
 #: HBM peak or better: AIConfigurator's empirical 0.8); overheads are physical ranges (kernel launch
 #: 0–60 µs per layer, host work per iteration 0–20 ms, a prefill's fixed cost 0–300 ms, an MoE
 #: dispatch or combine's fixed cost 0–100 µs: DeepEP's low-latency dispatch takes 77 µs at EP 8 with its
-#: data, so its fixed part is less).
+#: data, so its fixed part is less; the CDNA share of the HBM efficiency 0.6–1).
 GLOBAL_BOUNDS = {
     "hbm_efficiency": (0.7, 0.95),
     "layer_overhead_s": (0.0, 60e-6),
@@ -30,6 +30,7 @@ GLOBAL_BOUNDS = {
     "moe_gemm_ratio": (0.3, 1.0),
     "prefill_fixed_s": (0.0, 0.3),
     "moe_all_to_all_overhead_s": (0.0, 100e-6),
+    "cdna_hbm_ratio": (0.6, 1.0),
 }
 #: A large-M GEMM's share of the dense peak: 0.35–0.85 for inference (performance.md §1: prefill MFU
 #: 0.4–0.6, dense GEMMs 0.55–0.9 of peak at large shapes; Azure's GB200 FP8 GEMM test 55 %), so that a
