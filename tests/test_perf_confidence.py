@@ -28,3 +28,10 @@ def test_an_anchored_band_far_outside_the_calibration_is_wide_and_wider():
 
 def test_bands_never_reach_zero():
     assert band(False, "latency", "x", "fp8", 10).low == pytest.approx(1 - MAX_WIDTH)
+
+
+def test_a_closed_loop_band_is_as_wide_as_the_published_points_say_and_never_narrow():
+    b = band(True, "latency", "blackwell", "fp4")
+    assert (b.low, b.high) == (pytest.approx(0.55), pytest.approx(1.45))
+    assert b.label == "wide" and "391 published" in b.reason
+    assert band(True, "inference", "hopper", "fp8").label == "narrow"
