@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.accuracy_frontier import reference_file  # noqa: E402
 from catalog.datafiles import file_catalog  # noqa: E402
 from studio.domain.perf import calibration as cal  # noqa: E402
 from studio.domain.perf.accuracy import percentile, score  # noqa: E402
@@ -54,9 +55,8 @@ MEAN_OUTPUT_SHARE = 0.9
 
 
 def reference_cases() -> list[dict]:
-    shared = ROOT.parent / "shared" / "reference" / "inferencex-calibration.json"
-    path = shared if shared.exists() else ROOT / "bench" / "data" / "inferencex-calibration.json"
-    return json.loads(path.read_text(encoding="utf-8"))["cases"]
+    """The cases of the reference file (``accuracy_frontier.reference_file``: the shared copy, else the repo's)."""
+    return json.loads(reference_file().read_text(encoding="utf-8"))["cases"]
 
 
 def _pool(row: dict, side: str) -> dict:

@@ -74,8 +74,9 @@ def band(anchored: bool, regime: str, family: str, precision: str, distance_deca
     else:
         reason = f"no measured {family} {precision} {regime} result: factors borrowed from a related family or the default"
     if regime == "latency":
-        reason += ("; a closed loop of clients: 391 published DeepSeek-R1 serving points not fitted to have 80 % of "
-                   "their throughputs within ±45 % of the estimate; time to first token varies most with the engine")
+        reason += (f"; a closed loop of clients: 391 published DeepSeek-R1 serving points not fitted to have 80 % of "
+                   f"their throughputs within ±{100 * NARROW['latency']:.0f} % of the estimate; time to first token varies "
+                   "most with the engine")
     if distance > 0:
         reason += f"; {distance:.1f} decades outside the calibrated cases, so wider"
     return Band(low=1 - width, high=1 + width, label="narrow" if narrow else "wide", reason=reason)

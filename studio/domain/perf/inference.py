@@ -24,7 +24,7 @@ the scenario has latency limits or a concurrency; the best is kept (``search.py`
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 
 from studio.domain.catalog import LlmModel
 
@@ -176,7 +176,7 @@ def decode_iteration(dec: Replica, b: float, context: float, prompt_tokens: floa
         return dec.iteration(b, context, prompt_tokens, prompt_context, verify, prefill_ranks=n)
     pure = dec.iteration(b, context, 0.0, 0.0, verify)
     mixed = dec.iteration(b, context, float(chunk_tokens), prompt_context, verify, prefill_ranks=1)
-    return TimeBreakdown(*((1 - n) * p + n * q for p, q in zip(astuple(pure), astuple(mixed))))
+    return pure.scaled(1 - n) + mixed.scaled(n)
 
 
 def operating_point(pools: Pools, req: InferenceRequest, b: float) -> Point:

@@ -26,6 +26,7 @@ from .errors import EstimateError
 from .hardware import Hardware
 from .inference import InferenceRequest, Point, Pools, build_pools, operating_point, point_for, validate
 from .layouts import Deployment, candidate_layouts, deployment_from_config
+from .queueing import RHO_MAX
 from .results import InferenceEstimate
 from .specdec import spec_for
 
@@ -77,25 +78,33 @@ def _disaggregated(req: InferenceRequest, agg: list[tuple[Pools, Point]], mode: 
     return sorted(out, key=lambda d: d.label())
 
 
+def batch_sweep(pools: Pools, req: InferenceRequest):
+    """The deployment's operating points at decode batches of 1, 2, 4, … up to what memory holds
+    (log2 of the batch limit + 1 points)."""
+    b = 1.0
+    while True:
+        yield operating_point(pools, req, min(b, pools.bmax))
+        if b >= pools.bmax:
+            return
+        b *= 2
+
+
+def pareto(points: list[tuple[float, float, object]]) -> list[tuple[float, float, object]]:
+    """The ``(tok/s per GPU, tok/s per user, what)`` points no other beats on both, fastest per user
+    first. O(n log n)."""
+    frontier, best_gpu = [], -1.0
+    for per_gpu, per_user, what in sorted(points, key=lambda t: (-t[1], -t[0])):
+        if per_gpu > best_gpu * (1 + 1e-9):
+            frontier.append((per_gpu, per_user, what))
+            best_gpu = per_gpu
+    return frontier
+
+
 def _frontier_decoders(agg: list[tuple[Pools, Point]], req: InferenceRequest) -> list:
-    """Decode layouts with a point on the aggregated Pareto frontier (tok/s per GPU against tok/s per
-    user, decode batches of powers of two up to what memory holds)."""
-    points = []
-    for pools, _ in agg:
-        b = 1.0
-        while True:
-            p = operating_point(pools, req, min(b, pools.bmax))
-            points.append((p.tokens_per_s_per_user, p.tokens_per_s / pools.deployment.gpus, pools.deployment.decode))
-            if b >= pools.bmax:
-                break
-            b *= 2
-    out, best = [], -1.0
-    for _, per_gpu, layout in sorted(points, key=lambda t: (-t[0], -t[1])):
-        if per_gpu > best:
-            best = per_gpu
-            if layout not in out:
-                out.append(layout)
-    return out
+    """Decode layouts with a point on the aggregated Pareto frontier (``batch_sweep`` of each)."""
+    points = [(p.tokens_per_s / pools.deployment.gpus, p.tokens_per_s_per_user, pools.deployment.decode)
+              for pools, _ in agg for p in batch_sweep(pools, req)]
+    return list(dict.fromkeys(layout for _, _, layout in pareto(points)))
 
 
 def _prefill_cost(agg: list[tuple[Pools, Point]], layout, tokens: int) -> float:
@@ -206,21 +215,9 @@ def frontier_points(req: InferenceRequest, hw: Hardware, factors: Factors, cost_
     if chosen is not None:
         points.append((chosen.tokens_per_s / chosen.deployment.gpus, chosen.tokens_per_s_per_user,
                        chosen.deployment))
-    for pools, _ in tried:
-        b = 1.0
-        while True:
-            p = operating_point(pools, req, min(b, pools.bmax))
-            if p.prefill_rho < 0.98:
-                points.append((p.tokens_per_s / pools.deployment.gpus, p.tokens_per_s_per_user, pools.deployment))
-            if b >= pools.bmax:
-                break
-            b *= 2
-    points.sort(key=lambda t: (-t[1], -t[0]))
-    frontier, best_gpu = [], -1.0
-    for per_gpu, per_user, dep in points:
-        if per_gpu > best_gpu * (1 + 1e-9):
-            frontier.append((per_gpu, per_user, dep))
-            best_gpu = per_gpu
+    points += [(p.tokens_per_s / pools.deployment.gpus, p.tokens_per_s_per_user, pools.deployment)
+               for pools, _ in tried for p in batch_sweep(pools, req) if p.prefill_rho < RHO_MAX]
+    frontier = pareto(points)
     out = []
     per_gpu_w = it_power_w(hw.system, 1)
     price = system_price_usd(hw.system, hw.family, cost_inputs)

@@ -53,9 +53,11 @@ MLA_DECODE_PRECISION = "bf16"
 DENSE_PRECISION = {"bf16": "bf16", "fp8": "fp8", "fp4": "fp8"}
 
 
-def gemm_fill(tokens: float) -> float:
+def gemm_fill(tokens: float, half_tokens: float = GEMM_HALF_FILL_TOKENS) -> float:
     """Share of a linear layer's large-batch GEMM efficiency reached with ``tokens`` rows (its M):
-    ``M / (M + GEMM_HALF_FILL_TOKENS)``. 64 tokens: 0.5; 576: 0.9; 8,192 (a long prompt): 0.99; none: 0.
+    ``M / (M + half_tokens)``, serving's half point ``GEMM_HALF_FILL_TOKENS`` by default (training's
+    ``training.gemm_rows_efficiency`` is this at its own). 64 tokens: 0.5; 576: 0.9; 8,192 (a long
+    prompt): 0.99; none: 0.
 
     The roofline's ``max(compute, memory)`` alone has the compute rate jump to its large-batch value at
     the ridge; real GEMMs approach it gradually as their row tiles fill (AIConfigurator measures GEMM time
@@ -63,7 +65,7 @@ def gemm_fill(tokens: float) -> float:
     """
     if tokens <= 0:
         return 0.0
-    return tokens / (tokens + GEMM_HALF_FILL_TOKENS)
+    return tokens / (tokens + half_tokens)
 
 
 def ep_imbalance(tokens_per_gpu_assignments: float, ep: int) -> float:

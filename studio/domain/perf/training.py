@@ -60,6 +60,7 @@ from .errors import EstimateError
 from .goodput import goodput
 from .hardware import Hardware
 from .results import TimeBreakdown, TrainingEstimate, TrainingLayout
+from .serving import gemm_fill
 
 #: Most virtual pipeline stages per rank considered (Megatron interleaved schedule) [M].
 MAX_VIRTUAL_STAGES = 4
@@ -248,7 +249,7 @@ def gemm_rows_efficiency(rows: float) -> float:
     (vLLM PR 20071's H100 BF16 GEMM sweep at N = 28,672, K = 4,096: 628 TFLOPS at 128 rows, 1,054
     at 256 — about half of the large-shape rate at 128 rows) [V-3p].
     """
-    return rows / (rows + GEMM_HALF_RATE_ROWS)
+    return gemm_fill(rows, GEMM_HALF_RATE_ROWS)
 
 
 def moe_expert_penalty_s(model: LlmModel, seq: int, tokens_per_gpu: float, peak_flops: float, full: bool,
