@@ -182,3 +182,54 @@ def test_prompts_arrive_in_chunks_not_a_few_tokens_per_iteration():
     assert mean < 0.6 * spread  # 72 tokens per iteration touch most experts; 8 touch ~20 %
     # a chunk or more per iteration: every iteration carries them, over as many ranks
     assert decode_iteration(rep, 8, 8704, 16384, 8192, 4096, 1.0) == rep.iteration(8, 8704, 16384, 4096, prefill_ranks=2)
+
+
+def test_queued_prompts_are_prefilled_on_every_attention_rank():
+    # Llama-4-Maverick FP4 on 4 × B200 with data-parallel attention (DEP4): 1,000 decoding sequences and
+    # 4,096 prompt tokens per iteration in 8,192-token chunks (n = 0.5). Arriving one at a time, half the
+    # iterations carry a chunk on one rank while the other three wait for it; queued (offline, or clients
+    # beyond the batch), an eighth of the iterations carry a chunk on every rank.
+    from catalog.datafiles import file_catalog
+    from studio.domain.perf.calibration import load
+    from studio.domain.perf.hardware import hardware_of
+    from studio.domain.perf.inference import decode_iteration
+    from studio.domain.perf.serving import Replica
+
+    cat = file_catalog()
+    b200 = hardware_of(cat.get("dgx-b200"), cat.get("b200"))
+    rep = Replica(cat.get("llama-4-maverick"), b200, "fp4", 4, load().factors_for("blackwell", "fp4"), 4, True)
+    queued = decode_iteration(rep, 1000, 8704, 4096, 8192, 4096, 1.0, backlog=True)
+    pure = rep.iteration(1000, 8704, 0, 0)
+    together = rep.iteration(1000, 8704, 4 * 8192, 4096, prefill_ranks=4)
+    assert queued.total_s == pytest.approx(pure.total_s * 7 / 8 + together.total_s / 8)
+    assert queued.total_s < 0.8 * decode_iteration(rep, 1000, 8704, 4096, 8192, 4096, 1.0).total_s
+    # eight chunks or more per iteration: every rank prefills its share in every iteration
+    assert decode_iteration(rep, 1000, 8704, 65536, 8192, 4096, 1.0, backlog=True) == rep.iteration(1000, 8704, 65536, 4096)
+    # tensor-parallel attention (one rank): a queue changes nothing, a prompt starts when a sequence ends
+    tp = Replica(cat.get("llama-4-maverick"), b200, "fp4", 4, load().factors_for("blackwell", "fp4"))
+    assert decode_iteration(tp, 100, 8704, 4096, 8192, 4096, 1.0, backlog=True) == decode_iteration(
+        tp, 100, 8704, 4096, 8192, 4096, 1.0)
+
+
+def test_weight_only_quantised_experts_multiply_fp8_on_blackwell_and_bf16_without_fp4_units():
+    # gpt-oss's MXFP4 experts: W4A8 (MXFP4 x MXFP8) on B200, W4A16 on H100; its attention stays BF16.
+    # DeepSeek-R1 NVFP4 quantises weights and activations: FP4 GEMMs on B200.
+    from catalog.datafiles import file_catalog
+    from studio.domain.perf.calibration import load
+    from studio.domain.perf.hardware import hardware_of
+    from studio.domain.perf.serving import Replica
+
+    cat = file_catalog()
+    b200 = hardware_of(cat.get("dgx-b200"), cat.get("b200"))
+    h100 = hardware_of(cat.get("dgx-h100"), cat.get("h100-sxm"))
+    gpt, r1 = cat.get("gpt-oss-120b"), cat.get("deepseek-r1")
+    f = load().factors_for("blackwell", "fp4")
+    assert Replica(gpt, b200, "fp4", 1, f).expert_math_precision == "fp8"
+    assert Replica(gpt, h100, "fp8", 1, f).expert_math_precision == "bf16"
+    assert Replica(gpt, b200, "fp4", 1, f).dense_precision == "bf16"
+    assert Replica(r1, b200, "fp4", 8, f).expert_math_precision == "fp4"
+    assert Replica(r1, b200, "fp4", 8, f).dense_precision == "fp8"
+    # the KV cache follows the activations: BF16 for gpt-oss on H100 (kv_cache_dtype auto), FP8 on B200
+    assert Replica(gpt, h100, "fp8", 1, f).kv_precision == "bf16"
+    assert Replica(gpt, b200, "fp4", 1, f).kv_precision == "fp8"
+    assert Replica(r1, h100, "fp8", 8, f).kv_precision == "fp8"

@@ -55,6 +55,20 @@ def test_sliding_window_layers_stop_their_kv_cache_at_the_window():
     assert M.attended_context(model("llama-3.3-70b"), 2000) == 2000
 
 
+def test_experts_published_in_mxfp4_stay_4_bit_under_fp8_and_fp4_serving():
+    # gpt-oss-120b: 36 layers x 128 experts x 3 x 2,880 x 2,880 = 114.66 B params; MXFP4 stays 0.5625 B/param
+    gpt = model("gpt-oss-120b")
+    params = 36 * 128 * 3 * 2880 * 2880
+    assert M.routed_expert_params(gpt) == pytest.approx(params)
+    assert M.expert_weight_bytes(gpt, "fp4") == pytest.approx(params * 0.5625)
+    assert M.expert_weight_bytes(gpt, "fp8") == M.expert_weight_bytes(gpt, "fp4")  # no FP8 copy: dequantised in the GEMM
+    assert M.expert_weight_bytes(gpt, "bf16") == pytest.approx(params * 2)  # BF16 serving is an upcast copy
+    # DeepSeek-R1 is published in FP8: FP8 serving reads 1 B per expert weight, NVFP4 0.5625
+    assert M.expert_weight_bytes(model("deepseek-r1"), "fp8") == pytest.approx(M.routed_expert_params(model("deepseek-r1")))
+    # the whole model, MXFP4 experts + BF16-size rest at FP8: under the 80 GB of one H100 (the model card's claim)
+    assert M.weight_bytes(gpt, "fp8") < 70e9
+
+
 def test_routed_expert_flops_of_deepseek_match_worked_example():
     assert M.routed_flops_per_token(model("deepseek-r1")) == pytest.approx(2 * 58 * 8 * 3 * 7168 * 2048)
     assert M.routed_flops_per_token(model("deepseek-r1")) == pytest.approx(40.9e9, rel=0.001)

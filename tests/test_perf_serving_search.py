@@ -71,6 +71,14 @@ def test_fp4_on_h100_is_never_faster_than_fp8_and_says_so():
     assert any("no FP4 units" in a for a in fp4["assumptions"])
 
 
+def test_gpt_oss_120b_runs_on_one_h100_and_its_fp4_is_its_fp8():
+    # OpenAI's model card: gpt-oss-120b (MXFP4 experts) runs within a single 80 GB GPU
+    kw = dict(model="gpt-oss-120b", gpus=1, config={"serving": "single-node", "tp": 1})
+    fp8, fp4 = case(**kw), case(precision="fp4", **kw)
+    assert fp8["layout"]["tp"] == 1 and fp8["output_tokens_per_s"] > 0
+    assert fp4["output_tokens_per_s"] == pytest.approx(fp8["output_tokens_per_s"])
+
+
 def test_a_given_config_is_used_and_echoed_as_the_layout():
     cfg = {"serving": "disaggregated", "prefill": {"workers": 1, "tp": 8, "ep": 8, "dp_attention": True},
            "decode": {"workers": 1, "tp": 8, "ep": 8, "dp_attention": True}, "spec_decoding": "none"}

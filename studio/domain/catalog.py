@@ -297,6 +297,9 @@ class LlmModel(Item):
     # layers attend to at most ``window_tokens`` tokens, so their KV cache stops growing there.
     window_tokens: int = spec("tokens", minimum=0, maximum=10000000, label="Local attention window", default=0)
     window_layers: int = spec(minimum=0, maximum=1000, label="Layers with local attention", default=0)
+    # Routed experts published already quantised (gpt-oss: MXFP4). FP8/FP4 serving keeps them at this
+    # size in memory (engines dequantise them inside the expert GEMM); "" = published in BF16/FP8.
+    checkpoint_expert_precision: str = spec(choices=("", "fp8", "fp4"), label="Experts as published", default="")
 
     @property
     def is_moe(self) -> bool:

@@ -156,7 +156,7 @@ def others_share(req: InferenceRequest) -> float:
 
 
 def decode_iteration(dec: Replica, b: float, context: float, prompt_tokens: float, chunk_tokens: int,
-                     prompt_context: float, verify: float) -> TimeBreakdown:
+                     prompt_context: float, verify: float, backlog: bool = False) -> TimeBreakdown:
     """The mean iteration of an aggregated worker decoding ``b`` sequences while prompts arrive at
     ``prompt_tokens`` per iteration, each prefilled in chunks of ``chunk_tokens`` (a whole prompt up to
     the engine's chunk budget).
@@ -168,10 +168,24 @@ def decode_iteration(dec: Replica, b: float, context: float, prompt_tokens: floa
     tokens per iteration: spread evenly they would touch nearly every expert in every iteration (~30 ms
     of expert reads at TP4); as 8,192-token chunks one iteration in 128 touches them all and the rest
     touch the ~20 % the eight decoding tokens route to.
+
+    ``backlog`` (prompts queued: offline, or more clients than the workers hold) with data-parallel
+    attention over ``d`` ranks: every rank has a prompt waiting, so the ranks take their chunks in the same
+    iterations (a share ``n/d`` of them carries one chunk per rank) instead of one rank prefilling while the
+    others wait for it (the ranks step together through the MoE); with ``n`` ≥ ``d`` every rank prefills its
+    share in every iteration. Without data-parallel attention a backlog changes nothing: a new prompt starts
+    when a sequence finishes.
     """
     if prompt_tokens <= 0:
         return dec.iteration(b, context, 0.0, 0.0, verify)
     n = prompt_tokens / chunk_tokens
+    d = dec.attn_dp
+    if backlog and d > 1:  # queued prompts: the ranks take their chunks in the same iterations
+        if n >= d:
+            return dec.iteration(b, context, prompt_tokens, prompt_context, verify)
+        pure = dec.iteration(b, context, 0.0, 0.0, verify)
+        mixed = dec.iteration(b, context, float(chunk_tokens * d), prompt_context, verify, prefill_ranks=d)
+        return pure.scaled(1 - n / d) + mixed.scaled(n / d)
     if n >= 1:
         return dec.iteration(b, context, prompt_tokens, prompt_context, verify, prefill_ranks=n)
     pure = dec.iteration(b, context, 0.0, 0.0, verify)
@@ -179,14 +193,17 @@ def decode_iteration(dec: Replica, b: float, context: float, prompt_tokens: floa
     return pure.scaled(1 - n) + mixed.scaled(n)
 
 
-def operating_point(pools: Pools, req: InferenceRequest, b: float) -> Point:
-    """The deployment at a mean of ``b`` sequences decoding per decode worker (see the module doc)."""
+def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool = False) -> Point:
+    """The deployment at a mean of ``b`` sequences decoding per decode worker (see the module doc);
+    ``backlog``: prompts are queued (offline, or clients beyond what the workers hold), so data-parallel
+    attention ranks prefill their chunks together (``decode_iteration``)."""
     dep, dec, pre, spec = pools.deployment, pools.decode, pools.prefill, pools.spec
     i, o = req.input_tokens, req.output_tokens
     verify = 1 + spec.draft_tokens if spec else 1
     per_step = spec.tokens_per_step if spec else 1.0
     prompt_tokens = 0.0 if dep.disaggregated else b * i / o * per_step * others_share(req)
-    it = decode_iteration(dec, b, i + o / 2.0, prompt_tokens, min(i, PREFILL_CHUNK_TOKENS), i / 2.0, verify)
+    it = decode_iteration(dec, b, i + o / 2.0, prompt_tokens, min(i, PREFILL_CHUNK_TOKENS), i / 2.0, verify,
+                          backlog=backlog)
     step = it.total_s
     if spec:  # the draft module: one extra layer's iteration share per drafted token
         step += spec.draft_tokens * spec.draft_layers * (step - it.overhead_s) / req.model.layers
@@ -201,7 +218,7 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float) -> Point:
     service = pre.prefill_s(i, pre.attn_dp) / pre.attn_dp / pre.pp
     if dep.disaggregated:
         rho = rate / dep.prefill_workers * service
-        transfer = kv_transfer_s(M.kv_bytes_per_sequence(req.model, req.precision, i),
+        transfer = kv_transfer_s(M.kv_bytes_per_sequence(req.model, pre.kv_precision, i),
                                  min(pre.gpus, dec.gpus), pre.hw.scale_up_domain >= dep.gpus, pre.hw)
         fixed = fixed_s + alone + transfer + step / 2.0
     else:
@@ -233,7 +250,7 @@ def _max_batch(pools: Pools, req: InferenceRequest) -> float:
 
 def offline_point(pools: Pools, req: InferenceRequest) -> Point:
     b = _max_batch(pools, req)
-    p = operating_point(pools, req, b)
+    p = operating_point(pools, req, b, backlog=True)
     limit = "memory (KV cache)" if b >= pools.bmax else "prefill capacity"
     if b >= pools.bmax and pools.bmax >= 2048 * pools.decode.attn_dp:
         limit = "engine batch limit"
@@ -272,8 +289,9 @@ def concurrency_point(pools: Pools, req: InferenceRequest) -> Point:
     hi = _max_batch(pools, req)
     top = operating_point(pools, req, hi)
     if clients(top) <= c:  # saturated: the rest of the clients queue for a slot or for prefill
+        top = operating_point(pools, req, hi, backlog=True)
         rate = top.tokens_per_s / req.output_tokens
-        queued = (c - clients(top)) / rate if rate > 0 else 0.0
+        queued = max(0.0, c - clients(top)) / rate if rate > 0 else 0.0
         limit = "memory (KV cache): requests queue" if hi >= pools.bmax else "prefill capacity: requests queue"
         return Point(top.deployment, top.batch, top.tokens_per_s, top.ttft_s + queued, top.ttft_mean_s + queued,
                      top.ttft_p99_s + queued, top.tpot_s, top.tpot_p99_s, top.breakdown, limit,

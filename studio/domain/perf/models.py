@@ -122,8 +122,18 @@ def kv_bytes_per_sequence(model: LlmModel, precision: str, context: float) -> fl
 
 
 def expert_weight_bytes(model: LlmModel, precision: str) -> float:
-    """Bytes of all routed experts at ``precision`` (DeepSeek-V3 FP8: 653.9 B params → 653.9 GB)."""
-    return routed_expert_params(model) * WEIGHT_BYTES_PER_PARAM[precision]
+    """Bytes of all routed experts at ``precision`` (DeepSeek-V3 FP8: 653.9 B params → 653.9 GB).
+
+    Experts published already quantised stay at that size under FP8 or FP4 serving: the engines keep
+    the checkpoint's weights and dequantise them inside the expert GEMM (W4A8/W4A16 kernels), so
+    gpt-oss-120b's MXFP4 experts (114.7 B params) are 64.5 GB at FP4 *and* at FP8 — never the
+    114.7 GB of an FP8 copy. BF16 serving means an upcast copy: 229.4 GB.
+    """
+    bytes_per_param = WEIGHT_BYTES_PER_PARAM[precision]
+    native = model.checkpoint_expert_precision
+    if native and precision != "bf16":
+        bytes_per_param = min(bytes_per_param, WEIGHT_BYTES_PER_PARAM[native])
+    return routed_expert_params(model) * bytes_per_param
 
 
 def routed_flops_per_token(model: LlmModel) -> float:
@@ -144,7 +154,9 @@ def weight_bytes(model: LlmModel, precision: str) -> float:
     """
     check_precision(precision)
     embedding = min(embedding_params(model), total_params(model))
-    return (total_params(model) - embedding) * WEIGHT_BYTES_PER_PARAM[precision] + embedding * EMBEDDING_BYTES_PER_PARAM
+    rest = total_params(model) - embedding - routed_expert_params(model)
+    return (rest * WEIGHT_BYTES_PER_PARAM[precision] + expert_weight_bytes(model, precision)
+            + embedding * EMBEDDING_BYTES_PER_PARAM)
 
 
 def weight_bytes_read_per_step(model: LlmModel, precision: str, batch_tokens: float) -> float:

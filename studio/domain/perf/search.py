@@ -37,8 +37,9 @@ def effective_precision(acc, precision: str) -> tuple[str, tuple[str, ...]]:
     """The precision accelerator ``acc`` actually runs for ``precision``, and the assumption line
     when it differs (FP4 on MI300X → FP8)."""
     if precision == "fp4" and not acc.fp4_dense_tflops:
-        return "fp8", (f"{acc.slug} has no FP4 units: FP4 estimated as FP8 (weights upcast at load, FP8 math); "
-                       "never faster than FP8 on this GPU",)
+        return "fp8", (f"{acc.slug} has no FP4 units: FP4 estimated as FP8 (FP8 math; weights upcast at load "
+                       "unless the checkpoint ships them quantised, as gpt-oss's MXFP4 experts); never faster "
+                       "than FP8 on this GPU",)
     if precision == "fp8" and not acc.fp8_dense_tflops:
         return "bf16", (f"{acc.slug} has no FP8 units: FP8 estimated as BF16",)
     return precision, ()
@@ -175,7 +176,7 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
         f"{dep.label()} on {gpus_used} of {req.gpus} GPUs; {best.batch:.1f} sequences decoding per decode "
         f"worker ({best.limited_by})",
         f"weights {dec.weights_bytes_per_gpu / GB:.1f} GB and KV cache {dec.kv_capacity_bytes_per_gpu / GB:.1f} GB "
-        f"per decode GPU; KV cache in {'FP8' if precision != 'bf16' else 'BF16'}",
+        f"per decode GPU; KV cache in {dec.kv_precision.upper()}",
         f"TTFT is the {ttft_note}; prefill server utilisation {best.prefill_rho:.0%}",
         *(("no layout meets the latency limits: the closest is shown with the throughput there",)
           if slo_met is False else ()),

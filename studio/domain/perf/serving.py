@@ -110,8 +110,29 @@ class Replica:
 
     @property
     def dense_precision(self) -> str:
-        """Precision of the non-expert weights: the serving precision, except FP4 MoE checkpoints."""
+        """Precision of the non-expert weights: the serving precision, except FP4 MoE checkpoints; a
+        checkpoint that ships only its experts quantised (gpt-oss) keeps the rest in BF16."""
+        if self.model.checkpoint_expert_precision:
+            return "bf16"
         return DENSE_PRECISION[self.precision] if self.model.is_moe else self.precision
+
+    @property
+    def expert_math_precision(self) -> str:
+        """Precision of the routed experts' GEMMs. Weight-only quantised experts (gpt-oss MXFP4) multiply
+        FP8 activations where the GPU has FP4 units (W4A8: MXFP4 × MXFP8 on Blackwell) and BF16 ones
+        elsewhere (W4A16 kernels dequantising the 4-bit weights on Hopper and CDNA3) — never the FP4 rate."""
+        if self.model.checkpoint_expert_precision and self.precision != "bf16":
+            return "fp8" if self.hw.accelerator.fp4_dense_tflops else "bf16"
+        return self.precision
+
+    @property
+    def kv_precision(self) -> str:
+        """Element type of the KV cache: FP8 under FP8/FP4 serving, BF16 under BF16 — and BF16 for a
+        weight-only quantised checkpoint where its activations stay BF16 (gpt-oss on Hopper and CDNA3:
+        vLLM's and TensorRT-LLM's ``kv_cache_dtype: auto``)."""
+        if self.model.checkpoint_expert_precision and self.expert_math_precision == "bf16":
+            return "bf16"
+        return "bf16" if self.precision == "bf16" else "fp8"
 
     # --- memory --------------------------------------------------------------------------
     @property
@@ -152,7 +173,7 @@ class Replica:
         """KV bytes per token a GPU holds for one of its sequences. GQA/MHA heads split over the
         attention TP (a head is never split: TP beyond kv_heads replicates). MLA's latent is
         replicated on every TP rank."""
-        per_token = M.kv_bytes_per_token(self.model, self.precision) / self.pp
+        per_token = M.kv_bytes_per_token(self.model, self.kv_precision) / self.pp
         if self.model.attention == "mla":
             return per_token
         return per_token / min(self.attn_tp, self.model.kv_heads)
@@ -220,7 +241,7 @@ class Replica:
         if m.is_moe:
             assignments = tokens * m.experts_active
             imbalance = ep_imbalance(assignments / g, self.ep)
-            moe_peak = hw.peak_flops(self.precision) * f.inference_gemm_efficiency * f.moe_gemm_ratio
+            moe_peak = hw.peak_flops(self.expert_math_precision) * f.inference_gemm_efficiency * f.moe_gemm_ratio
             touched = 1.0 - (1.0 - m.experts_active / m.experts) ** max(tokens, 1.0)
             exp_c = routed_flops * tokens / g * imbalance / moe_peak
             exp_m = self.expert_bytes * self.expert_share_per_gpu * touched / hbm
