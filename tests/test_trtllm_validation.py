@@ -27,10 +27,10 @@ def test_every_published_figure_is_estimated_in_its_layout():
     rows = score(cases, file_catalog())
     assert len(rows) == 89 and all(r.predicted for r in rows)
     errors = [r.error for r in rows]
-    # measured when the check was added: median 24.8 %, p90 80.3 % (before the MXFP4 and queued-prompt
-    # physics: 46 % and 113 %); a change that loses that ground fails here
-    assert percentile(errors, 0.5) < 0.30
-    assert percentile(errors, 0.9) < 0.90
+    # measured when the check was added: median 18.3 %, p90 72.1 % (before the MXFP4, W4A8/W4A16 and
+    # queued-prompt physics: 45.8 % and 114.6 %); a change that loses that ground fails here
+    assert percentile(errors, 0.5) < 0.25
+    assert percentile(errors, 0.9) < 0.85
 
 
 def test_the_script_prints_groups_and_the_worst_cases():
