@@ -77,6 +77,8 @@ def test_gpt_oss_120b_runs_on_one_h100_and_its_fp4_is_its_fp8():
     fp8, fp4 = case(**kw), case(precision="fp4", **kw)
     assert fp8["layout"]["tp"] == 1 and fp8["output_tokens_per_s"] > 0
     assert fp4["output_tokens_per_s"] == pytest.approx(fp8["output_tokens_per_s"])
+    assert any("experts as published (FP4 weights)" in a and "BF16 activations" in a for a in fp8["assumptions"])
+    assert any("KV cache in BF16" in a for a in fp8["assumptions"])
 
 
 def test_a_given_config_is_used_and_echoed_as_the_layout():
