@@ -17,7 +17,10 @@ tokens that keep the batch full; TPOT = iteration ÷ tokens per step; request ra
 TTFT = the API request's fixed cost (closed-loop benchmarks only) + half a decode iteration (the one
 running when the prompt arrives) + the prompt's prefill — aggregated, in the iteration that carries it,
 at least a decode iteration long; disaggregated, alone on a prefill worker plus the KV-cache transfer —
-+ the wait for the prefill server (``queueing``), and never less than the prompt's compute/memory floor. When no ``config`` is given, every candidate layout
++ the wait for the prefill server (``queueing``), and never less than the prompt's compute/memory floor.
+When one prompt per rank cannot keep the prefill workers up with a closed loop's clients, the prompts
+queue and each worker fills its token budget (``PREFILL_CHUNK_TOKENS`` ÷ prompt per rank per batch): more
+prompts per second, each taking its batch's time. When no ``config`` is given, every candidate layout
 (``layouts.candidate_layouts``) is tried aggregated, and disaggregated splits of the GPUs too when
 the scenario has latency limits or a concurrency; the best is kept (``search.py``).
 """
@@ -213,9 +216,11 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
     # a benchmark client's request through the API server (HTTP, tokenising, scheduling, streaming the
     # first token back) — the closed-loop scenario; MLPerf LoadGen drives the engine in-process
     fixed_s = pre.factors.prefill_fixed_s if req.scenario == "concurrency" else 0.0
-    alone = pre.prefill_s(i)  # one prompt (on one attention rank)
+    k = max(1, PREFILL_CHUNK_TOKENS // i) if backlog and dep.disaggregated else 1  # queued prompts per rank
+    # one prompt (on one attention rank); a queued prefill worker runs k per rank, each waiting for its batch
+    alone = pre.prefill_s(i) if k == 1 else pre.prefill_s(i, k * pre.attn_dp)
     # per prompt with every attention rank busy (and every pipeline stage: pp prompts in flight)
-    service = pre.prefill_s(i, pre.attn_dp) / pre.attn_dp / pre.pp
+    service = pre.prefill_s(i, k * pre.attn_dp) / (k * pre.attn_dp) / pre.pp
     if dep.disaggregated:
         rho = rate / dep.prefill_workers * service
         transfer = kv_transfer_s(M.kv_bytes_per_sequence(req.model, pre.kv_precision, i),
@@ -234,17 +239,17 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
                  dec, rho)
 
 
-def _max_batch(pools: Pools, req: InferenceRequest) -> float:
+def _max_batch(pools: Pools, req: InferenceRequest, backlog: bool = False) -> float:
     """The largest batch the decode workers can run with the prefill server below saturation."""
     hi = float(pools.bmax)
-    if operating_point(pools, req, hi).prefill_rho < RHO_MAX:
+    if operating_point(pools, req, hi, backlog).prefill_rho < RHO_MAX:
         return hi
     lo = min(1.0, hi)
-    if operating_point(pools, req, lo).prefill_rho >= RHO_MAX:
+    if operating_point(pools, req, lo, backlog).prefill_rho >= RHO_MAX:
         return lo
     for _ in range(40):
         mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if operating_point(pools, req, mid).prefill_rho < RHO_MAX else (lo, mid)
+        lo, hi = (mid, hi) if operating_point(pools, req, mid, backlog).prefill_rho < RHO_MAX else (lo, mid)
     return lo
 
 
@@ -279,7 +284,10 @@ def latency_point(pools: Pools, req: InferenceRequest) -> Point:
 
 
 def concurrency_point(pools: Pools, req: InferenceRequest) -> Point:
-    """Closed loop of ``req.concurrency`` clients: solve ``W·b + X·TTFT = C`` for ``b``."""
+    """Closed loop of ``req.concurrency`` clients: solve ``W·b + X·TTFT = C`` for ``b``. Beyond what the
+    workers hold, the rest of the clients queue (``backlog``): queued prompts batch on a disaggregated
+    prefill worker and go on data-parallel attention ranks together; if the batching prefill keeps up, the
+    clients settle between the two."""
     c = float(req.concurrency)
     workers = pools.deployment.decode_workers
 
@@ -289,7 +297,14 @@ def concurrency_point(pools: Pools, req: InferenceRequest) -> Point:
     hi = _max_batch(pools, req)
     top = operating_point(pools, req, hi)
     if clients(top) <= c:  # saturated: the rest of the clients queue for a slot or for prefill
+        start, hi = hi, _max_batch(pools, req, backlog=True)
         top = operating_point(pools, req, hi, backlog=True)
+        if clients(top) > c:  # a queued prefill worker, batching, keeps up: the clients settle in between
+            lo = start
+            for _ in range(40):
+                mid = (lo + hi) / 2
+                lo, hi = (mid, hi) if clients(operating_point(pools, req, mid, backlog=True)) < c else (lo, mid)
+            return _relabel(operating_point(pools, req, (lo + hi) / 2, backlog=True), "prefill capacity")
         rate = top.tokens_per_s / req.output_tokens
         queued = max(0.0, c - clients(top)) / rate if rate > 0 else 0.0
         limit = "memory (KV cache): requests queue" if hi >= pools.bmax else "prefill capacity: requests queue"
