@@ -9,7 +9,9 @@ tokens; its time is the sum of per-operator rooflines (operators run one after a
 * non-expert linear layers (attention projections, dense FFNs, shared experts, lm_head):
   ``max(weights / attn_tp streamed at HBM·η, 2·N_dense·(B+p)/G at peak·η_gemm·fill(M))`` where the
   GEMM's M is the rank's tokens and ``fill(M) = M / (M + 64)`` (``gemm_fill``: tiles only fill with rows)
-* routed experts: ``max(touched experts' bytes / G, FLOPs / G × load imbalance at peak·η_gemm·η_moe)``
+* routed experts: ``max(touched experts' bytes / G, FLOPs / G × load imbalance at peak·η_gemm·η_moe)``,
+  the peak at ``expert_math_precision`` (experts published quantised, gpt-oss's MXFP4, keep their 4-bit
+  bytes and multiply FP8 activations on Blackwell, BF16 elsewhere)
 * attention: KV bytes of the sequences a GPU holds, and prompt attention FLOPs
 * communication, priced on the link it crosses (``collectives.group_*``): two all-reduces per layer
   of tensor-parallel attention; dispatch + combine all-to-all per MoE layer with data-parallel
