@@ -179,7 +179,8 @@ def engine_spread(cases: list[dict]) -> dict[str, list[float]]:
     return out
 
 
-def _line(label: str, errors: list[float]) -> str:
+def summary_line(label: str, errors: list[float]) -> str:
+    """One table row: values, median, p90 and the count beyond 50 % (also ``trtllm_validation``'s)."""
     failed = sum(1 for e in errors if e == float("inf"))
     over = sum(1 for e in errors if e > 0.5)
     return (f"{label:36s} {len(errors):6d} {100 * percentile(errors, 0.5):7.1f}% "
@@ -232,14 +233,14 @@ def main(argv: list[str] | None = None) -> int:
     for name, sub in groups.items():
         print(f"-- {name}")
         for label, errs in sorted(sub.items()):
-            print(_line(label, errs))
+            print(summary_line(label, errs))
     spread = engine_spread(cases)
     print("\n# engine spread: the same system, layout, lengths and concurrency measured with two engines")
     for key in VALUES:
         if spread.get(key):
-            print(_line(f"{key} ({len(spread[key]) // 2} pairs)", spread[key]))
+            print(summary_line(f"{key} ({len(spread[key]) // 2} pairs)", spread[key]))
     if spread:
-        print(_line("all", [e for v in spread.values() for e in v]))
+        print(summary_line("all", [e for v in spread.values() for e in v]))
     if args.worst:
         print(f"\n# worst {args.worst} values")
         for r in sorted(rows, key=lambda r: -r.error)[: args.worst]:

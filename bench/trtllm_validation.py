@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.inferencex_validation import _line  # noqa: E402
+from bench.inferencex_validation import summary_line  # noqa: E402
 from catalog.datafiles import file_catalog  # noqa: E402
 from studio.domain.perf import calibration as cal  # noqa: E402
 from studio.domain.perf.accuracy import score  # noqa: E402
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, sub in groups.items():
         print(f"-- {name}")
         for label, errs in sorted(sub.items()):
-            print(_line(label, errs))
+            print(summary_line(label, errs))
     if args.worst:
         print(f"\n# worst {args.worst}: measured and predicted output tok/s per GPU")
         for r in sorted(rows, key=lambda r: -r.error)[: args.worst]:

@@ -19,6 +19,8 @@ from .results import Band
 #: |predicted / measured − 1|: throughput 45 %, TPOT 29 %, TTFT 91 %; ``bench/inferencex_validation.py``,
 #: docs/accuracy.md) [V-3p].
 NARROW = {"inference": 0.15, "training": 0.12, "latency": 0.45}
+#: The out-of-sample rows that ``NARROW["latency"]`` is the p80 of.
+LATENCY_BAND_POINTS = 391
 WIDE = {"inference": 0.40, "training": 0.35, "latency": 0.70}
 #: Each decade (factor of 10) beyond the calibrated range adds this share of the base width
 #: [M: leave-one-family-out errors in docs/accuracy.md roughly double the in-sample ones when a
@@ -74,7 +76,7 @@ def band(anchored: bool, regime: str, family: str, precision: str, distance_deca
     else:
         reason = f"no measured {family} {precision} {regime} result: factors borrowed from a related family or the default"
     if regime == "latency":
-        reason += (f"; a closed loop of clients: 391 published DeepSeek-R1 serving points not fitted to have 80 % of "
+        reason += (f"; a closed loop of clients: {LATENCY_BAND_POINTS} published DeepSeek-R1 serving points not fitted to have 80 % of "
                    f"their throughputs within ±{100 * NARROW['latency']:.0f} % of the estimate; time to first token varies "
                    "most with the engine")
     if distance > 0:

@@ -28,6 +28,7 @@ the scenario has latency limits or a concurrency; the best is kept (``search.py`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from studio.domain.catalog import LlmModel
 
@@ -217,10 +218,11 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
     # first token back) — the closed-loop scenario; MLPerf LoadGen drives the engine in-process
     fixed_s = pre.factors.prefill_fixed_s if req.scenario == "concurrency" else 0.0
     k = max(1, PREFILL_CHUNK_TOKENS // i) if backlog and dep.disaggregated else 1  # queued prompts per rank
+    batch = pre.prefill_s(i, k * pre.attn_dp)  # k prompts on every attention rank
     # one prompt (on one attention rank); a queued prefill worker runs k per rank, each waiting for its batch
-    alone = pre.prefill_s(i) if k == 1 else pre.prefill_s(i, k * pre.attn_dp)
+    alone = pre.prefill_s(i) if k == 1 else batch
     # per prompt with every attention rank busy (and every pipeline stage: pp prompts in flight)
-    service = pre.prefill_s(i, k * pre.attn_dp) / (k * pre.attn_dp) / pre.pp
+    service = batch / (k * pre.attn_dp) / pre.pp
     if dep.disaggregated:
         rho = rate / dep.prefill_workers * service
         transfer = kv_transfer_s(M.kv_bytes_per_sequence(req.model, pre.kv_precision, i),
@@ -239,6 +241,15 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
                  dec, rho)
 
 
+def _bisect(lo: float, hi: float, below: Callable[[float], bool]) -> tuple[float, float]:
+    """Forty halvings of ``[lo, hi]`` toward the batch where ``below`` stops holding (true at ``lo``,
+    false at ``hi``); the bracket that is left, 2⁻⁴⁰ of the first."""
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if below(mid) else (lo, mid)
+    return lo, hi
+
+
 def _max_batch(pools: Pools, req: InferenceRequest, backlog: bool = False) -> float:
     """The largest batch the decode workers can run with the prefill server below saturation."""
     hi = float(pools.bmax)
@@ -247,10 +258,7 @@ def _max_batch(pools: Pools, req: InferenceRequest, backlog: bool = False) -> fl
     lo = min(1.0, hi)
     if operating_point(pools, req, lo, backlog).prefill_rho >= RHO_MAX:
         return lo
-    for _ in range(40):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if operating_point(pools, req, mid, backlog).prefill_rho < RHO_MAX else (lo, mid)
-    return lo
+    return _bisect(lo, hi, lambda b: operating_point(pools, req, b, backlog).prefill_rho < RHO_MAX)[0]
 
 
 def offline_point(pools: Pools, req: InferenceRequest) -> Point:
@@ -277,9 +285,7 @@ def latency_point(pools: Pools, req: InferenceRequest) -> Point:
     low = operating_point(pools, req, lo)
     if not low.meets(req):
         return _relabel(low, "latency limits unreachable even at batch 1")
-    for _ in range(40):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if operating_point(pools, req, mid).meets(req) else (lo, mid)
+    lo, _ = _bisect(lo, hi, lambda b: operating_point(pools, req, b).meets(req))
     return _relabel(operating_point(pools, req, lo), "p99 latency limits")
 
 
@@ -300,10 +306,7 @@ def concurrency_point(pools: Pools, req: InferenceRequest) -> Point:
         start, hi = hi, _max_batch(pools, req, backlog=True)
         top = operating_point(pools, req, hi, backlog=True)
         if clients(top) > c:  # a queued prefill worker, batching, keeps up: the clients settle in between
-            lo = start
-            for _ in range(40):
-                mid = (lo + hi) / 2
-                lo, hi = (mid, hi) if clients(operating_point(pools, req, mid, backlog=True)) < c else (lo, mid)
+            lo, hi = _bisect(start, hi, lambda b: clients(operating_point(pools, req, b, backlog=True)) < c)
             return _relabel(operating_point(pools, req, (lo + hi) / 2, backlog=True), "prefill capacity")
         rate = top.tokens_per_s / req.output_tokens
         queued = max(0.0, c - clients(top)) / rate if rate > 0 else 0.0
@@ -311,10 +314,7 @@ def concurrency_point(pools: Pools, req: InferenceRequest) -> Point:
         return Point(top.deployment, top.batch, top.tokens_per_s, top.ttft_s + queued, top.ttft_mean_s + queued,
                      top.ttft_p99_s + queued, top.tpot_s, top.tpot_p99_s, top.breakdown, limit,
                      top.decode_worker, top.prefill_rho)
-    lo = 0.0
-    for _ in range(40):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if clients(operating_point(pools, req, mid)) < c else (lo, mid)
+    lo, hi = _bisect(0.0, hi, lambda b: clients(operating_point(pools, req, b)) < c)
     return _relabel(operating_point(pools, req, (lo + hi) / 2), "fixed concurrency")
 
 
