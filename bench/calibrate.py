@@ -31,8 +31,12 @@ from studio.domain.perf.search import effective_precision  # noqa: E402
 GLOBAL_NOTES = {
     "hbm_efficiency": "share of HBM peak bandwidth reached when streaming weights and KV; prior 0.8 (AIConfigurator "
                       "mem_bw_empirical_scaling_factor), fitted to all inference cases",
-    "layer_overhead_s": "fixed time per layer per iteration (kernel launches, small kernels' floor; AIConfigurator "
-                        "3 µs per kernel), fitted to all inference cases",
+    "kernel_overhead_s": "fixed time per kernel per iteration (launch gap, small kernels' floor; AIConfigurator 3 µs "
+                         "per kernel) times models.kernels_per_layer, fitted to all inference cases",
+    "prefill_kernel_overhead_s": "host time per kernel of a prefill batch behind an API server (engines run prefill "
+                                 "eagerly, without CUDA graphs) in closed-loop TTFT, fitted to measured TTFT",
+    "disagg_fixed_s": "fixed time of the disaggregated path in closed-loop TTFT (router, prefill queue, KV-transfer "
+                      "handshake) on top of the API server's, fitted to measured disaggregated TTFT",
     "step_overhead_s": "fixed host time per iteration/step (scheduling, sampling, optimizer launch), fitted to all cases",
     "moe_gemm_ratio": "grouped-GEMM efficiency of MoE experts relative to dense GEMMs (routing imbalance, small "
                       "per-expert batches), fitted to the MoE inference cases",
@@ -74,6 +78,18 @@ def annotated(params: dict, cases: list[dict], catalog, source: str) -> dict:
     return data
 
 
+def default_sources() -> dict[str, list[dict]]:
+    """The cases fitted by default, by source: both reference files (``default_files``) and InferenceMAX's
+    gpt-oss-120b sweeps (``bench/gptoss_validation.py``; the reference files hold two gpt-oss points, both
+    on MI300X, which cannot tell the per-kernel and per-request costs of gpt-oss's 36 light layers from
+    DeepSeek-R1's 61 heavy ones)."""
+    from bench.gptoss_validation import ROWS, load_cases
+
+    sources = {f.name: json.loads(f.read_text(encoding="utf-8"))["cases"] for f in default_files()}
+    sources[ROWS.name] = load_cases()
+    return sources
+
+
 def default_files() -> list[Path]:
     """Both reference files from ``../shared/reference`` when present, else the in-repo copies."""
     shared = ROOT.parent / "shared" / "reference"
@@ -85,15 +101,15 @@ def default_files() -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
-    parser.add_argument("cases", nargs="*", help="cases files (default: both reference files)")
+    parser.add_argument("cases", nargs="*", help="cases files (default: both reference files and the gpt-oss sweeps)")
     parser.add_argument("--holdout", action="store_true", help="also report leave-one-out errors")
     parser.add_argument("--out", default=str(cal.DATA_FILE))
     parser.add_argument("--emphasis", action="append", default=[], metavar="FILE=W",
                         help="weigh a cases file W times the others (default: fitting.DEFAULT_EMPHASIS)")
     args = parser.parse_args(argv)
-    files = [Path(f) for f in args.cases] or default_files()
-    by_file = {f.name: [{**c, "_source": f.name} for c in json.loads(f.read_text(encoding="utf-8"))["cases"]]
-               for f in files}
+    sources = ({Path(f).name: json.loads(Path(f).read_text(encoding="utf-8"))["cases"] for f in args.cases}
+               if args.cases else default_sources())
+    by_file = {name: [{**c, "_source": name} for c in cases] for name, cases in sources.items()}
     cases = [c for cs in by_file.values() for c in cs]
     catalog = file_catalog()
     emphasis = {k: float(v) for k, v in (e.split("=", 1) for e in args.emphasis)} or None

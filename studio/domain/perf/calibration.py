@@ -33,10 +33,12 @@ CDNA_FAMILIES = ("cdna3", "cdna4")
 #: cross-rank barrier, each a few µs on NVLink [M]).
 PRIORS: dict[str, float] = {
     "hbm_efficiency": 0.8,
-    "layer_overhead_s": 20e-6,
+    "kernel_overhead_s": 3e-6,
     "step_overhead_s": 2e-3,
     "moe_gemm_ratio": 0.6,
-    "prefill_fixed_s": 0.05,
+    "prefill_fixed_s": 0.02,
+    "disagg_fixed_s": 0.1,
+    "prefill_kernel_overhead_s": 30e-6,
     "moe_all_to_all_overhead_s": 20e-6,
     "cdna_hbm_ratio": 1.0,
     "inference_gemm_efficiency": 0.55,
@@ -53,10 +55,12 @@ class Factors:
     inference_gemm_efficiency: float
     training_gemm_efficiency: float
     hbm_efficiency: float
-    layer_overhead_s: float
+    kernel_overhead_s: float
     step_overhead_s: float
     moe_gemm_ratio: float
     prefill_fixed_s: float
+    disagg_fixed_s: float = 0.0
+    prefill_kernel_overhead_s: float = 0.0
     moe_all_to_all_overhead_s: float = 0.0
     anchored_inference: bool = False
     anchored_training: bool = False
@@ -86,9 +90,10 @@ class CalibrationData:
             inference_gemm_efficiency=values["inference_gemm_efficiency"],
             training_gemm_efficiency=values["training_gemm_efficiency"],
             hbm_efficiency=g["hbm_efficiency"] * (g["cdna_hbm_ratio"] if family in CDNA_FAMILIES else 1.0),
-            layer_overhead_s=g["layer_overhead_s"],
+            kernel_overhead_s=g["kernel_overhead_s"],
             step_overhead_s=g["step_overhead_s"], moe_gemm_ratio=g["moe_gemm_ratio"],
-            prefill_fixed_s=g["prefill_fixed_s"], moe_all_to_all_overhead_s=g["moe_all_to_all_overhead_s"],
+            prefill_fixed_s=g["prefill_fixed_s"], disagg_fixed_s=g["disagg_fixed_s"],
+            prefill_kernel_overhead_s=g["prefill_kernel_overhead_s"], moe_all_to_all_overhead_s=g["moe_all_to_all_overhead_s"],
             anchored_inference=anchored["inference_gemm_efficiency"],
             anchored_training=anchored["training_gemm_efficiency"],
             notes=tuple(notes),

@@ -217,17 +217,21 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
     # a benchmark client's request through the API server (HTTP, tokenising, scheduling, streaming the
     # first token back) — the closed-loop scenario; MLPerf LoadGen drives the engine in-process
     fixed_s = pre.factors.prefill_fixed_s if req.scenario == "concurrency" else 0.0
+    # the engine behind it launches each prefill's kernels eagerly (``Replica.prefill_launch_s``)
+    launch = pre.prefill_launch_s() if req.scenario == "concurrency" else 0.0
     k = max(1, PREFILL_CHUNK_TOKENS // i) if backlog and dep.disaggregated else 1  # queued prompts per rank
     batch = pre.prefill_s(i, k * pre.attn_dp)  # k prompts on every attention rank
     # one prompt (on one attention rank); a queued prefill worker runs k per rank, each waiting for its batch
-    alone = pre.prefill_s(i) if k == 1 else batch
+    alone = (pre.prefill_s(i) if k == 1 else batch) + launch
     # per prompt with every attention rank busy (and every pipeline stage: pp prompts in flight)
     service = batch / (k * pre.attn_dp) / pre.pp
     if dep.disaggregated:
         rho = rate / dep.prefill_workers * service
         transfer = kv_transfer_s(M.kv_bytes_per_sequence(req.model, pre.kv_precision, i),
                                  min(pre.gpus, dec.gpus), pre.hw.scale_up_domain >= dep.gpus, pre.hw)
-        fixed = fixed_s + alone + transfer + step / 2.0
+        # the disaggregated path: router, prefill queue and KV-transfer handshake on top of the API server
+        path = pre.factors.disagg_fixed_s if req.scenario == "concurrency" else 0.0
+        fixed = fixed_s + path + alone + transfer + step / 2.0
     else:
         rho = rate / workers * service
         # the prompt rides in the next iteration, which lasts at least a decode iteration at this batch

@@ -30,6 +30,31 @@ def moe_layers(model: LlmModel) -> int:
     return max(0, model.layers - model.dense_layers) if model.is_moe else 0
 
 
+#: Kernels an engine launches per layer and iteration, by part: the two RMSNorms; attention (GQA/MHA:
+#: QKV GEMM, RoPE, attention, output GEMM; MLA absorbed: fused Q-A/KV-A GEMM, the two latent norms, Q-B
+#: GEMM, the W_UK and W_UV batched GEMMs, RoPE, attention, output GEMM); a dense gated FFN (gate-up GEMM,
+#: activation, down GEMM); a routed MoE (router GEMM, top-k, permute, expert GEMM 1, activation, expert
+#: GEMM 2, un-permute and combine) and a shared expert (a dense FFN) [M: counted from the layer forward of
+#: vLLM's llama.py, gpt_oss.py and deepseek_v2.py; TP all-reduces are priced on the link, not here].
+NORM_KERNELS = 2
+ATTENTION_KERNELS = {"mha": 4, "gqa": 4, "mla": 9}
+FFN_KERNELS = 3
+MOE_KERNELS = 7
+
+
+def kernels_per_layer(model: LlmModel) -> float:
+    """Mean kernels launched per layer per iteration (the constants above): what a fixed cost per kernel
+    (launch gap, small kernels' floor) multiplies.
+
+    Llama-2-70B: 2 + 4 + 3 = 9; gpt-oss-120b: 2 + 4 + 7 = 13; DeepSeek-V3 (3 dense layers, 58 MoE layers
+    with a shared expert): 2 + 9 + (3 × 3 + 58 × (7 + 3)) / 61 = 20.66.
+    """
+    moe = moe_layers(model)
+    ffn = (model.layers - moe) * FFN_KERNELS
+    ffn += moe * (MOE_KERNELS + (FFN_KERNELS if model.shared_experts else 0))
+    return NORM_KERNELS + ATTENTION_KERNELS[model.attention] + ffn / model.layers
+
+
 def routed_expert_params(model: LlmModel) -> float:
     """All routed-expert weights: ``moe_layers · experts · 3 · hidden · moe_ffn`` (gated SwiGLU).
 

@@ -269,7 +269,8 @@ class Replica:
             per_gpu = rank_tokens * min(m.experts_active, g) * m.hidden * (DISPATCH_BYTES + ACTIVATION_BYTES)
             # dispatch and combine: two collectives, each with its fixed cost on top of the data's time
             comm += M.moe_layers(m) * (group_all_to_all_s(per_gpu, g, hw) + 2 * f.moe_all_to_all_overhead_s)
-        overhead = m.layers * f.layer_overhead_s + f.step_overhead_s
+        # a fixed time per kernel launched (launch gap, a small kernel's floor) and per iteration (host work)
+        overhead = m.layers * M.kernels_per_layer(m) * f.kernel_overhead_s + f.step_overhead_s
         return TimeBreakdown(compute_s=compute + attn_compute, memory_s=memory + kv_read,
                              communication_s=comm, overhead_s=overhead)
 
@@ -278,6 +279,18 @@ class Replica:
         it = self.iteration(0.0, 0.0, prompt_tokens * prompts, prompt_tokens / 2.0,
                             prefill_ranks=math.ceil(prompts))
         return it.total_s
+
+    def prefill_launch_s(self) -> float:
+        """Host time of one prefill batch's kernel launches behind an API server: serving engines run the
+        prefill eagerly (CUDA graphs are captured for decode batches only), so each kernel costs the
+        framework's dispatch, ``prefill_kernel_overhead_s``, on top of its GPU time. Per batch, not per
+        prompt: prompts that queue share it.
+
+        gpt-oss-120b at 97 µs a kernel: 36 layers × 13 kernels × 97 µs = 45 ms; DeepSeek-V3: 61 × 20.66
+        × 97 µs = 122 ms — what a lone 1k-token prompt's TTFT measures on each beyond its prefill's
+        roofline (InferenceMAX: 29 ms for gpt-oss on 8 × B200, 71–182 ms for DeepSeek-R1 on 8 × B200/B300).
+        """
+        return self.model.layers * M.kernels_per_layer(self.model) * self.factors.prefill_kernel_overhead_s
 
     def prefill_floor_s(self, prompt_tokens: float) -> float:
         """The physical floor of one prompt's prefill on this worker: its FLOPs at the full dense peak

@@ -5,9 +5,11 @@ p90 absolute error per file and per accelerator family, and how many fabric coun
 default to both reference files, ``../shared/reference/calibration.json`` and
 ``inferencex-calibration.json`` (else their copies in ``bench/data/``). ``--holdout`` adds
 leave-one-family-out errors (the factors refitted without every case of the held-out family);
-``--loo-case`` adds leave-one-case-out errors for the first file (one refit per case). Both together
-take about a minute and a half: a refit re-estimates a case only when a factor it reads moved
-(``fitting.CaseScorer``).
+``--loo-case`` adds leave-one-case-out errors for the first file (one refit per case). Each refit also
+fits InferenceMAX's gpt-oss sweeps, as ``bench/calibrate.py`` does (``bench/gptoss_validation.py``; left
+out with their family), so a refit takes about 2.5 minutes on two cores: ``--holdout`` about 15,
+``--loo-case`` about 90 (a refit re-estimates a case only when a factor it reads moved:
+``fitting.CaseScorer``).
 """
 
 from __future__ import annotations
@@ -55,13 +57,16 @@ class Command(BaseCommand):
         catalog = get_catalog()
         for name, cases in by_file.items():
             self.stdout.write(f"# accuracy on {name} ({len(cases)} cases)")
-            self._table(score(cases, catalog), "in-sample (factors fitted to the reference files)", cases, catalog)
+            self._table(score(cases, catalog), "in-sample (the committed factors: both reference files and the gpt-oss sweeps)", cases, catalog)
         if options["holdout"] or options["loo_case"]:
+            from bench.gptoss_validation import ROWS, load_cases
             from studio.domain.perf.fitting import holdout
 
             tagged = [{**c, "_source": name} for name, cases in by_file.items() for c in cases]
+            sweeps = [{**c, "_source": ROWS.name} for c in load_cases()]
             first = set() if not options["loo_case"] else {c.get("id") for c in next(iter(by_file.values()))}
-            result = holdout(tagged, catalog, case_ids=first)
+            result = holdout(tagged, catalog, case_ids=first, extra=sweeps,
+                             progress=lambda m: self.stderr.write(m))
             for label in ("family", "case"):
                 if label == "case" and not options["loo_case"]:
                     continue
