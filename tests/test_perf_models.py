@@ -87,3 +87,16 @@ def test_scale_up_and_scale_out_bandwidth_per_gpu_follow_the_catalog():
     hw = hardware_of(CAT.get("dgx"), CAT.get("h100"))
     assert hw.scale_up_bytes_per_s_per_dir == 450e9
     assert hw.scale_out_bytes_per_s_per_gpu == 50e9
+
+
+def test_kernels_per_layer_worked_examples():
+    # Llama: 2 norms + GQA 4 + FFN 3; DeepSeek-V3: 2 + MLA 9 + (3 dense × 3 + 58 MoE × (7 + shared 3)) / 61
+    assert M.kernels_per_layer(model("llama-2-70b")) == 9
+    assert M.kernels_per_layer(model("deepseek-v3")) == pytest.approx(2 + 9 + (3 * 3 + 58 * 10) / 61)
+    assert M.kernels_per_layer(model("deepseek-v3")) == pytest.approx(20.66, abs=0.005)
+
+
+def test_gpt_oss_layers_count_thirteen_kernels():
+    from catalog.datafiles import file_catalog
+
+    assert M.kernels_per_layer(file_catalog().get("gpt-oss-120b")) == 2 + 4 + 7

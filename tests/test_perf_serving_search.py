@@ -194,3 +194,46 @@ def test_a_queued_prefill_worker_batches_its_token_budget():
     assert out["ttft_ms"] < 20_000
     assert out["output_tokens_per_s"] > 70_000
     assert out["limited_by"].startswith("prefill capacity")
+
+
+def _with_globals(**values):
+    import json
+
+    from studio.domain.perf import calibration as cal
+
+    data = json.loads(cal.DATA_FILE.read_text(encoding="utf-8"))
+    for name, value in values.items():
+        data["global"][name]["value"] = value
+    return cal.parse(data)
+
+
+def test_an_eager_prefill_launch_counts_behind_an_api_server_only():
+    # gpt-oss-120b on one B200, 1k-token prompts: a closed loop of 4 clients (an API server) carries the
+    # prefill's 36 × 13 kernels launched eagerly in its TTFT; MLPerf's server scenario (in-process) does not
+    base = {"model": "gpt-oss-120b", "precision": "fp4", "input_tokens": 1024, "output_tokens": 1024}
+    cfg = {"serving": "single-node", "tp": 1, "ep": 1, "dp_attention": False, "spec_decoding": "none"}
+    on, off = _with_globals(), _with_globals(prefill_kernel_overhead_s=0.0)
+    per_kernel = on.global_factors["prefill_kernel_overhead_s"]
+    assert per_kernel > 0
+    closed = {**base, "scenario": "concurrency", "concurrency": 4}
+    c = {"id": "t", "workload": {"kind": "inference", **closed}, "cluster": {"system": "dgx-b200", "gpus": 1},
+         "config": cfg}
+    diff_ms = estimate_case(c, CAT, on)["ttft_ms"] - estimate_case(c, CAT, off)["ttft_ms"]
+    assert diff_ms == pytest.approx(36 * 13 * per_kernel * 1000, rel=0.05)
+    server = {"id": "t", "workload": {"kind": "inference", **base, "scenario": "server"},
+              "cluster": {"system": "dgx-b200", "gpus": 1}, "config": cfg}
+    assert estimate_case(server, CAT, on)["ttft_ms"] == estimate_case(server, CAT, off)["ttft_ms"]
+
+
+def test_the_disaggregated_path_costs_its_fixed_time_in_a_closed_loop():
+    cfg = {"serving": "disaggregated", "prefill_gpus": 8, "decode_gpus": 8, "spec_decoding": "none",
+           "prefill": {"workers": 1, "tp": 8, "ep": 8, "dp_attention": True},
+           "decode": {"workers": 1, "tp": 8, "ep": 8, "dp_attention": True}}
+    c = {"id": "t", "workload": {"kind": "inference", "model": "deepseek-r1", "precision": "fp8",
+                                 "scenario": "concurrency", "input_tokens": 1024, "output_tokens": 1024,
+                                 "concurrency": 1},
+         "cluster": {"system": "dgx-b200", "gpus": 16}, "config": cfg}
+    on, off = _with_globals(), _with_globals(disagg_fixed_s=0.0)
+    path_ms = on.global_factors["disagg_fixed_s"] * 1000
+    assert path_ms > 0
+    assert estimate_case(c, CAT, on)["ttft_ms"] - estimate_case(c, CAT, off)["ttft_ms"] == pytest.approx(path_ms, rel=0.05)
