@@ -30,7 +30,10 @@ CDNA_FAMILIES = ("cdna3", "cdna4")
 #: Values used before any calibration is written (physics-only priors, performance.md §1:
 #: HBM 0.8 (AIConfigurator), GEMM 0.5–0.7 (llm-analysis), training MFU ceiling 0.5; the MoE
 #: all-to-all's fixed cost per phase 20 µs: a kernel launch, the token count exchange and the
-#: cross-rank barrier, each a few µs on NVLink [M]).
+#: cross-rank barrier, each a few µs on NVLink; 3 µs per kernel (AIConfigurator); an API request's
+#: HTTP, tokenising and first-token return 20 ms, the disaggregated path's router hop and KV-transfer
+#: handshake 100 ms, an eager prefill's dispatch 30 µs per counted kernel (a few framework ops of ~10 µs
+#: each) [M]).
 PRIORS: dict[str, float] = {
     "hbm_efficiency": 0.8,
     "kernel_overhead_s": 3e-6,

@@ -286,9 +286,10 @@ class Replica:
         framework's dispatch, ``prefill_kernel_overhead_s``, on top of its GPU time. Per batch, not per
         prompt: prompts that queue share it.
 
-        gpt-oss-120b at 97 µs a kernel: 36 layers × 13 kernels × 97 µs = 45 ms; DeepSeek-V3: 61 × 20.66
-        × 97 µs = 122 ms — what a lone 1k-token prompt's TTFT measures on each beyond its prefill's
-        roofline (InferenceMAX: 29 ms for gpt-oss on 8 × B200, 71–182 ms for DeepSeek-R1 on 8 × B200/B300).
+        At the fitted 105 µs a kernel: gpt-oss-120b 36 layers × 13 kernels × 105 µs = 49 ms; DeepSeek-V3
+        61 × 20.66 × 105 µs = 132 ms. A lone 1k-token prompt's whole TTFT measures 29–45 ms for gpt-oss
+        (InferenceMAX, B200 and H200) and 71–182 ms for DeepSeek-R1 (8 × B200/B300): one fitted figure per
+        kernel sits between what the two models need (gpt-oss's TTFT at a few clients comes out 1.2–1.4×).
         """
         return self.model.layers * M.kernels_per_layer(self.model) * self.factors.prefill_kernel_overhead_s
 
