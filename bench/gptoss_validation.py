@@ -1,6 +1,7 @@
 """The estimator against InferenceMAX's published gpt-oss-120b sweeps (a calibration source at weight 0.3).
 
     .venv/bin/python bench/gptoss_validation.py [--rows FILE.csv] [--calibration FILE.json] [--worst N]
+    .venv/bin/python bench/gptoss_validation.py --holdout    # leave-one-family-out, about 10 minutes
 
 ``bench/data/inferencemax-gptoss-120b.csv`` holds 236 single-node gpt-oss-120b (MXFP4) runs of SemiAnalysis
 InferenceMAX (December 2025 – January 2026: vLLM on H100, H200 and B200, TensorRT-LLM on B200, ATOM on
@@ -18,7 +19,9 @@ TP and EP, no data-parallel attention, no speculative decoding), measured as
 DEFAULT_EMPHASIS``): they pin what the reference files cannot — gpt-oss's per-kernel, per-iteration and
 per-request costs — so the figures printed are in-sample. Prints median and p90 of
 |predicted / measured − 1| overall and per value, GPU, engine and lengths, the signed median per value and
-GPU, then the worst values. About 1 s.
+GPU, then the worst values. About 1 s. ``--holdout`` instead refits ``bench/calibrate.py``'s sources
+without each accelerator family (its sweeps and its reference cases) and scores that family's sweeps: the
+sweeps out of sample.
 """
 
 from __future__ import annotations
@@ -71,15 +74,38 @@ def load_cases(path: Path = ROWS) -> list[dict]:
         return [case_of(row, i) for i, row in enumerate(csv.DictReader(f))]
 
 
+def holdout() -> list:
+    """The sweeps of each family, estimated with the factors refitted without that family (every source
+    ``bench/calibrate.py`` fits, at its default weights)."""
+    from bench.calibrate import default_sources
+    from studio.domain.perf.fitting import CaseScorer, family_of, fit, to_data
+
+    catalog = file_catalog()
+    tagged = [{**c, "_source": name} for name, cases in default_sources().items() for c in cases
+              if c.get("measured")]
+    sweeps = [c for c in tagged if c["_source"] == ROWS.name]
+    scorer = CaseScorer(catalog)
+    rows = []
+    for fam in sorted({family_of(c, catalog) for c in sweeps}):
+        params = fit([c for c in tagged if family_of(c, catalog) != fam], catalog, sweeps=3, scorer=scorer)
+        rows += score([c for c in sweeps if family_of(c, catalog) == fam], catalog, cal.parse(to_data(params)))
+        print(f"left out family {fam}", file=sys.stderr)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=Path, default=ROWS)
     ap.add_argument("--calibration", type=Path, help="a calibration file instead of the committed one")
     ap.add_argument("--worst", type=int, default=15)
+    ap.add_argument("--holdout", action="store_true", help="leave-one-family-out instead of the committed factors")
     args = ap.parse_args(argv)
     cases = load_cases(args.rows)
-    data = cal.parse(json.loads(args.calibration.read_text(encoding="utf-8"))) if args.calibration else None
-    rows = score(cases, file_catalog(), data)
+    if args.holdout:
+        rows = holdout()
+    else:
+        data = cal.parse(json.loads(args.calibration.read_text(encoding="utf-8"))) if args.calibration else None
+        rows = score(cases, file_catalog(), data)
     by_id = {c["id"]: c for c in cases}
     groups: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     signed: dict[tuple[str, str], list[float]] = defaultdict(list)
