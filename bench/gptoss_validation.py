@@ -1,4 +1,4 @@
-"""The estimator against InferenceMAX's published gpt-oss-120b sweeps (a calibration source at weight 0.3).
+"""The estimator against InferenceMAX's published gpt-oss-120b sweeps (a calibration source at weight 0.5).
 
     .venv/bin/python bench/gptoss_validation.py [--rows FILE.csv] [--calibration FILE.json] [--worst N]
     .venv/bin/python bench/gptoss_validation.py --holdout    # leave-one-family-out, about 10 minutes
@@ -15,7 +15,7 @@ TP and EP, no data-parallel attention, no speculative decoding), measured as
   estimate's TTFT is the median request's, which the mean overstates once requests queue (at 64 clients
   of 8k prompts on one B200 the mean is 382 ms and the p99 4.3 s).
 
-``bench/calibrate.py`` fits these runs with the two reference files, weighing them 0.3 (``fitting.
+``bench/calibrate.py`` fits these runs with the two reference files, weighing them 0.5 (``fitting.
 DEFAULT_EMPHASIS``): they pin what the reference files cannot — gpt-oss's per-kernel, per-iteration and
 per-request costs — so the figures printed are in-sample. Prints median and p90 of
 |predicted / measured − 1| overall and per value, GPU, engine and lengths, the signed median per value and

@@ -1,5 +1,5 @@
 """InferenceMAX's gpt-oss-120b sweeps (``bench/gptoss_validation.py``, ``bench/data/inferencemax-gptoss-120b.csv``),
-a calibration source at weight 0.3: every run is estimated in its published layout, and the errors stay
+a calibration source at weight 0.5: every run is estimated in its published layout, and the errors stay
 within what was measured when the sweeps were added."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def test_the_errors_stay_within_what_was_measured():
     assert rows and all(r.predicted for r in rows)
     tput = [r.error for r in rows if r.key == "output_tokens_per_s"]
     errors = [r.error for r in rows]
-    # measured when added and fitted: throughput 13.7 % / 32.4 %, all values 18.4 % / 51.1 % (before the
+    # measured when added and fitted: throughput 12.9 % / 29.6 %, all values 16.1 % / 46.1 % (before the
     # per-kernel overheads and the eager prefill launch: 27.5 % / 46.8 % and 37.2 % / 200.9 %)
     assert percentile(tput, 0.5) < 0.16 and percentile(tput, 0.9) < 0.40
     assert percentile(errors, 0.5) < 0.22 and percentile(errors, 0.9) < 0.60
