@@ -59,6 +59,20 @@ def run_precision(case: dict, catalog) -> str:
     return effective_precision(catalog.accelerator_of(system), precision)[0]
 
 
+#: A source with more cases than this behind one factor is named by its count, not its case ids.
+LISTED_CASES = 20
+
+
+def cases_named(cases: list[dict]) -> str:
+    """The cases behind a factor: their ids, or for a source with more than ``LISTED_CASES`` of them its
+    count and name ("116 cases of inferencemax-gptoss-120b.csv")."""
+    by_source: dict[str, list[str]] = {}
+    for c in cases:
+        by_source.setdefault(c.get("_source", ""), []).append(c["id"])
+    return ", ".join(", ".join(ids) if len(ids) <= LISTED_CASES else f"{len(ids)} cases of {name}"
+                     for name, ids in by_source.items())
+
+
 def annotated(params: dict, cases: list[dict], catalog, source: str) -> dict:
     data = to_data(params)
     for name, entry in data["global"].items():
@@ -70,9 +84,10 @@ def annotated(params: dict, cases: list[dict], catalog, source: str) -> dict:
                 if fam == "default":
                     entry["note"] = f"median of the fitted families at {prec}: used for families without a case"
                     continue
-                ids = [c["id"] for c in cases if c.get("workload", {}).get("kind") == regime
-                       and family_of(c, catalog) == fam and run_precision(c, catalog) == prec]
-                entry["note"] = f"share of {prec} dense peak in {regime} GEMMs, fitted to {', '.join(ids)} [{source}]"
+                fitted = [c for c in cases if c.get("workload", {}).get("kind") == regime
+                          and family_of(c, catalog) == fam and run_precision(c, catalog) == prec]
+                entry["note"] = (f"share of {prec} dense peak in {regime} GEMMs, fitted to "
+                                 f"{cases_named(fitted)} [{source}]")
     data["generated_by"] = "python bench/calibrate.py"
     data["lineage"] = cal.LINEAGE
     return data

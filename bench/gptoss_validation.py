@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.inferencex_validation import summary_line  # noqa: E402
+from bench.inferencex_validation import print_groups, print_worst  # noqa: E402
 from catalog.datafiles import file_catalog  # noqa: E402
 from studio.domain.perf import calibration as cal  # noqa: E402
 from studio.domain.perf.accuracy import score  # noqa: E402
@@ -76,21 +76,19 @@ def load_cases(path: Path = ROWS) -> list[dict]:
 
 def holdout() -> list:
     """The sweeps of each family, estimated with the factors refitted without that family (every source
-    ``bench/calibrate.py`` fits, at its default weights)."""
+    ``bench/calibrate.py`` fits, at its default weights): ``fitting.holdout`` over the sweeps' families."""
     from bench.calibrate import default_sources
-    from studio.domain.perf.fitting import CaseScorer, family_of, fit, to_data
+    from studio.domain.perf.fitting import family_of
+    from studio.domain.perf.fitting import holdout as refit_without
 
     catalog = file_catalog()
-    tagged = [{**c, "_source": name} for name, cases in default_sources().items() for c in cases
-              if c.get("measured")]
-    sweeps = [c for c in tagged if c["_source"] == ROWS.name]
-    scorer = CaseScorer(catalog)
-    rows = []
-    for fam in sorted({family_of(c, catalog) for c in sweeps}):
-        params = fit([c for c in tagged if family_of(c, catalog) != fam], catalog, sweeps=3, scorer=scorer)
-        rows += score([c for c in sweeps if family_of(c, catalog) == fam], catalog, cal.parse(to_data(params)))
-        print(f"left out family {fam}", file=sys.stderr)
-    return rows
+    sources = default_sources()
+    sweeps = [{**c, "_source": ROWS.name} for c in sources.pop(ROWS.name)]
+    references = [{**c, "_source": name} for name, cases in sources.items() for c in cases]
+    families = {family_of(c, catalog) for c in sweeps}
+    result = refit_without(references, catalog, case_ids=set(), extra=sweeps, families=families,
+                           progress=lambda m: print(m, file=sys.stderr))
+    return result["family_extra"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,19 +119,12 @@ def main(argv: list[str] | None = None) -> int:
         if r.predicted:
             signed[(r.key, gpu)].append(math.log(r.predicted / r.measured))
     print(f"# {len(cases)} InferenceMAX gpt-oss-120b runs of {args.rows.name}; error = |predicted / measured - 1|")
-    print(f"\n{'group':36s} {'values':>6s} {'median':>8s} {'p90':>8s} {'>50%':>5s}")
-    for name, sub in groups.items():
-        print(f"-- {name}")
-        for label, errs in sorted(sub.items()):
-            print(summary_line(label, errs))
+    print_groups(groups)
     print("\n# predicted / measured, median per value and GPU")
     for (key, gpu), logs in sorted(signed.items()):
         print(f"{key:20s} {gpu:16s} {math.exp(statistics.median(logs)):6.2f}  ({len(logs)} values)")
     if args.worst:
-        print(f"\n# worst {args.worst} values")
-        for r in sorted(rows, key=lambda r: -r.error)[: args.worst]:
-            pred = "-" if r.predicted is None else f"{r.predicted:.5g}"
-            print(f"{r.case_id:50s} {r.key:20s} {r.measured:11.5g} {pred:>11s} {100 * r.error:8.1f}%")
+        print_worst(rows, args.worst, id_width=50)
     return 0
 
 

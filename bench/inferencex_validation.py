@@ -187,6 +187,24 @@ def summary_line(label: str, errors: list[float]) -> str:
             f"{100 * percentile(errors, 0.9):7.1f}% {over:5d}" + (f"  ({failed} not estimated)" if failed else ""))
 
 
+def print_groups(groups: dict[str, dict[str, list[float]]]) -> None:
+    """The group table: its header, then each group's name and one ``summary_line`` per label (also
+    ``trtllm_validation``'s and ``gptoss_validation``'s)."""
+    print(f"\n{'group':36s} {'values':>6s} {'median':>8s} {'p90':>8s} {'>50%':>5s}")
+    for name, sub in groups.items():
+        print(f"-- {name}")
+        for label, errs in sorted(sub.items()):
+            print(summary_line(label, errs))
+
+
+def print_worst(rows: list, n: int, id_width: int = 58) -> None:
+    """The ``n`` largest errors: case, value, measured, predicted ("-" when not estimated), error."""
+    print(f"\n# worst {n} values")
+    for r in sorted(rows, key=lambda r: -r.error)[:n]:
+        pred = "-" if r.predicted is None else f"{r.predicted:.5g}"
+        print(f"{r.case_id:{id_width}s} {r.key:20s} {r.measured:11.5g} {pred:>11s} {100 * r.error:8.1f}%")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=Path, default=ROWS)
@@ -229,11 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# {len(cases)} DeepSeek-R1 rows of {args.rows.name}; error = |predicted / measured - 1|")
     if left_out:
         print("# left out: " + "; ".join(f"{n} {why}" for why, n in sorted(left_out.items())))
-    print(f"\n{'group':36s} {'values':>6s} {'median':>8s} {'p90':>8s} {'>50%':>5s}")
-    for name, sub in groups.items():
-        print(f"-- {name}")
-        for label, errs in sorted(sub.items()):
-            print(summary_line(label, errs))
+    print_groups(groups)
     spread = engine_spread(cases)
     print("\n# engine spread: the same system, layout, lengths and concurrency measured with two engines")
     for key in VALUES:
@@ -242,10 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     if spread:
         print(summary_line("all", [e for v in spread.values() for e in v]))
     if args.worst:
-        print(f"\n# worst {args.worst} values")
-        for r in sorted(rows, key=lambda r: -r.error)[: args.worst]:
-            pred = "-" if r.predicted is None else f"{r.predicted:.5g}"
-            print(f"{r.case_id:58s} {r.key:20s} {r.measured:11.5g} {pred:>11s} {100 * r.error:8.1f}%")
+        print_worst(rows, args.worst)
     return 0
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.inferencex_validation import summary_line  # noqa: E402
+from bench.inferencex_validation import print_groups  # noqa: E402
 from catalog.datafiles import file_catalog  # noqa: E402
 from studio.domain.perf import calibration as cal  # noqa: E402
 from studio.domain.perf.accuracy import score  # noqa: E402
@@ -57,11 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         groups["system"][c["cluster"]["system"]].append(r.error)
         groups["lengths"][f"{w['input_tokens']}/{w['output_tokens']}"].append(r.error)
     print(f"# {len(cases)} TensorRT-LLM throughput figures of {args.cases.name}; error = |predicted / measured - 1|")
-    print(f"\n{'group':36s} {'values':>6s} {'median':>8s} {'p90':>8s} {'>50%':>5s}")
-    for name, sub in groups.items():
-        print(f"-- {name}")
-        for label, errs in sorted(sub.items()):
-            print(summary_line(label, errs))
+    print_groups(groups)
     if args.worst:
         print(f"\n# worst {args.worst}: measured and predicted output tok/s per GPU")
         for r in sorted(rows, key=lambda r: -r.error)[: args.worst]:

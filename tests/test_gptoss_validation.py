@@ -4,18 +4,14 @@ within what was measured when the sweeps were added."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from contextlib import redirect_stdout
-from pathlib import Path
 
 from catalog.datafiles import file_catalog
 from studio.domain.perf.accuracy import percentile, score
+from tests.bench_scripts import load
 
-REPO = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("gptoss_validation", REPO / "bench" / "gptoss_validation.py")
-gv = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(gv)
+gv = load("gptoss_validation")
 
 
 def test_every_run_is_a_case_in_its_published_layout():

@@ -4,21 +4,17 @@ every readable row is estimated, and the rows left out are counted by reason."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import math
 from contextlib import redirect_stdout
-from pathlib import Path
 
 import pytest
 
 from catalog.datafiles import file_catalog
 from studio.domain.perf.accuracy import score
+from tests.bench_scripts import load
 
-REPO = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("inferencex_validation", REPO / "bench" / "inferencex_validation.py")
-iv = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(iv)
+iv = load("inferencex_validation")
 
 
 @pytest.fixture(scope="module")

@@ -4,18 +4,14 @@ its published layout, and the errors stay within what the check measured when it
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from contextlib import redirect_stdout
-from pathlib import Path
 
 from catalog.datafiles import file_catalog
 from studio.domain.perf.accuracy import percentile, score
+from tests.bench_scripts import load
 
-REPO = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("trtllm_validation", REPO / "bench" / "trtllm_validation.py")
-tv = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(tv)
+tv = load("trtllm_validation")
 
 
 def test_every_published_figure_is_estimated_in_its_layout():

@@ -205,14 +205,14 @@ def family_of(case: dict, catalog) -> str:
 
 
 def holdout(cases: list[dict], catalog, case_ids: set | None = None, progress: Callable[[str], None] | None = None,
-            extra: list[dict] = ()) -> dict:
+            extra: list[dict] = (), families: set | None = None) -> dict:
     """Leave-one-case-out (for the cases in ``case_ids``; all when None; none when empty) and
-    leave-one-family-out summaries (refit each time without the held-out cases). ``extra``: cases fitted
-    with them but never scored here (the gpt-oss sweeps ``bench/calibrate.py`` also fits), left out with
-    their family."""
+    leave-one-family-out rows (refit each time without the held-out cases; for the ``families`` given, all
+    when None). ``extra``: cases fitted with them (the gpt-oss sweeps ``bench/calibrate.py`` also fits),
+    left out with their family and scored there as ``family_extra``."""
     measured = [c for c in cases if c.get("measured")]
     extra = [c for c in extra if c.get("measured")]
-    rows_case, rows_family = [], []
+    rows_case, rows_family, rows_extra = [], [], []
     scorer = CaseScorer(catalog)  # the same case objects in every refit: one cache for all
     for i, case in enumerate(measured):
         if case_ids is not None and case.get("id") not in case_ids:
@@ -224,12 +224,14 @@ def holdout(cases: list[dict], catalog, case_ids: set | None = None, progress: C
         rows_case += score([case], catalog, cal.parse(to_data(params)))
         if progress:
             progress(f"left out {case.get('id')}")
-    families = sorted({family_of(c, catalog) for c in measured if c["workload"].get("kind") != "fabric"})
-    for fam in families:
+    present = {family_of(c, catalog) for c in measured if c["workload"].get("kind") != "fabric"}
+    for fam in sorted(present if families is None else present & set(families)):
         held = [c for c in measured if family_of(c, catalog) == fam and c["workload"].get("kind") != "fabric"]
-        rest = [c for c in measured + extra if c not in held and family_of(c, catalog) != fam]
-        params = fit(rest, catalog, sweeps=3, scorer=scorer)
-        rows_family += score(held, catalog, cal.parse(to_data(params)))
+        held_extra = [c for c in extra if family_of(c, catalog) == fam]
+        rest = [c for c in measured + extra if c not in held and c not in held_extra and family_of(c, catalog) != fam]
+        data = cal.parse(to_data(fit(rest, catalog, sweeps=3, scorer=scorer)))
+        rows_family += score(held, catalog, data)
+        rows_extra += score(held_extra, catalog, data)
         if progress:
             progress(f"left out family {fam}")
-    return {"case": rows_case, "family": rows_family}
+    return {"case": rows_case, "family": rows_family, "family_extra": rows_extra}

@@ -216,9 +216,10 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
     rate = workers * b / (o * tpot)  # requests per second
     # a benchmark client's request through the API server (HTTP, tokenising, scheduling, streaming the
     # first token back) — the closed-loop scenario; MLPerf LoadGen drives the engine in-process
-    fixed_s = pre.factors.prefill_fixed_s if req.scenario == "concurrency" else 0.0
+    api = req.scenario == "concurrency"
+    fixed_s = pre.factors.prefill_fixed_s if api else 0.0
     # the engine behind it launches each prefill's kernels eagerly (``Replica.prefill_launch_s``)
-    launch = pre.prefill_launch_s() if req.scenario == "concurrency" else 0.0
+    launch = pre.prefill_launch_s() if api else 0.0
     k = max(1, PREFILL_CHUNK_TOKENS // i) if backlog and dep.disaggregated else 1  # queued prompts per rank
     batch = pre.prefill_s(i, k * pre.attn_dp)  # k prompts on every attention rank
     # one prompt (on one attention rank); a queued prefill worker runs k per rank, each waiting for its batch
@@ -230,7 +231,7 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
         transfer = kv_transfer_s(M.kv_bytes_per_sequence(req.model, pre.kv_precision, i),
                                  min(pre.gpus, dec.gpus), pre.hw.scale_up_domain >= dep.gpus, pre.hw)
         # the disaggregated path: router, prefill queue and KV-transfer handshake on top of the API server
-        path = pre.factors.disagg_fixed_s if req.scenario == "concurrency" else 0.0
+        path = pre.factors.disagg_fixed_s if api else 0.0
         fixed = fixed_s + path + alone + transfer + step / 2.0
     else:
         rho = rate / workers * service
