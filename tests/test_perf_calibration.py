@@ -96,3 +96,21 @@ def test_amd_instinct_families_reach_the_fitted_share_of_the_hbm_efficiency():
         assert data.factors_for(family, "fp8").hbm_efficiency == pytest.approx(nvidia * ratio)
     # the prior is no difference
     assert cal.CalibrationData({}, {}, {}).factors_for("cdna3", "fp8").hbm_efficiency == cal.PRIORS["hbm_efficiency"]
+
+
+def test_the_fit_s_loss_counts_a_miss_beyond_three_times_and_a_failure_as_three_times():
+    import math
+
+    from studio.domain.perf.accuracy import Row
+    from studio.domain.perf.fitting import MISS_CAP, loss
+
+    def row(predicted):
+        return Row("c", "ttft_ms", 100.0, predicted, abs(predicted / 100.0 - 1) if predicted else math.inf)
+
+    assert MISS_CAP == pytest.approx(math.log(3))
+    assert loss([row(150.0)]) == pytest.approx(math.log(1.5))
+    assert loss([row(250.0)]) == pytest.approx(math.log(2.5))
+    assert loss([row(1500.0)]) == pytest.approx(math.log(3))  # 15× off counts as 3×
+    assert loss([row(10.0)]) == pytest.approx(math.log(3))
+    assert loss([row(None)]) == pytest.approx(math.log(3))
+    assert loss([row(150.0)], {"c": 2.0}) == pytest.approx(2 * math.log(1.5))

@@ -12,7 +12,7 @@ from studio.domain.perf import models as M
 from studio.domain.perf.collectives import group_all_reduce_s, group_all_to_all_s, kv_transfer_s
 from studio.domain.perf.hardware import hardware_of
 from studio.domain.perf.layouts import Deployment, Layout, candidate_layouts, deployment_from_config
-from studio.domain.perf.queueing import mean_wait_s, quantile_wait_s
+from studio.domain.perf.queueing import cycle_wait_s, mean_wait_s, quantile_wait_s
 from studio.domain.perf.serving import ep_imbalance
 from studio.domain.perf.specdec import MTP_DEFAULTS, spec_for
 
@@ -95,6 +95,15 @@ def test_md1_wait_matches_worked_examples():
     assert quantile_wait_s(0.5, 0.1, 0.5) == 0
     assert quantile_wait_s(0.5, 0.1, 0.99) == pytest.approx(0.1 * math.log(50))
     assert quantile_wait_s(0.0, 0.1, 0.99) == 0
+
+
+def test_waiting_out_an_iteration_matches_worked_examples():
+    assert cycle_wait_s(0.8, 0.4) == pytest.approx(0.16)
+    assert cycle_wait_s(0.8, 0.4, 0.5) == pytest.approx(0.15)
+    assert cycle_wait_s(0.8, 0.4, 0.99) == pytest.approx(0.395)
+    assert cycle_wait_s(0.4, 0.4, 0.5) == 0  # idle more than half the time: the median prompt does not wait
+    assert cycle_wait_s(3.0, 0.4, 0.5) == pytest.approx(0.2)  # always busy: half an iteration
+    assert cycle_wait_s(0.0, 0.4) == 0
 
 
 def test_mtp_emits_one_plus_the_acceptance_per_step():

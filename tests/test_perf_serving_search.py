@@ -237,3 +237,22 @@ def test_the_disaggregated_path_costs_its_fixed_time_in_a_closed_loop():
     path_ms = on.global_factors["disagg_fixed_s"] * 1000
     assert path_ms > 0
     assert estimate_case(c, CAT, on)["ttft_ms"] - estimate_case(c, CAT, off)["ttft_ms"] == pytest.approx(path_ms, rel=0.05)
+
+
+def test_a_prompt_waits_out_the_iteration_of_a_lock_step_prefill_worker(monkeypatch):
+    # DeepSeek-R1 on 8 + 8 B200, 1k/1k, 512 clients: the prefill worker with data-parallel attention runs
+    # its eight ranks in step, so a prompt waits for the iteration in progress; one without (TP8) already
+    # queues behind whole prompts, and its TTFT has no such term
+    import studio.domain.perf.inference as inf
+
+    def ttft(dp):
+        cfg = {"serving": "disaggregated", "prefill_gpus": 8, "decode_gpus": 8, "spec_decoding": "none",
+               "prefill": {"workers": 1, "tp": 8, "ep": 8, "dp_attention": dp},
+               "decode": {"workers": 1, "tp": 8, "ep": 8, "dp_attention": True}}
+        return case(system="dgx-b200", gpus=16, config=cfg, concurrency=512)["ttft_ms"]
+
+    with_wait = {dp: ttft(dp) for dp in (True, False)}
+    monkeypatch.setattr(inf, "cycle_wait_s", lambda busy, cycle_s, q=None: 0.0)
+    lock_step = with_wait[True] - ttft(True)
+    assert 0 < lock_step < 100  # at most one iteration: a 1k-token prompt prefills in tens of ms here
+    assert with_wait[False] == ttft(False)

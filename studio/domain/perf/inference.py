@@ -39,7 +39,7 @@ from .constants import PREFILL_CHUNK_TOKENS, TPOT_P99_OVER_MEAN
 from .errors import EstimateError
 from .hardware import Hardware
 from .layouts import Deployment
-from .queueing import RHO_MAX, mean_wait_s, quantile_wait_s
+from .queueing import RHO_MAX, cycle_wait_s, mean_wait_s, quantile_wait_s
 from .results import TimeBreakdown
 from .serving import Replica
 from .specdec import SpecDecoding
@@ -241,6 +241,14 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
     ttft_med = fixed + quantile_wait_s(rho, service, 0.5)
     ttft_mean = fixed + mean_wait_s(rho, service)
     ttft_p99 = fixed + quantile_wait_s(rho, service, 0.99)
+    if dep.disaggregated and pre.attn_dp > 1:
+        # the ranks step together: a prompt also waits out the prefill iteration in progress, the length of
+        # one prompt's, which runs a share ``busy`` of the time (the queue above sees all the ranks at once)
+        one = pre.prefill_s(i)
+        busy = rate / dep.prefill_workers * one
+        ttft_med += cycle_wait_s(busy, one, 0.5)
+        ttft_mean += cycle_wait_s(busy, one)
+        ttft_p99 += cycle_wait_s(busy, one, 0.99)
     limit = "memory (KV cache)" if b >= pools.bmax else "load"
     return Point(dep, b, rate * o, ttft_med, ttft_mean, ttft_p99, tpot, tpot * TPOT_P99_OVER_MEAN, it, limit,
                  dec, rho)
