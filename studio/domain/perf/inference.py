@@ -222,8 +222,9 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
     launch = pre.prefill_launch_s() if api else 0.0
     k = max(1, PREFILL_CHUNK_TOKENS // i) if backlog and dep.disaggregated else 1  # queued prompts per rank
     batch = pre.prefill_s(i, k * pre.attn_dp)  # k prompts on every attention rank
-    # one prompt (on one attention rank); a queued prefill worker runs k per rank, each waiting for its batch
-    alone = (pre.prefill_s(i) if k == 1 else batch) + launch
+    one = batch if k * pre.attn_dp == 1 else pre.prefill_s(i)  # one prompt alone (on one attention rank)
+    # a prompt's own prefill; a queued prefill worker runs k per rank, each waiting for its batch
+    alone = (one if k == 1 else batch) + launch
     # per prompt with every attention rank busy (and every pipeline stage: pp prompts in flight)
     service = batch / (k * pre.attn_dp) / pre.pp
     if dep.disaggregated:
@@ -244,7 +245,6 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
     if dep.disaggregated and pre.attn_dp > 1:
         # the ranks step together: a prompt also waits out the prefill iteration in progress, the length of
         # one prompt's, which runs a share ``busy`` of the time (the queue above sees all the ranks at once)
-        one = pre.prefill_s(i)
         busy = rate / dep.prefill_workers * one
         ttft_med += cycle_wait_s(busy, one, 0.5)
         ttft_mean += cycle_wait_s(busy, one)
