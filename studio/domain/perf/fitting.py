@@ -111,7 +111,7 @@ def loss(rows, weights: dict[str, float] | None = None) -> float:
             continue
         w = (weights or {}).get(r.case_id, 1.0)
         if r.predicted is None or r.predicted <= 0 or not math.isfinite(r.error):
-            total += w * math.log(3.0)
+            total += w * MISS_CAP
         else:
             total += w * min(abs(math.log(r.predicted / r.measured)), MISS_CAP)
     return total
