@@ -234,21 +234,18 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
         # the disaggregated path: router, prefill queue and KV-transfer handshake on top of the API server
         path = pre.factors.disagg_fixed_s if api else 0.0
         fixed = fixed_s + path + alone + transfer + step / 2.0
+        # data-parallel attention ranks step together: a prompt also waits out the prefill iteration in
+        # progress, one prompt's long, which runs a share ``busy`` of the time (the queue sees all the ranks)
+        busy = rate / dep.prefill_workers * one if pre.attn_dp > 1 else 0.0
     else:
+        busy = 0.0
         rho = rate / workers * service
         # the prompt rides in the next iteration, which lasts at least a decode iteration at this batch
         fixed = fixed_s + step / 2.0 + max(alone, step)
     fixed = max(fixed, pre.prefill_floor_s(i))
-    ttft_med = fixed + quantile_wait_s(rho, service, 0.5)
-    ttft_mean = fixed + mean_wait_s(rho, service)
-    ttft_p99 = fixed + quantile_wait_s(rho, service, 0.99)
-    if dep.disaggregated and pre.attn_dp > 1:
-        # the ranks step together: a prompt also waits out the prefill iteration in progress, the length of
-        # one prompt's, which runs a share ``busy`` of the time (the queue above sees all the ranks at once)
-        busy = rate / dep.prefill_workers * one
-        ttft_med += cycle_wait_s(busy, one, 0.5)
-        ttft_mean += cycle_wait_s(busy, one)
-        ttft_p99 += cycle_wait_s(busy, one, 0.99)
+    ttft_med = fixed + quantile_wait_s(rho, service, 0.5) + cycle_wait_s(busy, one, 0.5)
+    ttft_mean = fixed + mean_wait_s(rho, service) + cycle_wait_s(busy, one)
+    ttft_p99 = fixed + quantile_wait_s(rho, service, 0.99) + cycle_wait_s(busy, one, 0.99)
     limit = "memory (KV cache)" if b >= pools.bmax else "load"
     return Point(dep, b, rate * o, ttft_med, ttft_mean, ttft_p99, tpot, tpot * TPOT_P99_OVER_MEAN, it, limit,
                  dec, rho)

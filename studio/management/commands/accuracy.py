@@ -7,8 +7,9 @@ default to both reference files, ``../shared/reference/calibration.json`` and
 leave-one-family-out errors (the factors refitted without every case of the held-out family);
 ``--loo-case`` adds leave-one-case-out errors for the first file (one refit per case). Each refit also
 fits InferenceMAX's gpt-oss sweeps, as ``bench/calibrate.py`` does (``bench/gptoss_validation.py``; left
-out with their family): both options together took 16–22 minutes on two cores (a refit re-estimates a case
-only when a factor it reads moved, ``fitting.CaseScorer``, so most refits replay the first one's steps).
+out with their family): both options together take tens of minutes — ``docs/accuracy.md`` records each run's
+time (a refit re-estimates a case only when a factor it reads moved, ``fitting.CaseScorer``, so most refits
+replay the first one's steps).
 """
 
 from __future__ import annotations
