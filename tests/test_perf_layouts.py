@@ -12,7 +12,7 @@ from studio.domain.perf import models as M
 from studio.domain.perf.collectives import group_all_reduce_s, group_all_to_all_s, kv_transfer_s
 from studio.domain.perf.hardware import hardware_of
 from studio.domain.perf.layouts import Deployment, Layout, candidate_layouts, deployment_from_config
-from studio.domain.perf.queueing import cycle_wait_s, mean_wait_s, quantile_wait_s
+from studio.domain.perf.queueing import cycle_wait_s, mean_wait_s, quantile_wait_s, round_wait_iters
 from studio.domain.perf.serving import ep_imbalance
 from studio.domain.perf.specdec import MTP_DEFAULTS, spec_for
 
@@ -104,6 +104,15 @@ def test_waiting_out_an_iteration_matches_worked_examples():
     assert cycle_wait_s(0.4, 0.4, 0.5) == 0  # idle more than half the time: the median prompt does not wait
     assert cycle_wait_s(3.0, 0.4, 0.5) == pytest.approx(0.2)  # always busy: half an iteration
     assert cycle_wait_s(0.0, 0.4) == 0
+
+
+def test_waiting_for_an_admission_round_matches_worked_examples():
+    # 8 ranks, 0.5 new requests per iteration, at most 10 iterations: median 0.5 × 7 / 0.5 = 7, p99 capped
+    assert round_wait_iters(8, 0.5, 10) == pytest.approx(7.0)
+    assert round_wait_iters(8, 0.5, 10, 0.99) == 10
+    assert round_wait_iters(8, 7.0, 10) == pytest.approx(0.5)  # a busy worker fills its round at once
+    assert round_wait_iters(8, 0.0, 10) == 10  # nobody else comes: the hold runs out
+    assert round_wait_iters(1, 0.5, 10) == 0  # one rank (tensor-parallel attention): no round
 
 
 def test_mtp_emits_one_plus_the_acceptance_per_step():

@@ -239,6 +239,26 @@ def test_the_disaggregated_path_costs_its_fixed_time_in_a_closed_loop():
     assert estimate_case(c, CAT, on)["ttft_ms"] - estimate_case(c, CAT, off)["ttft_ms"] == pytest.approx(path_ms, rel=0.05)
 
 
+def test_a_request_waits_for_its_admission_round_on_a_data_parallel_attention_decode_worker(monkeypatch):
+    # DeepSeek-R1 on 8 + 8 B200, 1k/1k, 64 clients: the decode worker with data-parallel attention takes
+    # new requests one per rank per round, so a request waits for the round to fill, at most
+    # DP_ADMISSION_WAIT_ITERS decode iterations; with tensor-parallel attention there is no round
+    import studio.domain.perf.inference as inf
+    from studio.domain.perf.constants import DP_ADMISSION_WAIT_ITERS
+
+    def run(dp):
+        cfg = {"serving": "disaggregated", "prefill_gpus": 8, "decode_gpus": 8, "spec_decoding": "none",
+               "prefill": {"workers": 1, "tp": 8, "ep": 8, "dp_attention": False},
+               "decode": {"workers": 1, "tp": 8, "ep": 8, "dp_attention": dp}}
+        return case(system="dgx-b200", gpus=16, config=cfg, concurrency=64)
+
+    held = {dp: run(dp) for dp in (True, False)}
+    monkeypatch.setattr(inf, "round_wait_iters", lambda ranks, per_iter, most, q=0.5: 0.0)
+    dp_wait_ms = held[True]["ttft_ms"] - run(True)["ttft_ms"]
+    assert 0 < dp_wait_ms <= DP_ADMISSION_WAIT_ITERS * held[True]["tpot_ms"] * 1.01
+    assert held[False]["ttft_ms"] == run(False)["ttft_ms"]
+
+
 def test_a_prompt_waits_out_the_iteration_of_a_lock_step_prefill_worker(monkeypatch):
     # DeepSeek-R1 on 8 + 8 B200, 1k/1k, 512 clients: the prefill worker with data-parallel attention runs
     # its eight ranks in step, so a prompt waits for the iteration in progress; one without (TP8) already

@@ -39,6 +39,14 @@ MAX_BATCH_SEQUENCES = 2048
 #: Token budget of one prefill iteration (chunked prefill): TensorRT-LLM ``max_num_tokens``
 #: default 8192; vLLM V1 ``max_num_batched_tokens`` 8192 for the API server [V-3p].
 PREFILL_CHUNK_TOKENS = 8192
+#: Most decode iterations a new request is held before it joins a worker with data-parallel attention,
+#: waiting for the other ranks' new requests so that they all take theirs in the same iteration (the
+#: ranks step together through the MoE layers and an iteration lasts as long as its busiest rank):
+#: TensorRT-LLM ``AttentionDpConfig.batching_wait_iters`` default 10 [V-3p: nvidia.github.io/TensorRT-LLM
+#: llm-api/reference/AttentionDpConfig.html]. On the InferenceX capture, estimates without the hold gave
+#: DeepSeek-R1 workers with data-parallel attention 0.14× (TensorRT-LLM, one node) and 0.29–0.39×
+#: (Dynamo with TensorRT-LLM or SGLang, decode workers) of the measured TTFT at the median.
+DP_ADMISSION_WAIT_ITERS = 10
 #: Tokens (the M dimension of a linear layer's GEMM) at which the GEMM reaches half of its large-M
 #: efficiency: efficiency × M / (M + 64). Tensor-core GEMMs work in tiles of 64–128 rows (Hopper WGMMA
 #: m64; CUTLASS/hipBLASLt tiles of 64–256 rows), so a batch of M tokens fills its tiles and hides the

@@ -17,7 +17,9 @@ tokens that keep the batch full; TPOT = iteration ÷ tokens per step; request ra
 TTFT = the API request's fixed cost (closed-loop benchmarks only) + half a decode iteration (the one
 running when the prompt arrives) + the prompt's prefill — aggregated, in the iteration that carries it,
 at least a decode iteration long; disaggregated, alone on a prefill worker plus the KV-cache transfer —
-+ the wait for the prefill server (``queueing``), and never less than the prompt's compute/memory floor.
++ the wait for the prefill server (``queueing``) + on a decode worker with data-parallel attention, the
+rest of the request's admission round (one new request per rank, ``queueing.round_wait_iters``, at most
+``DP_ADMISSION_WAIT_ITERS`` iterations), and never less than the prompt's compute/memory floor.
 When one prompt per rank cannot keep the prefill workers up with a closed loop's clients, the prompts
 queue and each worker fills its token budget (``PREFILL_CHUNK_TOKENS`` ÷ prompt per rank per batch): more
 prompts per second, each taking its batch's time. When no ``config`` is given, every candidate layout
@@ -27,7 +29,7 @@ the scenario has latency limits or a concurrency; the best is kept (``search.py`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from studio.domain.catalog import LlmModel
@@ -35,11 +37,11 @@ from studio.domain.catalog import LlmModel
 from . import models as M
 from .calibration import Factors
 from .collectives import kv_transfer_s
-from .constants import PREFILL_CHUNK_TOKENS, TPOT_P99_OVER_MEAN
+from .constants import DP_ADMISSION_WAIT_ITERS, PREFILL_CHUNK_TOKENS, TPOT_P99_OVER_MEAN
 from .errors import EstimateError
 from .hardware import Hardware
 from .layouts import Deployment
-from .queueing import RHO_MAX, cycle_wait_s, mean_wait_s, quantile_wait_s
+from .queueing import RHO_MAX, cycle_wait_s, mean_wait_s, quantile_wait_s, round_wait_iters
 from .results import TimeBreakdown
 from .serving import Replica
 from .specdec import SpecDecoding
@@ -83,6 +85,7 @@ class Point:
     limited_by: str
     decode_worker: Replica
     prefill_rho: float
+    admission_wait_s: float = 0.0  # of the median TTFT: the rest of a data-parallel attention admission round
 
     def meets(self, req: InferenceRequest) -> bool:
         if req.ttft_p99_limit_ms is not None and self.ttft_p99_s * 1e3 > req.ttft_p99_limit_ms:
@@ -243,12 +246,19 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
         # the prompt rides in the next iteration, which lasts at least a decode iteration at this batch
         fixed = fixed_s + step / 2.0 + max(alone, step)
     fixed = max(fixed, pre.prefill_floor_s(i))
-    ttft_med = fixed + quantile_wait_s(rho, service, 0.5) + cycle_wait_s(busy, one, 0.5)
-    ttft_mean = fixed + mean_wait_s(rho, service) + cycle_wait_s(busy, one)
-    ttft_p99 = fixed + quantile_wait_s(rho, service, 0.99) + cycle_wait_s(busy, one, 0.99)
+    # a decode worker with data-parallel attention admits new requests in rounds, one per rank
+    per_iter = rate / workers * step  # new requests per decode iteration of one worker
+
+    def held(q: float) -> float:
+        return round_wait_iters(dec.attn_dp, per_iter, DP_ADMISSION_WAIT_ITERS, q) * step
+
+    admission = held(0.5)
+    ttft_med = fixed + admission + quantile_wait_s(rho, service, 0.5) + cycle_wait_s(busy, one, 0.5)
+    ttft_mean = fixed + admission + mean_wait_s(rho, service) + cycle_wait_s(busy, one)
+    ttft_p99 = fixed + held(0.99) + quantile_wait_s(rho, service, 0.99) + cycle_wait_s(busy, one, 0.99)
     limit = "memory (KV cache)" if b >= pools.bmax else "load"
     return Point(dep, b, rate * o, ttft_med, ttft_mean, ttft_p99, tpot, tpot * TPOT_P99_OVER_MEAN, it, limit,
-                 dec, rho)
+                 dec, rho, admission)
 
 
 def _bisect(lo: float, hi: float, below: Callable[[float], bool]) -> tuple[float, float]:
@@ -281,8 +291,7 @@ def offline_point(pools: Pools, req: InferenceRequest) -> Point:
 
 
 def _relabel(p: Point, limit: str) -> Point:
-    return Point(p.deployment, p.batch, p.tokens_per_s, p.ttft_s, p.ttft_mean_s, p.ttft_p99_s, p.tpot_s,
-                 p.tpot_p99_s, p.breakdown, limit, p.decode_worker, p.prefill_rho)
+    return replace(p, limited_by=limit)
 
 
 def latency_point(pools: Pools, req: InferenceRequest) -> Point:
@@ -321,9 +330,8 @@ def concurrency_point(pools: Pools, req: InferenceRequest) -> Point:
         rate = top.tokens_per_s / req.output_tokens
         queued = max(0.0, c - clients(top)) / rate if rate > 0 else 0.0
         limit = "memory (KV cache): requests queue" if hi >= pools.bmax else "prefill capacity: requests queue"
-        return Point(top.deployment, top.batch, top.tokens_per_s, top.ttft_s + queued, top.ttft_mean_s + queued,
-                     top.ttft_p99_s + queued, top.tpot_s, top.tpot_p99_s, top.breakdown, limit,
-                     top.decode_worker, top.prefill_rho)
+        return replace(top, ttft_s=top.ttft_s + queued, ttft_mean_s=top.ttft_mean_s + queued,
+                       ttft_p99_s=top.ttft_p99_s + queued, limited_by=limit)
     lo, hi = _bisect(0.0, hi, lambda b: clients(operating_point(pools, req, b)) < c)
     return _relabel(operating_point(pools, req, (lo + hi) / 2), "fixed concurrency")
 

@@ -14,6 +14,10 @@ A worker whose ranks step together (data-parallel attention ranks share the MoE 
 iteration waits for all of them) serves up to one prompt per rank per iteration: the queue above sees
 its whole capacity, but a prompt that arrives during an iteration still waits that iteration out
 (``cycle_wait_s``).
+
+A worker with data-parallel attention admits new requests in rounds, one per rank, so that the ranks
+take them in the same iteration; a request waits for the rest of its round, at most a set number of
+iterations (``round_wait_iters``).
 """
 
 from __future__ import annotations
@@ -57,3 +61,18 @@ def cycle_wait_s(busy: float, cycle_s: float, q: float | None = None) -> float:
         return busy * cycle_s / 2.0
     tail = 1.0 - q
     return cycle_s * (1.0 - tail / busy) if busy > tail else 0.0
+
+
+def round_wait_iters(ranks: int, arrivals_per_iter: float, most_iters: float, q: float = 0.5) -> float:
+    """Decode iterations a new request waits on a worker of ``ranks`` data-parallel attention ranks that
+    admits new requests once every rank has one, or after ``most_iters``. Requests arrive at
+    ``arrivals_per_iter`` (λ) per iteration: the one that opens a round waits ``(ranks − 1)/λ`` for the
+    others, the last none, so the request at quantile ``q`` of its round waits ``q·(ranks − 1)/λ`` (the
+    median and the mean ``(ranks − 1)/(2λ)``), never more than ``most_iters``; no arrivals: ``most_iters``.
+    8 ranks, 0.5 arrivals per iteration, at most 10: median min(10, 0.5 × 7 / 0.5) = 7 iterations;
+    p99 min(10, 0.99 × 7 / 0.5) = 10. One rank: 0."""
+    if ranks <= 1:
+        return 0.0
+    if arrivals_per_iter <= 0:
+        return most_iters
+    return min(most_iters, q * (ranks - 1) / arrivals_per_iter)
