@@ -247,15 +247,14 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
         fixed = fixed_s + step / 2.0 + max(alone, step)
     fixed = max(fixed, pre.prefill_floor_s(i))
     # a decode worker with data-parallel attention admits new requests in rounds, one per rank
-    per_iter = rate / workers * step  # new requests per decode iteration of one worker
-
-    def held(q: float) -> float:
-        return round_wait_iters(dec.attn_dp, per_iter, DP_ADMISSION_WAIT_ITERS, q) * step
-
-    admission = held(0.5)
+    admission = admission_p99 = 0.0
+    if dec.attn_dp > 1:
+        per_iter = rate / workers * step  # new requests per decode iteration of one worker
+        admission = round_wait_iters(dec.attn_dp, per_iter, DP_ADMISSION_WAIT_ITERS) * step
+        admission_p99 = round_wait_iters(dec.attn_dp, per_iter, DP_ADMISSION_WAIT_ITERS, 0.99) * step
     ttft_med = fixed + admission + quantile_wait_s(rho, service, 0.5) + cycle_wait_s(busy, one, 0.5)
     ttft_mean = fixed + admission + mean_wait_s(rho, service) + cycle_wait_s(busy, one)
-    ttft_p99 = fixed + held(0.99) + quantile_wait_s(rho, service, 0.99) + cycle_wait_s(busy, one, 0.99)
+    ttft_p99 = fixed + admission_p99 + quantile_wait_s(rho, service, 0.99) + cycle_wait_s(busy, one, 0.99)
     limit = "memory (KV cache)" if b >= pools.bmax else "load"
     return Point(dep, b, rate * o, ttft_med, ttft_mean, ttft_p99, tpot, tpot * TPOT_P99_OVER_MEAN, it, limit,
                  dec, rho, admission)
