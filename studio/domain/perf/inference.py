@@ -290,7 +290,8 @@ def offline_point(pools: Pools, req: InferenceRequest) -> Point:
 
 
 def _relabel(p: Point, limit: str) -> Point:
-    return replace(p, limited_by=limit)
+    return Point(p.deployment, p.batch, p.tokens_per_s, p.ttft_s, p.ttft_mean_s, p.ttft_p99_s, p.tpot_s,
+                 p.tpot_p99_s, p.breakdown, limit, p.decode_worker, p.prefill_rho, p.admission_wait_s)
 
 
 def latency_point(pools: Pools, req: InferenceRequest) -> Point:
