@@ -44,8 +44,9 @@ PREFILL_CHUNK_TOKENS = 8192
 #: ranks step together through the MoE layers and an iteration lasts as long as its busiest rank):
 #: TensorRT-LLM ``AttentionDpConfig.batching_wait_iters`` default 10 [V-3p: nvidia.github.io/TensorRT-LLM
 #: llm-api/reference/AttentionDpConfig.html]. On the InferenceX capture, estimates without the hold gave
-#: DeepSeek-R1 workers with data-parallel attention 0.14× (TensorRT-LLM, one node) and 0.29–0.39×
-#: (Dynamo with TensorRT-LLM or SGLang, decode workers) of the measured TTFT at the median.
+#: DeepSeek-R1 workers with data-parallel attention 0.14× (TensorRT-LLM, one node) and 0.52–0.57×
+#: (Dynamo with SGLang or TensorRT-LLM, decode workers; 0.29–0.39× below prefill saturation) of the
+#: measured TTFT at the median, against 0.76–0.99× with tensor-parallel attention (docs/accuracy.md).
 DP_ADMISSION_WAIT_ITERS = 10
 #: Tokens (the M dimension of a linear layer's GEMM) at which the GEMM reaches half of its large-M
 #: efficiency: efficiency × M / (M + 64). Tensor-core GEMMs work in tiles of 64–128 rows (Hopper WGMMA
