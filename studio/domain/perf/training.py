@@ -38,7 +38,7 @@ from studio.domain.catalog import LlmModel
 
 from . import models as M
 from .calibration import Factors
-from .collectives import all_reduce_s, all_to_all_s, link_for_group, p2p_s, ring_all_reduce_s, scale_out_link
+from .collectives import Link, all_reduce_s, all_to_all_s, p2p_s, ring_all_reduce_s, scale_out_link, scale_up_link
 from .confidence import band, training_distance
 from .constants import (
     ACTIVATION_BYTES,
@@ -135,10 +135,39 @@ def hardware_flops_per_token(model: LlmModel, seq: int, full_recompute: bool) ->
     return (linear + attention) * (FULL_RECOMPUTE_FLOP_FACTOR if full_recompute else 1.0)
 
 
-def _memory_bytes(req: TrainingRequest, tp: int, pp: int, cp: int, dp: int, ep: int, full: bool) -> float:
+@dataclass(frozen=True)
+class _SearchConstants:
+    """What a layout search reads of the model and the hardware on every layout, worked out once per
+    search: the routed experts', the other and all parameters, the hardware FLOPs per token without and
+    with full recompute, and the two links (the 100,000-GPU scaling path runs 391 searches of ~370
+    layouts each)."""
+
+    experts: float
+    dense: float
+    total: float
+    flops_per_token: tuple[float, float]  # (selective, full) recompute
+    scale_up: Link
+    scale_out: Link
+    scale_up_domain: int
+
+    @classmethod
+    def of(cls, req: "TrainingRequest", hw: Hardware) -> "_SearchConstants":
+        m, s = req.model, req.sequence_length
+        experts = M.routed_expert_params(m)
+        total = M.total_params(m)
+        return cls(experts, total - experts, total,
+                   (hardware_flops_per_token(m, s, False), hardware_flops_per_token(m, s, True)),
+                   scale_up_link(hw), scale_out_link(hw), hw.scale_up_domain)
+
+    def link(self, group_size: int) -> Link:
+        """``collectives.link_for_group`` with the links built once."""
+        return self.scale_up if group_size <= self.scale_up_domain else self.scale_out
+
+
+def _memory_bytes(req: TrainingRequest, tp: int, pp: int, cp: int, dp: int, ep: int, full: bool,
+                  k: _SearchConstants) -> float:
     m = req.model
-    experts = M.routed_expert_params(m)
-    dense = M.total_params(m) - experts
+    experts, dense = k.experts, k.dense
     shard = dense / (tp * pp) + experts / (tp * pp * ep)
     states = shard * TRAIN_WEIGHT_GRAD_BYTES_PER_PARAM + shard * TRAIN_OPTIMIZER_BYTES_PER_PARAM / (dp * cp)
     layers_per_stage = -(-m.layers // pp)
@@ -150,7 +179,7 @@ def _memory_bytes(req: TrainingRequest, tp: int, pp: int, cp: int, dp: int, ep: 
 
 
 def _step(req: TrainingRequest, hw: Hardware, f: Factors, tp: int, pp: int, cp: int, dp: int, ep: int,
-          full: bool) -> tuple[TimeBreakdown, int, int]:
+          full: bool, k: _SearchConstants) -> tuple[TimeBreakdown, int, int]:
     m, s = req.model, req.sequence_length
     v = 1
     if pp > 1:
@@ -159,7 +188,7 @@ def _step(req: TrainingRequest, hw: Hardware, f: Factors, tp: int, pp: int, cp: 
     tokens_per_gpu = micro * s / (tp * pp * cp)
     peak = hw.peak_flops(req.precision) * f.training_gemm_efficiency
     imbalance = stage_imbalance(m.layers, pp)
-    compute = hardware_flops_per_token(m, s, full) * tokens_per_gpu / peak * imbalance
+    compute = k.flops_per_token[full] * tokens_per_gpu / peak * imbalance
     expert_rows = s / cp * (m.experts_active * ep / m.experts if m.is_moe else 1.0)
     ratio = MOE_TRAINING_GEMM_RATIO * gemm_rows_efficiency(expert_rows) / gemm_rows_efficiency(s / cp)
     compute += moe_expert_penalty_s(m, s, tokens_per_gpu * imbalance, peak, full, ratio)
@@ -167,22 +196,22 @@ def _step(req: TrainingRequest, hw: Hardware, f: Factors, tp: int, pp: int, cp: 
     act = s / cp * m.hidden * ACTIVATION_BYTES
     tp_comm = 0.0
     if tp > 1:
-        tp_comm = micro * layers_per_stage * 4 * ring_all_reduce_s(act, tp, link_for_group(hw, tp))
+        tp_comm = micro * layers_per_stage * 4 * ring_all_reduce_s(act, tp, k.link(tp))
     cp_comm = 0.0
     if cp > 1:
         kv = s / cp * 2 * m.kv_heads * m.head_dim * ACTIVATION_BYTES
-        cp_comm = micro * layers_per_stage * 3 * (cp - 1) * p2p_s(kv / tp, link_for_group(hw, tp * cp))
+        cp_comm = micro * layers_per_stage * 3 * (cp - 1) * p2p_s(kv / tp, k.link(tp * cp))
     ep_comm = 0.0
     if m.is_moe and ep > 1:
         routed = s / cp * m.experts_active * m.hidden * ACTIVATION_BYTES / tp
-        ep_comm = micro * M.moe_layers(m) / pp * 4 * all_to_all_s(routed, ep, link_for_group(hw, tp * cp * ep))
+        ep_comm = micro * M.moe_layers(m) / pp * 4 * all_to_all_s(routed, ep, k.link(tp * cp * ep))
     exposed_model = (tp_comm + cp_comm) * TP_EXPOSED_FRACTION + ep_comm * EP_EXPOSED_FRACTION
     pp_comm = 0.0
     if pp > 1:
-        pp_comm = 2 * micro * v * p2p_s(act / tp, link_for_group(hw, tp * cp * pp))
-    grads = ACTIVATION_BYTES * (M.total_params(m) - M.routed_expert_params(m) * (1 - 1 / ep)) / (tp * pp)
-    dp_comm = all_reduce_s(grads, dp * cp, scale_out_link(hw) if tp * pp * cp * dp > hw.scale_up_domain
-                           else link_for_group(hw, 1)) * DP_EXPOSED_FRACTION
+        pp_comm = 2 * micro * v * p2p_s(act / tp, k.link(tp * cp * pp))
+    grads = ACTIVATION_BYTES * (k.total - k.experts * (1 - 1 / ep)) / (tp * pp)
+    dp_comm = all_reduce_s(grads, dp * cp, k.scale_out if tp * pp * cp * dp > hw.scale_up_domain
+                           else k.link(1)) * DP_EXPOSED_FRACTION
     busy = compute + exposed_model + pp_comm
     bubble = busy * (pp - 1) / (v * micro) if pp > 1 else 0.0
     overhead = f.step_overhead_s
@@ -304,26 +333,27 @@ def cross_precision_factors(factors: Factors, hw: Hardware, precision: str) -> t
 
 
 def _dense_compute_s(req: TrainingRequest, hw: Hardware, f: Factors, tp: int, pp: int, cp: int, dp: int,
-                     full: bool) -> float:
+                     full: bool, k: _SearchConstants) -> float:
     """The dense GEMM time of a step (a lower bound of ``_step``'s total, used to prune the search)."""
     m, s = req.model, req.sequence_length
     tokens_per_gpu = -(-req.global_batch_sequences // dp) * s / (tp * pp * cp)
-    return (hardware_flops_per_token(m, s, full) * tokens_per_gpu * stage_imbalance(m.layers, pp)
+    return (k.flops_per_token[full] * tokens_per_gpu * stage_imbalance(m.layers, pp)
             / (hw.peak_flops(req.precision) * f.training_gemm_efficiency))
 
 
 def _search(req: TrainingRequest, hw: Hardware, factors: Factors):
     budget = hw.memory_bytes - TRAINING_RESERVED_GB * GB
     best, most_used = None, 0
+    k = _SearchConstants.of(req, hw)
     for tp, pp, cp, dp, ep in layouts(req, hw):
         for full in (False, True):
-            mem = _memory_bytes(req, tp, pp, cp, dp, ep, full)
+            mem = _memory_bytes(req, tp, pp, cp, dp, ep, full, k)
             if mem > budget:
                 continue
             most_used = max(most_used, tp * pp * cp * dp)
-            if best is not None and _dense_compute_s(req, hw, factors, tp, pp, cp, dp, full) >= best[0].total_s:
+            if best is not None and _dense_compute_s(req, hw, factors, tp, pp, cp, dp, full, k) >= best[0].total_s:
                 break  # its GEMMs alone take longer than the best step found: cannot win
-            bd, micro, v = _step(req, hw, factors, tp, pp, cp, dp, ep, full)
+            bd, micro, v = _step(req, hw, factors, tp, pp, cp, dp, ep, full, k)
             if best is None or bd.total_s < best[0].total_s:
                 best = (bd, TrainingLayout(tp, pp, cp, dp, ep, micro, v, "full" if full else "selective", mem / GB))
             break  # selective recompute fits: full recompute is only slower
