@@ -38,7 +38,12 @@ def scale_out_link(hw: Hardware) -> Link:
 
 def link_for_group(hw: Hardware, group_size: int) -> Link:
     """A group inside the scale-up domain talks over NVLink; a larger one is bound by the fabric."""
-    return scale_up_link(hw) if group_size <= hw.scale_up_domain else scale_out_link(hw)
+    return pick_link(group_size, hw.scale_up_domain, scale_up_link(hw), scale_out_link(hw))
+
+
+def pick_link(group_size: int, scale_up_domain: int, up: Link, out: Link) -> Link:
+    """``link_for_group``'s rule on links already built (a search that prices many groups builds them once)."""
+    return up if group_size <= scale_up_domain else out
 
 
 def ring_all_reduce_s(size_bytes: float, n: int, link: Link) -> float:

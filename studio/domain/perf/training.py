@@ -38,7 +38,16 @@ from studio.domain.catalog import LlmModel
 
 from . import models as M
 from .calibration import Factors
-from .collectives import Link, all_reduce_s, all_to_all_s, p2p_s, ring_all_reduce_s, scale_out_link, scale_up_link
+from .collectives import (
+    Link,
+    all_reduce_s,
+    all_to_all_s,
+    p2p_s,
+    pick_link,
+    ring_all_reduce_s,
+    scale_out_link,
+    scale_up_link,
+)
 from .confidence import band, training_distance
 from .constants import (
     ACTIVATION_BYTES,
@@ -138,12 +147,10 @@ def hardware_flops_per_token(model: LlmModel, seq: int, full_recompute: bool) ->
 @dataclass(frozen=True)
 class _SearchConstants:
     """What a layout search reads of the model and the hardware on every layout, worked out once per
-    search: the routed experts', the other and all parameters, the hardware FLOPs per token without and
-    with full recompute, and the two links (the 100,000-GPU scaling path runs 391 searches of ~370
-    layouts each)."""
+    search: the routed experts' and all parameters, the hardware FLOPs per token without and with full
+    recompute, and the two links (the 100,000-GPU scaling path runs 391 searches of ~370 layouts each)."""
 
     experts: float
-    dense: float
     total: float
     flops_per_token: tuple[float, float]  # (selective, full) recompute
     scale_up: Link
@@ -155,19 +162,19 @@ class _SearchConstants:
         m, s = req.model, req.sequence_length
         experts = M.routed_expert_params(m)
         total = M.total_params(m)
-        return cls(experts, total - experts, total,
+        return cls(experts, total,
                    (hardware_flops_per_token(m, s, False), hardware_flops_per_token(m, s, True)),
                    scale_up_link(hw), scale_out_link(hw), hw.scale_up_domain)
 
     def link(self, group_size: int) -> Link:
         """``collectives.link_for_group`` with the links built once."""
-        return self.scale_up if group_size <= self.scale_up_domain else self.scale_out
+        return pick_link(group_size, self.scale_up_domain, self.scale_up, self.scale_out)
 
 
 def _memory_bytes(req: TrainingRequest, tp: int, pp: int, cp: int, dp: int, ep: int, full: bool,
                   k: _SearchConstants) -> float:
     m = req.model
-    experts, dense = k.experts, k.dense
+    experts, dense = k.experts, k.total - k.experts
     shard = dense / (tp * pp) + experts / (tp * pp * ep)
     states = shard * TRAIN_WEIGHT_GRAD_BYTES_PER_PARAM + shard * TRAIN_OPTIMIZER_BYTES_PER_PARAM / (dp * cp)
     layers_per_stage = -(-m.layers // pp)
@@ -210,8 +217,7 @@ def _step(req: TrainingRequest, hw: Hardware, f: Factors, tp: int, pp: int, cp: 
     if pp > 1:
         pp_comm = 2 * micro * v * p2p_s(act / tp, k.link(tp * cp * pp))
     grads = ACTIVATION_BYTES * (k.total - k.experts * (1 - 1 / ep)) / (tp * pp)
-    dp_comm = all_reduce_s(grads, dp * cp, k.scale_out if tp * pp * cp * dp > hw.scale_up_domain
-                           else k.link(1)) * DP_EXPOSED_FRACTION
+    dp_comm = all_reduce_s(grads, dp * cp, k.link(tp * pp * cp * dp)) * DP_EXPOSED_FRACTION
     busy = compute + exposed_model + pp_comm
     bubble = busy * (pp - 1) / (v * micro) if pp > 1 else 0.0
     overhead = f.step_overhead_s
