@@ -259,6 +259,28 @@ def test_a_request_waits_for_its_admission_round_on_a_data_parallel_attention_de
     assert held[False]["ttft_ms"] == run(False)["ttft_ms"]
 
 
+def test_an_aggregated_data_parallel_attention_worker_holds_a_prompt_up_to_its_balancing_timeout(monkeypatch):
+    # DeepSeek-R1 on one 8 × B200 node, TP8/EP8 with data-parallel attention, 1k/8k at 16 clients: about
+    # one new request every 40 decode iterations, so a round of 8 fills in ~280; an aggregated worker
+    # holds a prompt at most DP_CONTEXT_WAIT_ITERS (60) iterations, a disaggregated decode worker
+    # DP_ADMISSION_WAIT_ITERS (10), and the assumption line names the aggregated worker's timeout
+    import studio.domain.perf.inference as inf
+    from studio.domain.perf.constants import DP_ADMISSION_WAIT_ITERS, DP_CONTEXT_WAIT_ITERS
+
+    cfg = {"serving": "single-node", "tp": 8, "ep": 8, "dp_attention": True, "spec_decoding": "none"}
+
+    def run():
+        return case(system="dgx-b200", gpus=8, config=cfg, output_tokens=8192, concurrency=16)
+
+    held = run()
+    monkeypatch.setattr(inf, "round_wait_iters", lambda ranks, per_iter, most, q=0.5: 0.0)
+    wait_iters = (held["ttft_ms"] - run()["ttft_ms"]) / held["tpot_ms"]
+    assert DP_ADMISSION_WAIT_ITERS < wait_iters <= DP_CONTEXT_WAIT_ITERS * 1.01
+    assert wait_iters == pytest.approx(DP_CONTEXT_WAIT_ITERS, rel=0.05)  # the round never fills in time
+    assert any("balancing timeout" in a and f"at most {DP_CONTEXT_WAIT_ITERS} decode" in a
+               for a in held["assumptions"])
+
+
 def test_a_prompt_waits_out_the_iteration_of_a_lock_step_prefill_worker(monkeypatch):
     # DeepSeek-R1 on 8 + 8 B200, 1k/1k, 512 clients: the prefill worker with data-parallel attention runs
     # its eight ranks in step, so a prompt waits for the iteration in progress; one without (TP8) already

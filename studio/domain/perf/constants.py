@@ -41,12 +41,23 @@ MAX_BATCH_SEQUENCES = 2048
 PREFILL_CHUNK_TOKENS = 8192
 #: Most decode iterations a new request is held before it joins a worker with data-parallel attention,
 #: waiting for the other ranks' new requests so that they all take theirs in the same iteration (the
-#: ranks step together through the MoE layers and an iteration lasts as long as its busiest rank):
-#: TensorRT-LLM ``AttentionDpConfig.batching_wait_iters`` default 10 [V-3p: nvidia.github.io/TensorRT-LLM
-#: llm-api/reference/AttentionDpConfig.html]. On the InferenceX capture, estimates without the hold gave
-#: DeepSeek-R1 workers with data-parallel attention 0.14× (TensorRT-LLM, one node) and 0.52–0.57×
-#: (Dynamo with SGLang or TensorRT-LLM, decode workers; 0.29–0.39× below prefill saturation) of the
-#: measured TTFT at the median, against 0.76–0.99× with tensor-parallel attention (docs/accuracy.md).
+#: ranks step together through the MoE layers and an iteration lasts as long as its busiest rank).
+#: On an aggregated worker, where the prompt itself would stall the other ranks, TensorRT-LLM's attention
+#: DP balance holds a rank's new prompt until every rank has one, at most ``timeout_iters`` iterations
+#: (TensorRT-LLM tech blog 10, "ADP Balance Strategy": "it waits up to timeout_iters iterations until all
+#: other ranks have context tasks"); the published DeepSeek-R1 recipes set it to 60 with
+#: ``batching_wait_iters: 0`` [V-3p: SemiAnalysisAI/InferenceX benchmarks/dsr1_fp8_b200_trt.sh and
+#: dsr1_fp4_b200_trt.sh, ``attention_dp_config``]. On the InferenceX capture the 11 TTFTs of TensorRT-LLM
+#: on one node with data-parallel attention came out 0.45× measured at the median with a 10-iteration
+#: hold (7 of them off by more than half), 0.54× with this one (4 of them; docs/accuracy.md).
+DP_CONTEXT_WAIT_ITERS = 60
+#: The same hold on a disaggregated decode worker, which takes requests with their KV cache already
+#: computed (no prompt of its own to balance): TensorRT-LLM ``AttentionDpConfig.batching_wait_iters``
+#: default 10 [V-3p: nvidia.github.io/TensorRT-LLM llm-api/reference/AttentionDpConfig.html]. On the
+#: InferenceX capture, estimates without the hold gave DeepSeek-R1 decode workers with data-parallel
+#: attention 0.52–0.57× (Dynamo with SGLang or TensorRT-LLM; 0.29–0.39× below prefill saturation) of the
+#: measured TTFT at the median, against 0.76–0.99× with tensor-parallel attention; 5 and 20 iterations
+#: leave more values off by more than half than 10 (docs/accuracy.md).
 DP_ADMISSION_WAIT_ITERS = 10
 #: Tokens (the M dimension of a linear layer's GEMM) at which the GEMM reaches half of its large-M
 #: efficiency: efficiency × M / (M + 64). Tensor-core GEMMs work in tiles of 64–128 rows (Hopper WGMMA

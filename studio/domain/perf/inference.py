@@ -19,7 +19,7 @@ running when the prompt arrives) + the prompt's prefill — aggregated, in the i
 at least a decode iteration long; disaggregated, alone on a prefill worker plus the KV-cache transfer —
 + the wait for the prefill server (``queueing``) + on a decode worker with data-parallel attention, the
 rest of the request's admission round (one new request per rank, ``queueing.round_wait_iters``, at most
-``DP_ADMISSION_WAIT_ITERS`` iterations), and never less than the prompt's compute/memory floor.
+``admission_hold_iters`` iterations), and never less than the prompt's compute/memory floor.
 When one prompt per rank cannot keep the prefill workers up with a closed loop's clients, the prompts
 queue and each worker fills its token budget (``PREFILL_CHUNK_TOKENS`` ÷ prompt per rank per batch): more
 prompts per second, each taking its batch's time. When no ``config`` is given, every candidate layout
@@ -37,7 +37,7 @@ from studio.domain.catalog import LlmModel
 from . import models as M
 from .calibration import Factors
 from .collectives import kv_transfer_s
-from .constants import DP_ADMISSION_WAIT_ITERS, PREFILL_CHUNK_TOKENS, TPOT_P99_OVER_MEAN
+from .constants import DP_ADMISSION_WAIT_ITERS, DP_CONTEXT_WAIT_ITERS, PREFILL_CHUNK_TOKENS, TPOT_P99_OVER_MEAN
 from .errors import EstimateError
 from .hardware import Hardware
 from .layouts import Deployment
@@ -200,6 +200,13 @@ def decode_iteration(dec: Replica, b: float, context: float, prompt_tokens: floa
     return pure.scaled(1 - n) + mixed.scaled(n)
 
 
+def admission_hold_iters(dep: Deployment) -> int:
+    """Most decode iterations a new request waits for its admission round on a decode worker with
+    data-parallel attention: ``DP_CONTEXT_WAIT_ITERS`` (60) on an aggregated worker, whose ranks balance
+    the prompts themselves; ``DP_ADMISSION_WAIT_ITERS`` (10) on a disaggregated decode worker."""
+    return DP_ADMISSION_WAIT_ITERS if dep.disaggregated else DP_CONTEXT_WAIT_ITERS
+
+
 def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool = False) -> Point:
     """The deployment at a mean of ``b`` sequences decoding per decode worker (see the module doc);
     ``backlog``: prompts are queued (offline, or clients beyond what the workers hold), so data-parallel
@@ -250,8 +257,9 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
     admission = admission_p99 = 0.0
     if dec.attn_dp > 1:
         per_iter = rate / workers * step  # new requests per decode iteration of one worker
-        admission = round_wait_iters(dec.attn_dp, per_iter, DP_ADMISSION_WAIT_ITERS) * step
-        admission_p99 = round_wait_iters(dec.attn_dp, per_iter, DP_ADMISSION_WAIT_ITERS, 0.99) * step
+        most = admission_hold_iters(dep)
+        admission = round_wait_iters(dec.attn_dp, per_iter, most) * step
+        admission_p99 = round_wait_iters(dec.attn_dp, per_iter, most, 0.99) * step
     ttft_med = fixed + admission + quantile_wait_s(rho, service, 0.5) + cycle_wait_s(busy, one, 0.5)
     ttft_mean = fixed + admission + mean_wait_s(rho, service) + cycle_wait_s(busy, one)
     ttft_p99 = fixed + admission_p99 + quantile_wait_s(rho, service, 0.99) + cycle_wait_s(busy, one, 0.99)

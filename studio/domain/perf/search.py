@@ -19,12 +19,21 @@ from dataclasses import replace
 
 from .calibration import Factors
 from .confidence import band
-from .constants import DP_ADMISSION_WAIT_ITERS, GB
+from .constants import GB
 from .cost import CostInputs, system_price_usd, usd_per_hour, usd_per_million_tokens
 from .energy import DEFAULT_PUE, facility_power, it_power_w, systems_for_gpus, tokens_per_joule
 from .errors import EstimateError
 from .hardware import Hardware
-from .inference import InferenceRequest, Point, Pools, build_pools, operating_point, point_for, validate
+from .inference import (
+    InferenceRequest,
+    Point,
+    Pools,
+    admission_hold_iters,
+    build_pools,
+    operating_point,
+    point_for,
+    validate,
+)
 from .layouts import Deployment, candidate_layouts, deployment_from_config
 from .queueing import RHO_MAX
 from .results import InferenceEstimate
@@ -180,7 +189,8 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
         f"TTFT is the {ttft_note}; prefill server utilisation {best.prefill_rho:.0%}",
         *((f"the decode worker's {dec.attn_dp} data-parallel attention ranks take new requests one per rank "
            f"per round: {best.admission_wait_s * 1e3:.0f} ms of the TTFT is the rest of the round (at most "
-           f"{DP_ADMISSION_WAIT_ITERS} decode iterations, TensorRT-LLM's batching wait)",)
+           f"{admission_hold_iters(dep)} decode iterations, TensorRT-LLM's "
+           f"{'batching wait' if dep.disaggregated else 'attention data-parallel balancing timeout'})",)
           if best.admission_wait_s > 0 else ()),
         *(("no layout meets the latency limits: the closest is shown with the throughput there",)
           if slo_met is False else ()),
