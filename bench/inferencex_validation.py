@@ -1,7 +1,7 @@
 """The estimator against every DeepSeek-R1 row of the public InferenceX capture — a check, not a fit.
 
     .venv/bin/python bench/inferencex_validation.py [--rows FILE.jsonl] [--calibration FILE.json]
-        [--only KEY=VALUE ...] [--worst N] [--cases-out FILE.json]
+        [--only KEY=VALUE ...] [--worst N] [--cases-out FILE.json] [--ttft-by-utilisation]
 
 ``bench/data/inferencex-benchmarks-dsr1.jsonl`` holds the rows of InferenceX-app's API capture
 (``packages/app/cypress/fixtures/api/benchmarks.json``, sha256 f46823a76cb63248…, 775,884 bytes — the
@@ -24,12 +24,17 @@ median and p90 of |predicted / measured − 1| overall and per value, family, en
 precision; the *engine spread* — rows with the same system, layout, lengths and concurrency measured
 with two engines, each engine's figure taken as an estimate of the other's (a floor for any estimate that
 is told the layout and not the engine); then the worst values. About 3 s for the 409 rows.
+``--ttft-by-utilisation`` also prints the out-of-sample TTFTs by the estimate's prefill utilisation ρ (its
+assumption line): values, predicted / measured at the median, values off by more than half; and how many
+would be off by more than half if each TTFT below ρ = 0.85 were stretched by 1/(1 − ρ)^k.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import statistics
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -41,6 +46,7 @@ from bench.accuracy_frontier import reference_file  # noqa: E402
 from catalog.datafiles import file_catalog  # noqa: E402
 from studio.domain.perf import calibration as cal  # noqa: E402
 from studio.domain.perf.accuracy import percentile, score  # noqa: E402
+from studio.domain.perf.cases import estimate_cases  # noqa: E402
 from studio.domain.perf.fitting import family_of  # noqa: E402
 
 ROWS = ROOT / "bench" / "data" / "inferencex-benchmarks-dsr1.jsonl"
@@ -52,6 +58,9 @@ VALUES = ("output_tokens_per_s", "tpot_ms", "ttft_ms")
 LITTLE_TOLERANCE = 1.5
 #: Mean output of a benchmark request as a share of the nominal OSL (lengths uniform in [0.8·L, L]).
 MEAN_OUTPUT_SHARE = 0.9
+#: Prefill utilisation bands (%) of ``--ttft-by-utilisation``, and the estimate's line that gives it.
+UTILISATION_BANDS = ((0, 10), (10, 30), (30, 60), (60, 85), (85, 101))
+UTILISATION_LINE = re.compile(r"prefill server utilisation (\d+)%")
 
 
 def reference_cases() -> list[dict]:
@@ -205,6 +214,28 @@ def print_worst(rows: list, n: int, id_width: int = 58) -> None:
         print(f"{r.case_id:{id_width}s} {r.key:20s} {r.measured:11.5g} {pred:>11s} {100 * r.error:8.1f}%")
 
 
+def ttft_by_utilisation(cases: list[dict], outputs: list[dict], refs: set[tuple]) -> None:
+    """The out-of-sample TTFTs by the estimate's prefill utilisation and serving mode (see the module doc)."""
+    rows = []  # (serving, utilisation 0..1, predicted / measured)
+    for c, out in zip(cases, outputs):
+        measured = c["measured"].get("ttft_ms")
+        line = next((m for a in out.get("assumptions", ()) if (m := UTILISATION_LINE.search(a))), None)
+        if not measured or not out.get("ttft_ms") or line is None or in_reference(c, refs):
+            continue
+        rows.append((c["config"]["serving"], int(line.group(1)) / 100, out["ttft_ms"] / measured))
+    print("\n# TTFT by the estimate's prefill utilisation (out of sample)")
+    print(f"{'serving':16s} {'utilisation':>12s} {'values':>6s} {'pred/meas':>10s} {'>50%':>5s}")
+    for serving in sorted({r[0] for r in rows}):
+        for lo, hi in UTILISATION_BANDS:
+            ratios = [r for s, u, r in rows if s == serving and lo <= 100 * u < hi]
+            if ratios:
+                print(f"{serving:16s} {f'{lo}-{hi} %':>12s} {len(ratios):6d} {statistics.median(ratios):10.2f} "
+                      f"{sum(1 for r in ratios if abs(r - 1) > 0.5):5d}")
+    for k in (0.0, 0.5, 1.0, 2.0):
+        over = sum(1 for _, u, r in rows if abs(r / ((1 - u) ** k if u < 0.85 else 1.0) - 1) > 0.5)
+        print(f"stretched by 1/(1 - utilisation)^{k:g} below 0.85: {over} of {len(rows)} off by more than half")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=Path, default=ROWS)
@@ -213,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
                     "(keys: system, engine, precision, serving, spec)")
     ap.add_argument("--worst", type=int, default=25)
     ap.add_argument("--cases-out", type=Path, help="also write the cases (ai-factory-estimate-cases/1)")
+    ap.add_argument("--ttft-by-utilisation", action="store_true",
+                    help="also print the TTFTs by the estimate's prefill utilisation")
     args = ap.parse_args(argv)
     cases, left_out = load_cases(args.rows)
     getters = {"system": lambda c: c["cluster"]["system"], "engine": lambda c: c["_row"]["framework"],
@@ -255,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
             print(summary_line(f"{key} ({len(spread[key]) // 2} pairs)", spread[key]))
     if spread:
         print(summary_line("all", [e for v in spread.values() for e in v]))
+    if args.ttft_by_utilisation:
+        ttft_by_utilisation(cases, estimate_cases(blind, catalog, calibration=data), refs)
     if args.worst:
         print_worst(rows, args.worst)
     return 0

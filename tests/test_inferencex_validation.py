@@ -78,3 +78,22 @@ def test_the_script_prints_the_summary_and_the_engine_spread():
     text = out.getvalue()
     assert "DeepSeek-R1 rows of inferencex-benchmarks-dsr1.jsonl" in text
     assert "out of sample" in text and "# engine spread" in text and "# worst 3 values" in text
+
+
+def test_ttft_by_utilisation_bands_the_estimates_and_stretches_below_085():
+    # two out-of-sample TTFTs: 40 % utilisation estimated at half the measured value (off by half: 0.5 is
+    # not more than half, 0.4 is), 90 % at twice; stretched by 1/(1 − 0.4) the first comes to 0.4/0.6 = 0.67
+    base = {"workload": {"precision": "fp8", "input_tokens": 1024, "output_tokens": 1024, "concurrency": 4},
+            "cluster": {"system": "dgx-h200", "gpus": 8}, "_row": {"framework": "sglang", "date": "2026-01-01"},
+            "config": {"serving": "single-node", "tp": 8, "ep": 1, "dp_attention": False, "spec_decoding": "none"}}
+    cases = [{**base, "measured": {"ttft_ms": 100.0}}, {**base, "measured": {"ttft_ms": 100.0}}]
+    outputs = [{"ttft_ms": 40.0, "assumptions": ["TTFT is the median request; prefill server utilisation 40%"]},
+               {"ttft_ms": 200.0, "assumptions": ["TTFT is the median request; prefill server utilisation 90%"]}]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        iv.ttft_by_utilisation(cases, outputs, set())
+    lines = out.getvalue().splitlines()
+    assert any(line.split()[:5] == ["single-node", "30-60", "%", "1", "0.40"] for line in lines)
+    assert any(line.split()[:5] == ["single-node", "85-101", "%", "1", "2.00"] for line in lines)
+    assert "^0 below 0.85: 2 of 2 off" in out.getvalue()
+    assert "^1 below 0.85: 1 of 2 off" in out.getvalue()
