@@ -233,3 +233,20 @@ def test_weight_only_quantised_experts_multiply_fp8_on_blackwell_and_bf16_withou
     assert Replica(gpt, h100, "fp8", 1, f).kv_precision == "bf16"
     assert Replica(gpt, b200, "fp4", 1, f).kv_precision == "fp8"
     assert Replica(r1, h100, "fp8", 8, f).kv_precision == "fp8"
+
+
+def test_an_eager_prefill_launch_worked_examples():
+    # Replica.prefill_launch_s at 80 µs a kernel: gpt-oss-120b 36 layers × 13 kernels = 37.4 ms;
+    # DeepSeek-V3 61 × 20.66 = 1,260 kernels = 100.8 ms (the docstring's 38 and 101 ms)
+    from dataclasses import replace
+
+    from catalog.datafiles import file_catalog
+    from studio.domain.perf.calibration import load
+    from studio.domain.perf.hardware import hardware_of
+    from studio.domain.perf.serving import Replica
+
+    cat = file_catalog()
+    b200 = hardware_of(cat.get("dgx-b200"), cat.get("b200"))
+    f = replace(load().factors_for("blackwell", "fp8"), prefill_kernel_overhead_s=80e-6)
+    assert Replica(cat.get("gpt-oss-120b"), b200, "fp4", 1, f).prefill_launch_s() == pytest.approx(0.03744)
+    assert Replica(cat.get("deepseek-v3"), b200, "fp8", 8, f).prefill_launch_s() == pytest.approx(0.1008, rel=1e-3)

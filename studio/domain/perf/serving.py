@@ -286,8 +286,8 @@ class Replica:
         framework's dispatch, ``prefill_kernel_overhead_s``, on top of its GPU time. Per batch, not per
         prompt: prompts that queue share it.
 
-        At the fitted 88 µs a kernel: gpt-oss-120b 36 layers × 13 kernels × 88 µs = 41 ms; DeepSeek-V3
-        61 × 20.66 × 88 µs = 111 ms. A lone 1k-token prompt's whole TTFT measures 29–45 ms for gpt-oss
+        At the fitted 80 µs a kernel (``calibration_data.json``): gpt-oss-120b 36 layers × 13 kernels × 80 µs
+        = 38 ms; DeepSeek-V3 61 × 20.66 × 80 µs = 101 ms. A lone 1k-token prompt's whole TTFT measures 29–45 ms for gpt-oss
         (InferenceMAX, B200 and H200) and 71–182 ms for DeepSeek-R1 (8 × B200/B300): one fitted figure per
         kernel sits between what the two models need (gpt-oss's TTFT at a few clients comes out 1.0–1.2× on
         NVIDIA GPUs).
