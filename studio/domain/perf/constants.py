@@ -51,13 +51,15 @@ PREFILL_CHUNK_TOKENS = 8192
 #: on one node with data-parallel attention came out 0.45× measured at the median with a 10-iteration
 #: hold (7 of them off by more than half), 0.54× with this one (4 of them; docs/accuracy.md).
 DP_CONTEXT_WAIT_ITERS = 60
-#: The same hold on a disaggregated decode worker, which takes requests with their KV cache already
-#: computed (no prompt of its own to balance): TensorRT-LLM ``AttentionDpConfig.batching_wait_iters``
-#: default 10 [V-3p: nvidia.github.io/TensorRT-LLM llm-api/reference/AttentionDpConfig.html]. On the
-#: InferenceX capture, estimates without the hold gave DeepSeek-R1 decode workers with data-parallel
-#: attention 0.52–0.57× (Dynamo with SGLang or TensorRT-LLM; 0.29–0.39× below prefill saturation) of the
-#: measured TTFT at the median, against 0.76–0.99× with tensor-parallel attention; 5 and 20 iterations
-#: leave more values off by more than half than 10 (docs/accuracy.md).
+#: The same hold on a disaggregated decode worker. It takes requests with their KV cache already computed,
+#: so the prompt balance above does not apply; the hold is TensorRT-LLM's
+#: ``AttentionDpConfig.batching_wait_iters`` default, 10 [V-3p: nvidia.github.io/TensorRT-LLM
+#: llm-api/reference/AttentionDpConfig.html], kept because such workers are measured far above an
+#: estimate without any: on the InferenceX capture, DeepSeek-R1 decode workers with data-parallel
+#: attention came out 0.52–0.57× (Dynamo with SGLang or TensorRT-LLM; 0.29–0.39× below prefill
+#: saturation) of the measured TTFT at the median, against 0.76–0.99× with tensor-parallel attention.
+#: 5 iterations raise the capture's p90 (79.6 against 78.5 %); 20, which no source gives, leaves more
+#: values off by more than half (227 against 225; docs/accuracy.md).
 DP_ADMISSION_WAIT_ITERS = 10
 #: Tokens (the M dimension of a linear layer's GEMM) at which the GEMM reaches half of its large-M
 #: efficiency: efficiency × M / (M + 64). Tensor-core GEMMs work in tiles of 64–128 rows (Hopper WGMMA

@@ -287,10 +287,10 @@ class Replica:
         prompt: prompts that queue share it.
 
         At the fitted 80 µs a kernel (``calibration_data.json``): gpt-oss-120b 36 layers × 13 kernels × 80 µs
-        = 38 ms; DeepSeek-V3 61 × 20.66 × 80 µs = 101 ms. A lone 1k-token prompt's whole TTFT measures 29–45 ms for gpt-oss
-        (InferenceMAX, B200 and H200) and 71–182 ms for DeepSeek-R1 (8 × B200/B300): one fitted figure per
-        kernel sits between what the two models need (gpt-oss's TTFT at a few clients comes out 1.0–1.2× on
-        NVIDIA GPUs).
+        = 38 ms; DeepSeek-V3 61 × 20.66 × 80 µs = 101 ms. A lone 1k-token prompt's whole TTFT measures
+        29–45 ms for gpt-oss (InferenceMAX, B200 and H200) and 71–182 ms for DeepSeek-R1 (8 × B200/B300): one
+        fitted figure per kernel sits between what the two models need (gpt-oss's TTFT at a few clients
+        comes out 1.0–1.2× on NVIDIA GPUs).
         """
         return self.model.layers * M.kernels_per_layer(self.model) * self.factors.prefill_kernel_overhead_s
 
