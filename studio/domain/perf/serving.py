@@ -290,7 +290,7 @@ class Replica:
         = 38 ms; DeepSeek-V3 61 × 20.66 × 80 µs = 101 ms. A lone 1k-token prompt's whole TTFT measures
         29–45 ms for gpt-oss (InferenceMAX, B200 and H200) and 71–182 ms for DeepSeek-R1 (8 × B200/B300): one
         fitted figure per kernel sits between what the two models need (gpt-oss's TTFT at a few clients
-        comes out 1.0–1.2× on NVIDIA GPUs).
+        comes out 1.03–1.23× measured at the median on NVIDIA GPUs, ``bench/gptoss_validation.py``).
         """
         return self.model.layers * M.kernels_per_layer(self.model) * self.factors.prefill_kernel_overhead_s
 
