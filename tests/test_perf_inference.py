@@ -250,3 +250,23 @@ def test_an_eager_prefill_launch_worked_examples():
     f = replace(load().factors_for("blackwell", "fp8"), prefill_kernel_overhead_s=80e-6)
     assert Replica(cat.get("gpt-oss-120b"), b200, "fp4", 1, f).prefill_launch_s() == pytest.approx(0.03744)
     assert Replica(cat.get("deepseek-v3"), b200, "fp8", 8, f).prefill_launch_s() == pytest.approx(0.1008, rel=1e-3)
+
+
+def test_expert_parallel_wider_than_tensor_parallel_pays_the_dispatch_as_data_parallel_attention_does():
+    # DeepSeek-R1 FP8 on 8 × B200: TP1/EP8 without the data-parallel flag is eight attention replicas that
+    # share the experts — data-parallel attention in all but name — so its iteration is TP8/EP8 DP-attn's,
+    # MoE dispatch and combine included; TP4/EP8 (two replicas of TP4) pays them too
+    from catalog.datafiles import file_catalog
+    from studio.domain.perf.calibration import load
+    from studio.domain.perf.hardware import hardware_of
+    from studio.domain.perf.serving import Replica
+
+    cat = file_catalog()
+    b200 = hardware_of(cat.get("dgx-b200"), cat.get("b200"))
+    f = load().factors_for("blackwell", "fp8")
+    model = cat.get("deepseek-r1")
+    named = Replica(model, b200, "fp8", 8, f, 8, True).iteration(256, 1536, 0, 0)
+    assert Replica(model, b200, "fp8", 1, f, 8, False).iteration(256, 1536, 0, 0) == named
+    wide = Replica(model, b200, "fp8", 4, f, 8, False).iteration(256, 1536, 0, 0)
+    tp_only = Replica(model, b200, "fp8", 4, f, 4, False).iteration(256, 1536, 0, 0)
+    assert wide.communication_s > tp_only.communication_s + 0.2 * named.communication_s

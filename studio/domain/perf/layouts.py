@@ -5,7 +5,9 @@ is made of workers — one pool (``single-node``, aggregated) or a prefill pool 
 
 A worker of ``Layout(tp, ep, dp_attention)`` spans ``max(tp, ep)`` GPUs: attention tensor-parallel over
 ``tp`` (or data-parallel, one sequence set per GPU, when ``dp_attention``), routed experts over all of
-them. A worker may be wider than the scale-up domain; ``collectives`` prices what crosses the NICs.
+them. EP wider than TP without the flag (TP1/EP8, TP4/EP8) is ``ep / tp`` attention replicas sharing the
+experts: data-parallel attention in all but name, priced as such (``serving.Replica.attn_dp``). A worker
+may be wider than the scale-up domain; ``collectives`` prices what crosses the NICs.
 """
 
 from __future__ import annotations

@@ -14,9 +14,10 @@ tokens; its time is the sum of per-operator rooflines (operators run one after a
   bytes and multiply FP8 activations on Blackwell, BF16 elsewhere)
 * attention: KV bytes of the sequences a GPU holds, and prompt attention FLOPs
 * communication, priced on the link it crosses (``collectives.group_*``): two all-reduces per layer
-  of tensor-parallel attention; dispatch + combine all-to-all per MoE layer with data-parallel
-  attention (FP8 dispatch, BF16 combine), each with a fitted fixed cost (``moe_all_to_all_overhead_s``:
-  kernel launch, token-count exchange, cross-rank barrier)
+  of tensor-parallel attention; dispatch + combine all-to-all per MoE layer wherever attention replicas
+  share the experts — data-parallel attention, or EP wider than TP (``attn_dp > 1``) — (FP8 dispatch,
+  BF16 combine), each with a fitted fixed cost (``moe_all_to_all_overhead_s``: kernel launch,
+  token-count exchange, cross-rank barrier)
 * overhead: kernel launches per layer plus a per-iteration scheduling/sampling cost.
 """
 
@@ -265,7 +266,7 @@ class Replica:
         comm = 0.0
         if a > 1:
             comm += 2 * m.layers * group_all_reduce_s(rank_tokens * m.hidden * ACTIVATION_BYTES, a, hw)
-        if self.dp_attention and g > 1 and m.is_moe:
+        if d > 1 and m.is_moe:  # attention replicas (data-parallel, or EP wider than TP) share the experts
             per_gpu = rank_tokens * min(m.experts_active, g) * m.hidden * (DISPATCH_BYTES + ACTIVATION_BYTES)
             # dispatch and combine: two collectives, each with its fixed cost on top of the data's time
             comm += M.moe_layers(m) * (group_all_to_all_s(per_gpu, g, hw) + 2 * f.moe_all_to_all_overhead_s)
