@@ -188,7 +188,8 @@ def test_queued_prompts_are_prefilled_on_every_attention_rank():
     # Llama-4-Maverick FP4 on 4 × B200 with data-parallel attention (DEP4): 1,000 decoding sequences and
     # 4,096 prompt tokens per iteration in 8,192-token chunks (n = 0.5). Arriving one at a time, half the
     # iterations carry a chunk on one rank while the other three wait for it; queued (offline, or clients
-    # beyond the batch), an eighth of the iterations carry a chunk on every rank.
+    # beyond the batch: all 4 ranks take theirs together), an eighth of the iterations carry a chunk on
+    # every rank; in rounds of 2, a quarter carry a chunk on each of two ranks.
     from catalog.datafiles import file_catalog
     from studio.domain.perf.calibration import load
     from studio.domain.perf.hardware import hardware_of
@@ -198,17 +199,56 @@ def test_queued_prompts_are_prefilled_on_every_attention_rank():
     cat = file_catalog()
     b200 = hardware_of(cat.get("dgx-b200"), cat.get("b200"))
     rep = Replica(cat.get("llama-4-maverick"), b200, "fp4", 4, load().factors_for("blackwell", "fp4"), 4, True)
-    queued = decode_iteration(rep, 1000, 8704, 4096, 8192, 4096, 1.0, backlog=True)
+    queued = decode_iteration(rep, 1000, 8704, 4096, 8192, 4096, 1.0, round_ranks=4)
     pure = rep.iteration(1000, 8704, 0, 0)
     together = rep.iteration(1000, 8704, 4 * 8192, 4096, prefill_ranks=4)
     assert queued.total_s == pytest.approx(pure.total_s * 7 / 8 + together.total_s / 8)
-    assert queued.total_s < 0.8 * decode_iteration(rep, 1000, 8704, 4096, 8192, 4096, 1.0).total_s
+    one_at_a_time = decode_iteration(rep, 1000, 8704, 4096, 8192, 4096, 1.0)
+    assert queued.total_s < 0.8 * one_at_a_time.total_s
+    pairs = decode_iteration(rep, 1000, 8704, 4096, 8192, 4096, 1.0, round_ranks=2)
+    two = rep.iteration(1000, 8704, 2 * 8192, 4096, prefill_ranks=2)
+    assert pairs.total_s == pytest.approx(pure.total_s * 3 / 4 + two.total_s / 4)
+    assert queued.total_s < pairs.total_s < one_at_a_time.total_s
+    # more ranks than there are: all of them
+    assert decode_iteration(rep, 1000, 8704, 4096, 8192, 4096, 1.0, round_ranks=9) == queued
     # eight chunks or more per iteration: every rank prefills its share in every iteration
-    assert decode_iteration(rep, 1000, 8704, 65536, 8192, 4096, 1.0, backlog=True) == rep.iteration(1000, 8704, 65536, 4096)
+    assert decode_iteration(rep, 1000, 8704, 65536, 8192, 4096, 1.0, round_ranks=4) == rep.iteration(
+        1000, 8704, 65536, 4096)
     # tensor-parallel attention (one rank): a queue changes nothing, a prompt starts when a sequence ends
     tp = Replica(cat.get("llama-4-maverick"), b200, "fp4", 4, load().factors_for("blackwell", "fp4"))
-    assert decode_iteration(tp, 100, 8704, 4096, 8192, 4096, 1.0, backlog=True) == decode_iteration(
+    assert decode_iteration(tp, 100, 8704, 4096, 8192, 4096, 1.0, round_ranks=4) == decode_iteration(
         tp, 100, 8704, 4096, 8192, 4096, 1.0)
+
+
+def test_an_aggregated_data_parallel_attention_worker_prefills_its_admission_round_together(monkeypatch):
+    # DeepSeek-R1 FP4 on 8 × B200, TP8/EP8 with data-parallel attention, 1k/1k: at 256 clients a new
+    # request arrives every few iterations and the 60-iteration hold fills every round, so the ranks take
+    # their chunks together as if the prompts were queued; at 4 clients (one request every ~1,000
+    # iterations) the hold runs out with one prompt, which prefills alone
+    import studio.domain.perf.inference as inf
+    from catalog.datafiles import file_catalog
+
+    cat = file_catalog()
+    cfg = {"serving": "single-node", "tp": 8, "ep": 8, "dp_attention": True, "spec_decoding": "none"}
+    seen = []
+    real = inf.decode_iteration
+
+    def spy(*args, **kw):
+        seen.append(kw.get("round_ranks", 1.0))
+        return real(*args, **kw)
+
+    def run(conc):
+        seen.clear()
+        c = {"id": "t", "workload": {"kind": "inference", "model": "deepseek-r1", "precision": "fp4",
+                                     "scenario": "concurrency", "input_tokens": 1024, "output_tokens": 1024,
+                                     "concurrency": conc},
+             "cluster": {"system": "dgx-b200", "gpus": 8}, "config": cfg}
+        estimate_case(c, cat)
+        return seen[-1]
+
+    monkeypatch.setattr(inf, "decode_iteration", spy)
+    assert run(256) == 8  # 1 + b/1024 × 60 ≥ 8 ranks
+    assert 1.0 < run(4) < 1.3  # 1 + ~4/1024 × 60
 
 
 def test_weight_only_quantised_experts_multiply_fp8_on_blackwell_and_bf16_without_fp4_units():

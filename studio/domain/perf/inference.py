@@ -163,7 +163,7 @@ def others_share(req: InferenceRequest) -> float:
 
 
 def decode_iteration(dec: Replica, b: float, context: float, prompt_tokens: float, chunk_tokens: int,
-                     prompt_context: float, verify: float, backlog: bool = False) -> TimeBreakdown:
+                     prompt_context: float, verify: float, round_ranks: float = 1.0) -> TimeBreakdown:
     """The mean iteration of an aggregated worker decoding ``b`` sequences while prompts arrive at
     ``prompt_tokens`` per iteration, each prefilled in chunks of ``chunk_tokens`` (a whole prompt up to
     the engine's chunk budget).
@@ -176,28 +176,22 @@ def decode_iteration(dec: Replica, b: float, context: float, prompt_tokens: floa
     of expert reads at TP4); as 8,192-token chunks one iteration in 128 touches them all and the rest
     touch the ~20 % the eight decoding tokens route to.
 
-    ``backlog`` (prompts queued: offline, or more clients than the workers hold) with data-parallel
-    attention over ``d`` ranks: every rank has a prompt waiting, so the ranks take their chunks in the same
-    iterations (a share ``n/d`` of them carries one chunk per rank) instead of one rank prefilling while the
-    others wait for it (the ranks step together through the MoE); with ``n`` ≥ ``d`` every rank prefills its
-    share in every iteration. Without data-parallel attention a backlog changes nothing: a new prompt starts
-    when a sequence finishes.
+    ``round_ranks`` (``k``) of the ``d`` data-parallel attention ranks take their chunks in the same
+    iteration — prompts queued (offline, or more clients than the workers hold: ``k = d``), or admitted in
+    rounds (``operating_point``) — so a share ``n/k`` of the iterations carries one chunk on each of ``k``
+    ranks instead of one rank prefilling while the others wait for it (the ranks step together through
+    the MoE); with ``n`` ≥ ``k`` every iteration carries ``n`` chunks over up to ``n`` ranks. ``k = 1``:
+    one prompt at a time. Without data-parallel attention (``d = 1``) there is one rank and no round.
     """
     if prompt_tokens <= 0:
         return dec.iteration(b, context, 0.0, 0.0, verify)
     n = prompt_tokens / chunk_tokens
-    d = dec.attn_dp
-    if backlog and d > 1:  # queued prompts: the ranks take their chunks in the same iterations
-        if n >= d:
-            return dec.iteration(b, context, prompt_tokens, prompt_context, verify)
-        pure = dec.iteration(b, context, 0.0, 0.0, verify)
-        mixed = dec.iteration(b, context, float(chunk_tokens * d), prompt_context, verify, prefill_ranks=d)
-        return pure.scaled(1 - n / d) + mixed.scaled(n / d)
-    if n >= 1:
+    k = max(1.0, min(round_ranks, dec.attn_dp))
+    if n >= k:
         return dec.iteration(b, context, prompt_tokens, prompt_context, verify, prefill_ranks=n)
     pure = dec.iteration(b, context, 0.0, 0.0, verify)
-    mixed = dec.iteration(b, context, float(chunk_tokens), prompt_context, verify, prefill_ranks=1)
-    return pure.scaled(1 - n) + mixed.scaled(n)
+    mixed = dec.iteration(b, context, chunk_tokens * k, prompt_context, verify, prefill_ranks=k)
+    return pure.scaled(1 - n / k) + mixed.scaled(n / k)
 
 
 def admission_hold_iters(dep: Deployment) -> int:
@@ -216,8 +210,13 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
     verify = 1 + spec.draft_tokens if spec else 1
     per_step = spec.tokens_per_step if spec else 1.0
     prompt_tokens = 0.0 if dep.disaggregated else b * i / o * per_step * others_share(req)
+    # prompts that take their chunks together: all the ranks' when they queue; on an aggregated worker with
+    # data-parallel attention, the admission round's — one new request per rank, or what arrived (b·per_step/o
+    # per iteration) before the hold ran out
+    held = admission_hold_iters(dep) if dec.attn_dp > 1 and not dep.disaggregated else 0
+    together = dec.attn_dp if backlog else min(dec.attn_dp, 1.0 + b * per_step / o * held)
     it = decode_iteration(dec, b, i + o / 2.0, prompt_tokens, min(i, PREFILL_CHUNK_TOKENS), i / 2.0, verify,
-                          backlog=backlog)
+                          round_ranks=together)
     step = it.total_s
     if spec:  # the draft module: one extra layer's iteration share per drafted token
         step += spec.draft_tokens * spec.draft_layers * (step - it.overhead_s) / req.model.layers
