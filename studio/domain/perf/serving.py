@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from studio.domain.catalog import LlmModel
 
@@ -138,17 +139,17 @@ class Replica:
         return "bf16" if self.precision == "bf16" else "fp8"
 
     # --- memory --------------------------------------------------------------------------
-    @property
+    @cached_property
     def expert_bytes(self) -> float:
         return M.expert_weight_bytes(self.model, self.precision)
 
-    @property
+    @cached_property
     def dense_bytes(self) -> float:
         """Everything but the routed experts (embeddings BF16, the rest at the dense precision)."""
         return M.weight_bytes(self.model, self.dense_precision) - M.expert_weight_bytes(
             self.model, self.dense_precision)
 
-    @property
+    @cached_property
     def expert_share_per_gpu(self) -> float:
         """Share of the routed experts' weights one GPU of a stage holds.
 
@@ -162,7 +163,7 @@ class Replica:
         slots = math.ceil(self.model.experts / self.ep)
         return slots / self.model.experts / (self.stage_gpus / self.ep)
 
-    @property
+    @cached_property
     def weights_bytes_per_gpu(self) -> float:
         """Non-expert weights over ``attn_tp`` plus the routed experts' share of one GPU.
 
@@ -171,7 +172,7 @@ class Replica:
         """
         return (self.dense_bytes / self.attn_tp + self.expert_bytes * self.expert_share_per_gpu) / self.pp
 
-    @property
+    @cached_property
     def kv_bytes_per_token_per_gpu(self) -> float:
         """KV bytes per token a GPU holds for one of its sequences. GQA/MHA heads split over the
         attention TP (a head is never split: TP beyond kv_heads replicates). MLA's latent is
@@ -181,7 +182,7 @@ class Replica:
             return per_token
         return per_token / min(self.attn_tp, self.model.kv_heads)
 
-    @property
+    @cached_property
     def kv_capacity_bytes_per_gpu(self) -> float:
         """``(HBM − weights per GPU − reserved) × 0.9`` — what the engine gives the KV cache."""
         free = self.hw.memory_bytes - self.weights_bytes_per_gpu - SERVING_RESERVED_GB * GB
@@ -276,10 +277,18 @@ class Replica:
                              communication_s=comm, overhead_s=overhead)
 
     def prefill_s(self, prompt_tokens: float, prompts: float = 1.0) -> float:
-        """Time to prefill ``prompts`` prompts of ``prompt_tokens`` in one batch on this worker."""
-        it = self.iteration(0.0, 0.0, prompt_tokens * prompts, prompt_tokens / 2.0,
-                            prefill_ranks=math.ceil(prompts))
-        return it.total_s
+        """Time to prefill ``prompts`` prompts of ``prompt_tokens`` in one batch on this worker (worked out
+        once per worker and shape: an operating-point search asks for the same few many times)."""
+        key = (prompt_tokens, prompts)
+        if key not in self._prefill_memo:
+            it = self.iteration(0.0, 0.0, prompt_tokens * prompts, prompt_tokens / 2.0,
+                                prefill_ranks=math.ceil(prompts))
+            self._prefill_memo[key] = it.total_s
+        return self._prefill_memo[key]
+
+    @cached_property
+    def _prefill_memo(self) -> dict[tuple[float, float], float]:
+        return {}
 
     def prefill_launch_s(self) -> float:
         """Host time of one prefill batch's kernel launches behind an API server: serving engines run the
