@@ -190,7 +190,9 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
         *((f"the decode worker's {dec.attn_dp} data-parallel attention ranks take new requests one per rank "
            f"per round: {best.admission_wait_s * 1e3:.0f} ms of the TTFT is the rest of the round (at most "
            f"{admission_hold_iters(dep)} decode iterations, TensorRT-LLM's "
-           f"{'batching wait' if dep.disaggregated else 'attention data-parallel balancing timeout'})",)
+           + ("batching wait)" if dep.disaggregated else
+              "attention data-parallel balancing timeout), and the prompts a round admits are prefilled in "
+              "the same iterations"),)
           if best.admission_wait_s > 0 else ()),
         *(("no layout meets the latency limits: the closest is shown with the throughput there",)
           if slo_met is False else ()),
