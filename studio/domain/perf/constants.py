@@ -49,7 +49,9 @@ PREFILL_CHUNK_TOKENS = 8192
 #: ``batching_wait_iters: 0`` [V-3p: SemiAnalysisAI/InferenceX benchmarks/dsr1_fp8_b200_trt.sh and
 #: dsr1_fp4_b200_trt.sh, ``attention_dp_config``]. On the InferenceX capture the 11 TTFTs of TensorRT-LLM
 #: on one node with data-parallel attention came out 0.45× measured at the median with a 10-iteration
-#: hold (7 of them off by more than half), 0.54× with this one (4 of them; docs/accuracy.md).
+#: hold (7 of them off by more than half), 0.54× with this one (4), and 0.47× (6) once the round's prompts
+#: are prefilled together (``inference.decode_iteration``: shorter iterations, so a shorter wait; their
+#: TPOT went 1.14 → 0.94×) — docs/accuracy.md, stop 20's table.
 DP_CONTEXT_WAIT_ITERS = 60
 #: The same hold on a disaggregated decode worker. It takes requests with their KV cache already computed,
 #: so the prompt balance above does not apply; the hold is TensorRT-LLM's
@@ -58,8 +60,9 @@ DP_CONTEXT_WAIT_ITERS = 60
 #: estimate without any: on the InferenceX capture, DeepSeek-R1 decode workers with data-parallel
 #: attention came out 0.52–0.57× (Dynamo with SGLang or TensorRT-LLM; 0.29–0.39× below prefill
 #: saturation) of the measured TTFT at the median, against 0.76–0.99× with tensor-parallel attention.
-#: 5 iterations raise the capture's p90 (79.6 against 78.5 %); 20, which no source gives, leaves more
-#: values off by more than half (227 against 225; docs/accuracy.md).
+#: Measured with the aggregated hold at 60 and before the round's prompts were prefilled together
+#: (docs/accuracy.md, stop 20's table): 5 iterations raised the capture's p90 (79.6 against 78.5 %); 20,
+#: which no source gives, left more values off by more than half (227 against 225).
 DP_ADMISSION_WAIT_ITERS = 10
 #: Tokens (the M dimension of a linear layer's GEMM) at which the GEMM reaches half of its large-M
 #: efficiency: efficiency × M / (M + 64). Tensor-core GEMMs work in tiles of 64–128 rows (Hopper WGMMA

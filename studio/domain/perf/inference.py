@@ -196,8 +196,8 @@ def decode_iteration(dec: Replica, b: float, context: float, prompt_tokens: floa
 
 def admission_hold_iters(dep: Deployment) -> int:
     """Most decode iterations a new request waits for its admission round on a decode worker with
-    data-parallel attention: ``DP_CONTEXT_WAIT_ITERS`` (60) on an aggregated worker, whose ranks balance
-    the prompts themselves; ``DP_ADMISSION_WAIT_ITERS`` (10) on a disaggregated decode worker."""
+    data-parallel attention: ``DP_CONTEXT_WAIT_ITERS`` on an aggregated worker, whose ranks balance the
+    prompts themselves; ``DP_ADMISSION_WAIT_ITERS`` on a disaggregated decode worker."""
     return DP_ADMISSION_WAIT_ITERS if dep.disaggregated else DP_CONTEXT_WAIT_ITERS
 
 
@@ -210,11 +210,11 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
     verify = 1 + spec.draft_tokens if spec else 1
     per_step = spec.tokens_per_step if spec else 1.0
     prompt_tokens = 0.0 if dep.disaggregated else b * i / o * per_step * others_share(req)
-    # prompts that take their chunks together: all the ranks' when they queue; on an aggregated worker with
-    # data-parallel attention, the admission round's — one new request per rank, or what arrived (b·per_step/o
-    # per iteration) before the hold ran out
-    held = admission_hold_iters(dep) if dec.attn_dp > 1 and not dep.disaggregated else 0
-    together = dec.attn_dp if backlog else min(dec.attn_dp, 1.0 + b * per_step / o * held)
+    # prompts that take their chunks together: all the ranks' when they queue; otherwise the admission round's
+    # — one new request per rank, or what arrived (b·per_step/o per iteration) before the hold ran out (one
+    # rank without data-parallel attention; a disaggregated decode worker prefills nothing)
+    hold = admission_hold_iters(dep)
+    together = dec.attn_dp if backlog else min(dec.attn_dp, 1.0 + b * per_step / o * hold)
     it = decode_iteration(dec, b, i + o / 2.0, prompt_tokens, min(i, PREFILL_CHUNK_TOKENS), i / 2.0, verify,
                           round_ranks=together)
     step = it.total_s
@@ -256,9 +256,8 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
     admission = admission_p99 = 0.0
     if dec.attn_dp > 1:
         per_iter = rate / workers * step  # new requests per decode iteration of one worker
-        most = admission_hold_iters(dep)
-        admission = round_wait_iters(dec.attn_dp, per_iter, most) * step
-        admission_p99 = round_wait_iters(dec.attn_dp, per_iter, most, 0.99) * step
+        admission = round_wait_iters(dec.attn_dp, per_iter, hold) * step
+        admission_p99 = round_wait_iters(dec.attn_dp, per_iter, hold, 0.99) * step
     ttft_med = fixed + admission + quantile_wait_s(rho, service, 0.5) + cycle_wait_s(busy, one, 0.5)
     ttft_mean = fixed + admission + mean_wait_s(rho, service) + cycle_wait_s(busy, one)
     ttft_p99 = fixed + admission_p99 + quantile_wait_s(rho, service, 0.99) + cycle_wait_s(busy, one, 0.99)
