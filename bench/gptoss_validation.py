@@ -19,7 +19,7 @@ TP and EP, no data-parallel attention, no speculative decoding), measured as
 DEFAULT_EMPHASIS``): they pin what the reference files cannot — gpt-oss's per-kernel, per-iteration and
 per-request costs — so the figures printed are in-sample. Prints median and p90 of
 |predicted / measured − 1| overall and per value, GPU, engine and lengths, the signed median per value and
-GPU, then the worst values. About 1 s. ``--holdout`` instead refits ``bench/calibrate.py``'s sources
+GPU, TPOT's per GPU and tensor parallelism, then the worst values. About 1 s. ``--holdout`` instead refits ``bench/calibrate.py``'s sources
 without each accelerator family (its sweeps and its reference cases) and scores that family's sweeps: the
 sweeps out of sample.
 """
@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     by_id = {c["id"]: c for c in cases}
     groups: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     signed: dict[tuple[str, str], list[float]] = defaultdict(list)
+    tpot_by_tp: dict[tuple[str, int], list[float]] = defaultdict(list)
     for r in rows:
         c = by_id[r.case_id]
         w = c["workload"]
@@ -118,11 +119,16 @@ def main(argv: list[str] | None = None) -> int:
         groups["lengths"][f"{w['input_tokens']}/{w['output_tokens']}"].append(r.error)
         if r.predicted:
             signed[(r.key, gpu)].append(math.log(r.predicted / r.measured))
+            if r.key == "tpot_ms":
+                tpot_by_tp[(gpu, c["config"]["tp"])].append(math.log(r.predicted / r.measured))
     print(f"# {len(cases)} InferenceMAX gpt-oss-120b runs of {args.rows.name}; error = |predicted / measured - 1|")
     print_groups(groups)
     print("\n# predicted / measured, median per value and GPU")
     for (key, gpu), logs in sorted(signed.items()):
         print(f"{key:20s} {gpu:16s} {math.exp(statistics.median(logs)):6.2f}  ({len(logs)} values)")
+    print("\n# TPOT predicted / measured, median per GPU and tensor parallelism (at TP1 one GPU streams all the weights)")
+    for (gpu, tp), logs in sorted(tpot_by_tp.items()):
+        print(f"{gpu:16s} TP{tp:<3d} {math.exp(statistics.median(logs)):6.2f}  ({len(logs)} values)")
     if args.worst:
         print_worst(rows, args.worst, id_width=50)
     return 0

@@ -1,7 +1,7 @@
 """The estimator against every DeepSeek-R1 row of the public InferenceX capture — a check, not a fit.
 
     .venv/bin/python bench/inferencex_validation.py [--rows FILE.jsonl] [--calibration FILE.json]
-        [--only KEY=VALUE ...] [--worst N] [--cases-out FILE.json] [--ttft-by-utilisation]
+        [--only KEY=VALUE ...] [--worst N] [--cases-out FILE.json] [--ttft-by-utilisation] [--by-regime]
 
 ``bench/data/inferencex-benchmarks-dsr1.jsonl`` holds the rows of InferenceX-app's API capture
 (``packages/app/cypress/fixtures/api/benchmarks.json``, sha256 f46823a76cb63248…, 775,884 bytes — the
@@ -27,6 +27,11 @@ is told the layout and not the engine); then the worst values. About 3 s for the
 ``--ttft-by-utilisation`` also prints the out-of-sample TTFTs by the estimate's prefill utilisation ρ (its
 assumption line): values, predicted / measured at the median, values off by more than half; and how many
 would be off by more than half if each TTFT below ρ = 0.85 were stretched by 1/(1 − ρ)^k.
+``--by-regime`` prints the out-of-sample rows by serving mode, the closed loop's regime as the estimate
+names it (``fixed concurrency``: every client decoding or in its first token; ``… requests queue``: clients
+beyond what the prefill or the KV cache takes wait) and prefill utilisation: predicted / measured at the
+median for throughput, TPOT and TTFT, and the share of the clients decoding at once (output × TPOT ÷
+clients, Little's law: what TTFT leaves), measured and estimated.
 """
 
 from __future__ import annotations
@@ -61,6 +66,10 @@ MEAN_OUTPUT_SHARE = 0.9
 #: Prefill utilisation bands (%) of ``--ttft-by-utilisation``, and the estimate's line that gives it.
 UTILISATION_BANDS = ((0, 10), (10, 30), (30, 60), (60, 85), (85, 101))
 UTILISATION_LINE = re.compile(r"prefill server utilisation (\d+)%")
+#: The estimate's line that names the closed loop's regime (``inference.concurrency_point``).
+REGIME_LINE = re.compile(r"sequences decoding per decode worker \((.*)\)$")
+#: Utilisation bands (%) of ``--by-regime``.
+REGIME_BANDS = ((0, 30), (30, 60), (60, 90), (90, 101))
 
 
 def reference_cases() -> list[dict]:
@@ -236,6 +245,39 @@ def ttft_by_utilisation(cases: list[dict], outputs: list[dict], refs: set[tuple]
         print(f"stretched by 1/(1 - utilisation)^{k:g} below 0.85: {over} of {len(rows)} off by more than half")
 
 
+def decoding_share(values: dict, concurrency: int) -> float:
+    """Share of the clients decoding at once: output tok/s × TPOT ÷ clients (the rest wait for a first token).
+    12,000 tok/s at 40 ms a token for 600 clients: 12,000 × 0.04 / 600 = 0.8."""
+    return values["output_tokens_per_s"] * values["tpot_ms"] / 1000 / concurrency
+
+
+def by_regime(cases: list[dict], outputs: list[dict], refs: set[tuple]) -> None:
+    """The out-of-sample rows by serving mode, closed-loop regime and prefill utilisation (see the module doc)."""
+    groups: dict[tuple, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for c, out in zip(cases, outputs):
+        lines = out.get("assumptions", ())
+        regime = next((m for a in lines if (m := REGIME_LINE.search(a))), None)
+        rho = next((m for a in lines if (m := UTILISATION_LINE.search(a))), None)
+        if in_reference(c, refs) or regime is None or rho is None or not out.get("tpot_ms"):
+            continue
+        band = next(f"{lo}-{hi} %" for lo, hi in REGIME_BANDS if lo <= int(rho.group(1)) < hi)
+        g = groups[(c["config"]["serving"], regime.group(1), band)]
+        for key in VALUES:
+            if c["measured"].get(key) and out.get(key):
+                g[key].append(out[key] / c["measured"][key])
+        conc = c["workload"]["concurrency"]
+        g["measured"].append(decoding_share(c["measured"], conc))
+        g["estimated"].append(decoding_share(out, conc))
+    print("\n# by closed-loop regime and prefill utilisation (out of sample): predicted / measured at the median;"
+          " share of the clients decoding at once, measured and estimated")
+    print(f"{'serving':14s} {'regime':36s} {'utilisation':>11s} {'rows':>5s} {'output':>7s} {'TPOT':>6s} "
+          f"{'TTFT':>6s} {'decoding':>9s} {'(est.)':>7s}")
+    for (serving, regime, band), g in sorted(groups.items()):
+        med = {k: (f"{statistics.median(v):.2f}" if v else "-") for k, v in g.items()}
+        print(f"{serving:14s} {regime:36s} {band:>11s} {len(g['measured']):5d} {med.get('output_tokens_per_s', '-'):>7s} "
+              f"{med.get('tpot_ms', '-'):>6s} {med.get('ttft_ms', '-'):>6s} {med['measured']:>9s} {med['estimated']:>7s}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=Path, default=ROWS)
@@ -246,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cases-out", type=Path, help="also write the cases (ai-factory-estimate-cases/1)")
     ap.add_argument("--ttft-by-utilisation", action="store_true",
                     help="also print the TTFTs by the estimate's prefill utilisation")
+    ap.add_argument("--by-regime", action="store_true",
+                    help="also print the rows by closed-loop regime and prefill utilisation")
     args = ap.parse_args(argv)
     cases, left_out = load_cases(args.rows)
     getters = {"system": lambda c: c["cluster"]["system"], "engine": lambda c: c["_row"]["framework"],
@@ -288,8 +332,12 @@ def main(argv: list[str] | None = None) -> int:
             print(summary_line(f"{key} ({len(spread[key]) // 2} pairs)", spread[key]))
     if spread:
         print(summary_line("all", [e for v in spread.values() for e in v]))
-    if args.ttft_by_utilisation:
-        ttft_by_utilisation(cases, estimate_cases(blind, catalog, calibration=data), refs)
+    if args.ttft_by_utilisation or args.by_regime:
+        outputs = estimate_cases(blind, catalog, calibration=data)
+        if args.ttft_by_utilisation:
+            ttft_by_utilisation(cases, outputs, refs)
+        if args.by_regime:
+            by_regime(cases, outputs, refs)
     if args.worst:
         print_worst(rows, args.worst)
     return 0

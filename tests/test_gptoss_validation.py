@@ -42,3 +42,7 @@ def test_the_script_prints_groups_and_the_worst_cases():
         assert gv.main(["--worst", "3"]) == 0
     text = out.getvalue()
     assert "dgx-h100" in text and "# worst 3" in text and "predicted / measured" in text
+    # TPOT per GPU and TP: one row per GPU and TP the sweeps ran, e.g. MI355X at TP1 and TP8
+    tp_rows = text.split("# TPOT predicted / measured, median per GPU and tensor parallelism")[1].split("#")[0]
+    assert [line.split()[:2] for line in tp_rows.strip().splitlines() if line.startswith("mi355x")] == [
+        ["mi355x-oam8", "TP1"], ["mi355x-oam8", "TP8"]]

@@ -97,3 +97,24 @@ def test_ttft_by_utilisation_bands_the_estimates_and_stretches_below_085():
     assert any(line.split()[:5] == ["single-node", "85-101", "%", "1", "2.00"] for line in lines)
     assert "^0 below 0.85: 2 of 2 off" in out.getvalue()
     assert "^1 below 0.85: 1 of 2 off" in out.getvalue()
+
+
+def test_by_regime_groups_the_rows_and_gives_the_decoding_share():
+    # one disaggregated row in the queueing regime at 95 % utilisation: throughput 1.1× the measured, TPOT 0.9×,
+    # TTFT 2×; clients decoding at once: measured 10,000 tok/s × 40 ms / 500 = 0.80, estimated 11,000 × 36 ms / 500
+    # = 0.79 (rounded 0.79)
+    case = {"workload": {"precision": "fp8", "input_tokens": 1024, "output_tokens": 1024, "concurrency": 500},
+            "cluster": {"system": "dgx-b200", "gpus": 16}, "_row": {"framework": "dynamo-trt", "date": "2026-01-01"},
+            "config": {"serving": "disaggregated", "spec_decoding": "none"},
+            "measured": {"output_tokens_per_s": 10000.0, "tpot_ms": 40.0, "ttft_ms": 1000.0}}
+    out = {"output_tokens_per_s": 11000.0, "tpot_ms": 36.0, "ttft_ms": 2000.0,
+           "assumptions": ["decode 2 × TP8 on 16 of 16 GPUs; 250.0 sequences decoding per decode worker "
+                           "(prefill capacity: requests queue)",
+                           "TTFT is the median request (closed loop); prefill server utilisation 95%"]}
+    assert iv.decoding_share(case["measured"], 500) == 0.8
+    text = io.StringIO()
+    with redirect_stdout(text):
+        iv.by_regime([case], [out], set())
+    row = next(line for line in text.getvalue().splitlines() if line.startswith("disaggregated"))
+    assert row.split() == ["disaggregated", "prefill", "capacity:", "requests", "queue", "90-101", "%", "1",
+                           "1.10", "0.90", "2.00", "0.80", "0.79"]
