@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -60,9 +62,19 @@ def test_fixed_concurrency_gives_ttft_tpot_and_throughput():
                    output_tokens=1024)
     assert 5 < est.tpot_ms < 60
     assert est.ttft_ms > est.tpot_ms
-    # Little's law for the closed loop: clients = rate × (TTFT + out × TPOT); the median TTFT shown is
-    # within a few per cent of the mean at this light load
-    assert est.output_tokens_per_s == pytest.approx(8 * 1024 / ((est.ttft_ms + 1024 * est.tpot_ms) / 1e3), rel=0.02)
+    # Little's law for the closed loop's steady state: clients = rate × (TTFT + out × TPOT); the median TTFT
+    # shown is within a few per cent of the mean at this light load
+    line = next(a for a in est.assumptions if "benchmark run of 10 requests per client" in a)
+    steady = float(re.search(r"([\d,]+) tok/s in the steady state", line).group(1).replace(",", ""))
+    assert steady == pytest.approx(8 * 1024 / ((est.ttft_ms + 1024 * est.tpot_ms) / 1e3), rel=0.02)
+    # the output is the run's average: 10 / (10 + 0.5 + ρ/2) of the steady state, ρ between 0 and 1
+    assert 10 / 11 * steady * 0.999 <= est.output_tokens_per_s <= 10 / 10.5 * steady * 1.001
+
+
+def test_offline_and_open_arrivals_are_not_benchmark_runs():
+    for scenario in ("offline", "server"):
+        est = estimate(scenario=scenario, gpus=2, tensor_parallel=2)
+        assert not any("benchmark run" in a for a in est.assumptions)
 
 
 def test_concurrency_one_on_eight_gpus_is_not_counted_eight_times():

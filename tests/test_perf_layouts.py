@@ -12,7 +12,13 @@ from studio.domain.perf import models as M
 from studio.domain.perf.collectives import group_all_reduce_s, group_all_to_all_s, kv_transfer_s
 from studio.domain.perf.hardware import hardware_of
 from studio.domain.perf.layouts import Deployment, Layout, candidate_layouts, deployment_from_config
-from studio.domain.perf.queueing import cycle_wait_s, mean_wait_s, quantile_wait_s, round_wait_iters
+from studio.domain.perf.queueing import (
+    benchmark_run_share,
+    cycle_wait_s,
+    mean_wait_s,
+    quantile_wait_s,
+    round_wait_iters,
+)
 from studio.domain.perf.serving import ep_imbalance
 from studio.domain.perf.specdec import MTP_DEFAULTS, spec_for
 
@@ -237,3 +243,14 @@ def test_moe_dispatch_and_combine_each_add_their_fixed_cost_per_moe_layer():
     extra = with_cost.iteration(32 * 16, 1500, 0, 0).communication_s - without.iteration(32 * 16, 1500, 0, 0).communication_s
     assert M.moe_layers(r1) == 58
     assert extra == pytest.approx(58 * 2 * factors.moe_all_to_all_overhead_s)
+
+
+def test_benchmark_run_share_worked_examples():
+    # docstring: 10 requests per client, half a request's time lost at the end, the start's burst ρ/2
+    assert benchmark_run_share(0.4, 10, 0.5) == pytest.approx(10 / 10.7)
+    assert round(benchmark_run_share(0.4, 10, 0.5), 3) == 0.935
+    assert benchmark_run_share(0.0, 10, 0.5) == pytest.approx(0.952, abs=5e-4)
+    # utilisation beyond saturation is the saturated burst: ρ counts up to 1
+    assert benchmark_run_share(3.0, 10, 0.5) == benchmark_run_share(1.0, 10, 0.5) == pytest.approx(10 / 11)
+    # a longer run loses less
+    assert benchmark_run_share(0.4, 100, 0.5) > benchmark_run_share(0.4, 10, 0.5)

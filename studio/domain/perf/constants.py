@@ -39,6 +39,14 @@ MAX_BATCH_SEQUENCES = 2048
 #: Token budget of one prefill iteration (chunked prefill): TensorRT-LLM ``max_num_tokens``
 #: default 8192; vLLM V1 ``max_num_batched_tokens`` 8192 for the API server [V-3p].
 PREFILL_CHUNK_TOKENS = 8192
+#: Requests a benchmark harness sends per client in a closed-loop run: InferenceX (and InferenceMAX before
+#: it) runs ``--num-prompts $((CONC * 10)) --max-concurrency $CONC`` after its warm-up requests
+#: [SemiAnalysisAI/InferenceX benchmarks/*.sh]; its output throughput is the run's tokens over the run's time.
+BENCHMARK_REQUESTS_PER_CLIENT = 10
+#: Request times a closed-loop run loses at its end: the last requests start spread over one request's time
+#: and finish within one more, so the clients in flight fall from C to 0 about linearly over one request's
+#: time, half of it lost [M].
+BENCHMARK_DRAIN_REQUESTS = 0.5
 #: Most decode iterations a new request is held before it joins a worker with data-parallel attention,
 #: waiting for the other ranks' new requests so that they all take theirs in the same iteration (the
 #: ranks step together through the MoE layers and an iteration lasts as long as its busiest rank).

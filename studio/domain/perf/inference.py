@@ -9,7 +9,9 @@ Scenarios (MLPerf vocabulary):
   limit silently.
 * ``concurrency`` — a closed loop of ``concurrency`` clients (benchmark harnesses): the operating point
   where the requests in decode plus those waiting for their first token add up to the clients
-  (Little's law: ``C = W·b + X·TTFT``); TTFT and TPOT are then the median request's.
+  (Little's law: ``C = W·b + X·TTFT``); TTFT and TPOT are then the median request's, and the output is
+  the steady state's averaged over a benchmark run of ``BENCHMARK_REQUESTS_PER_CLIENT`` requests per
+  client (``queueing.benchmark_run_share``), which the assumptions give beside it.
 
 Operating point at decode batch ``b`` per decode worker (``operating_point``): an iteration carries
 ``b`` decode tokens (× the tokens verified per step with MTP) and, aggregated, the ``b·in/out`` prompt
@@ -37,11 +39,18 @@ from studio.domain.catalog import LlmModel
 from . import models as M
 from .calibration import Factors
 from .collectives import kv_transfer_s
-from .constants import DP_ADMISSION_WAIT_ITERS, DP_CONTEXT_WAIT_ITERS, PREFILL_CHUNK_TOKENS, TPOT_P99_OVER_MEAN
+from .constants import (
+    BENCHMARK_DRAIN_REQUESTS,
+    BENCHMARK_REQUESTS_PER_CLIENT,
+    DP_ADMISSION_WAIT_ITERS,
+    DP_CONTEXT_WAIT_ITERS,
+    PREFILL_CHUNK_TOKENS,
+    TPOT_P99_OVER_MEAN,
+)
 from .errors import EstimateError
 from .hardware import Hardware
 from .layouts import Deployment
-from .queueing import RHO_MAX, cycle_wait_s, mean_wait_s, quantile_wait_s, round_wait_iters
+from .queueing import RHO_MAX, benchmark_run_share, cycle_wait_s, mean_wait_s, quantile_wait_s, round_wait_iters
 from .results import TimeBreakdown
 from .serving import Replica
 from .specdec import SpecDecoding
@@ -86,6 +95,7 @@ class Point:
     decode_worker: Replica
     prefill_rho: float
     admission_wait_s: float = 0.0  # of the median TTFT: the rest of a data-parallel attention admission round
+    steady_tokens_per_s: float | None = None  # a benchmark run's point: the steady state's output (``tokens_per_s`` is the run's)
 
     def meets(self, req: InferenceRequest) -> bool:
         if req.ttft_p99_limit_ms is not None and self.ttft_p99_s * 1e3 > req.ttft_p99_limit_ms:
@@ -315,6 +325,16 @@ def latency_point(pools: Pools, req: InferenceRequest) -> Point:
 
 
 def concurrency_point(pools: Pools, req: InferenceRequest) -> Point:
+    """Closed loop of ``req.concurrency`` clients, as a benchmark runs it: the steady state
+    (``steady_point``), its output averaged over a run of ``BENCHMARK_REQUESTS_PER_CLIENT`` requests per client
+    (``queueing.benchmark_run_share``: the start's burst and the end's drain). TTFT and TPOT are the median
+    request's, in the steady state."""
+    p = steady_point(pools, req)
+    share = benchmark_run_share(p.prefill_rho, BENCHMARK_REQUESTS_PER_CLIENT, BENCHMARK_DRAIN_REQUESTS)
+    return replace(p, tokens_per_s=p.tokens_per_s * share, steady_tokens_per_s=p.tokens_per_s)
+
+
+def steady_point(pools: Pools, req: InferenceRequest) -> Point:
     """Closed loop of ``req.concurrency`` clients: solve ``W·b + X·TTFT = C`` for ``b``. Beyond what the
     workers hold, the rest of the clients queue (``backlog``): queued prompts batch on a disaggregated
     prefill worker and go on data-parallel attention ranks together; if the batching prefill keeps up, the

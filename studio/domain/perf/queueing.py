@@ -15,6 +15,10 @@ iteration waits for all of them) serves up to one prompt per rank per iteration:
 its whole capacity, but a prompt that arrives during an iteration still waits that iteration out
 (``cycle_wait_s``).
 
+A benchmark's closed loop is a run of a set number of requests per client, started with every client's
+first prompt at once and ended when the last request finishes: its output throughput is the run's average,
+below the steady state by the start's burst and the end's drain (``benchmark_run_share``).
+
 A worker with data-parallel attention admits new requests in rounds, one per rank, so that the ranks
 take them in the same iteration; a request waits for the rest of its round, at most a set number of
 iterations (``round_wait_iters``).
@@ -76,3 +80,14 @@ def round_wait_iters(ranks: int, arrivals_per_iter: float, most_iters: float, q:
     if arrivals_per_iter <= 0:
         return most_iters
     return min(most_iters, q * (ranks - 1) / arrivals_per_iter)
+
+
+def benchmark_run_share(rho: float, requests_per_client: float, drain_requests: float) -> float:
+    """Share of the steady state's throughput a closed-loop benchmark run of ``n = requests_per_client``
+    requests per client averages. Each client's request takes a time ``T`` (first token and decode); the run
+    lasts ``n·T`` plus what its two ends lose. The start: every client's first prompt arrives at once and the
+    prefill server, busy a share ``ρ`` in the steady state, takes ``ρ·T`` to serve them all, so decoding ramps
+    up over ``ρ·T`` and loses ``ρ/2`` of a request's time. The end: ``drain_requests`` (``d``). Share
+    ``n / (n + d + ρ/2)``, ρ at most 1. 10 requests per client, d = 0.5, ρ = 0.4: 10 / 10.7 = 0.935; ρ = 0:
+    10 / 10.5 = 0.952."""
+    return requests_per_client / (requests_per_client + drain_requests + min(max(rho, 0.0), 1.0) / 2.0)

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from .calibration import Factors
 from .confidence import band
-from .constants import GB
+from .constants import BENCHMARK_REQUESTS_PER_CLIENT, GB
 from .cost import CostInputs, system_price_usd, usd_per_hour, usd_per_million_tokens
 from .energy import DEFAULT_PUE, facility_power, it_power_w, systems_for_gpus, tokens_per_joule
 from .errors import EstimateError
@@ -187,6 +187,9 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
         f"weights {dec.weights_bytes_per_gpu / GB:.1f} GB and KV cache {dec.kv_capacity_bytes_per_gpu / GB:.1f} GB "
         f"per decode GPU; KV cache in {dec.kv_precision.upper()}",
         f"TTFT is the {ttft_note}; prefill server utilisation {best.prefill_rho:.0%}",
+        *((f"output averaged over a benchmark run of {BENCHMARK_REQUESTS_PER_CLIENT} requests per client (the "
+           f"first prompts arrive together, the last requests drain): {best.steady_tokens_per_s:,.0f} tok/s "
+           f"in the steady state",) if best.steady_tokens_per_s else ()),
         *((f"the decode worker's {dec.attn_dp} data-parallel attention ranks take new requests one per rank "
            f"per round: {best.admission_wait_s * 1e3:.0f} ms of the TTFT is the rest of the round (at most "
            f"{admission_hold_iters(dep)} decode iterations, TensorRT-LLM's "
