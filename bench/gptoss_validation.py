@@ -1,7 +1,7 @@
 """The estimator against InferenceMAX's published gpt-oss-120b sweeps (a calibration source at weight 0.5).
 
     .venv/bin/python bench/gptoss_validation.py [--rows FILE.csv] [--calibration FILE.json] [--worst N]
-    .venv/bin/python bench/gptoss_validation.py --holdout    # leave-one-family-out, about 10 minutes
+    .venv/bin/python bench/gptoss_validation.py --holdout    # leave-one-family-out, about 2 minutes
 
 ``bench/data/inferencemax-gptoss-120b.csv`` holds 236 single-node gpt-oss-120b (MXFP4) runs of SemiAnalysis
 InferenceMAX (December 2025 – January 2026: vLLM on H100, H200 and B200, TensorRT-LLM on B200, ATOM on

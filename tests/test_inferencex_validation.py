@@ -102,7 +102,7 @@ def test_ttft_by_utilisation_bands_the_estimates_and_stretches_below_085():
 def test_by_regime_groups_the_rows_and_gives_the_decoding_share():
     # one disaggregated row in the queueing regime at 95 % utilisation: throughput 1.1× the measured, TPOT 0.9×,
     # TTFT 2×; clients decoding at once: measured 10,000 tok/s × 40 ms / 500 = 0.80, estimated 11,000 × 36 ms / 500
-    # = 0.79 (rounded 0.79)
+    # = 0.792
     case = {"workload": {"precision": "fp8", "input_tokens": 1024, "output_tokens": 1024, "concurrency": 500},
             "cluster": {"system": "dgx-b200", "gpus": 16}, "_row": {"framework": "dynamo-trt", "date": "2026-01-01"},
             "config": {"serving": "disaggregated", "spec_decoding": "none"},
