@@ -40,8 +40,10 @@ MAX_BATCH_SEQUENCES = 2048
 #: default 8192; vLLM V1 ``max_num_batched_tokens`` 8192 for the API server [V-3p].
 PREFILL_CHUNK_TOKENS = 8192
 #: Requests a benchmark harness sends per client in a closed-loop run: InferenceX (and InferenceMAX before
-#: it) runs ``--num-prompts $((CONC * 10)) --max-concurrency $CONC`` after its warm-up requests
-#: [SemiAnalysisAI/InferenceX benchmarks/*.sh]; its output throughput is the run's tokens over the run's time.
+#: it) runs ``--num-prompts $((CONC * 10)) --max-concurrency $CONC --request-rate inf`` after
+#: ``--num-warmups $((2 * CONC))`` (``benchmarks/benchmark_lib.sh`` ``run_benchmark_serving``; the recipes, e.g.
+#: ``benchmarks/gptoss_fp4_b200.sh``) [SemiAnalysisAI/InferenceX]; its output throughput is the run's tokens
+#: over the run's time.
 BENCHMARK_REQUESTS_PER_CLIENT = 10
 #: Request times a closed-loop run loses at its end: the last requests start spread over one request's time
 #: and finish within one more, so the clients in flight fall from C to 0 about linearly over one request's
