@@ -223,12 +223,17 @@ def print_worst(rows: list, n: int, id_width: int = 58) -> None:
         print(f"{r.case_id:{id_width}s} {r.key:20s} {r.measured:11.5g} {pred:>11s} {100 * r.error:8.1f}%")
 
 
+def assumption(out: dict, pattern: re.Pattern) -> re.Match | None:
+    """The first of the estimate's assumption lines that ``pattern`` matches (its match), or None."""
+    return next((m for a in out.get("assumptions", ()) if (m := pattern.search(a))), None)
+
+
 def ttft_by_utilisation(cases: list[dict], outputs: list[dict], refs: set[tuple]) -> None:
     """The out-of-sample TTFTs by the estimate's prefill utilisation and serving mode (see the module doc)."""
     rows = []  # (serving, utilisation 0..1, predicted / measured)
     for c, out in zip(cases, outputs):
         measured = c["measured"].get("ttft_ms")
-        line = next((m for a in out.get("assumptions", ()) if (m := UTILISATION_LINE.search(a))), None)
+        line = assumption(out, UTILISATION_LINE)
         if not measured or not out.get("ttft_ms") or line is None or in_reference(c, refs):
             continue
         rows.append((c["config"]["serving"], int(line.group(1)) / 100, out["ttft_ms"] / measured))
@@ -255,9 +260,7 @@ def by_regime(cases: list[dict], outputs: list[dict], refs: set[tuple]) -> None:
     """The out-of-sample rows by serving mode, closed-loop regime and prefill utilisation (see the module doc)."""
     groups: dict[tuple, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for c, out in zip(cases, outputs):
-        lines = out.get("assumptions", ())
-        regime = next((m for a in lines if (m := REGIME_LINE.search(a))), None)
-        rho = next((m for a in lines if (m := UTILISATION_LINE.search(a))), None)
+        regime, rho = assumption(out, REGIME_LINE), assumption(out, UTILISATION_LINE)
         if in_reference(c, refs) or regime is None or rho is None or not out.get("tpot_ms"):
             continue
         band = next(f"{lo}-{hi} %" for lo, hi in REGIME_BANDS if lo <= int(rho.group(1)) < hi)

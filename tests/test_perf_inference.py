@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 
 import pytest
 from hypothesis import given, settings
@@ -11,7 +12,14 @@ from hypothesis import strategies as st
 from studio.domain.perf import EstimateError, estimate_case
 from studio.domain.perf import calibration as cal
 from studio.domain.perf.hardware import hardware_of
-from studio.domain.perf.inference import InferenceRequest, estimate_inference
+from studio.domain.perf.inference import (
+    InferenceRequest,
+    _relabel,
+    build_pools,
+    concurrency_point,
+    estimate_inference,
+)
+from studio.domain.perf.layouts import deployment_from_config
 from tests.test_perf_fixtures import small_catalog
 
 CAT = small_catalog()
@@ -322,3 +330,14 @@ def test_expert_parallel_wider_than_tensor_parallel_pays_the_dispatch_as_data_pa
     wide = Replica(model, b200, "fp8", 4, f, 8, False).iteration(256, 1536, 0, 0)
     tp_only = Replica(model, b200, "fp8", 4, f, 4, False).iteration(256, 1536, 0, 0)
     assert wide.communication_s > tp_only.communication_s + 0.2 * named.communication_s
+
+
+def test_relabel_copies_every_field_but_the_label():
+    # ``_relabel`` copies positionally (faster than dataclasses.replace): a field added to Point must be copied
+    req = InferenceRequest(model=CAT.get("llama-2-70b"), precision="fp8", scenario="concurrency",
+                           input_tokens=300, output_tokens=290, gpus=2, tensor_parallel=2, concurrency=8)
+    dep = deployment_from_config({"serving": "single-node", "tp": 2}, req.model, 2)
+    p = concurrency_point(build_pools(dep, req, HW, FACTORS, None), req)
+    q = _relabel(p, "another label")
+    assert q.limited_by == "another label" and p.steady_tokens_per_s is not None
+    assert all(getattr(q, f.name) == getattr(p, f.name) for f in fields(p) if f.name != "limited_by")

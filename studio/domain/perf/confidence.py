@@ -18,9 +18,7 @@ from .results import Band
 #: DeepSeek-R1 rows of the InferenceX capture have their throughput within ±45 % of the estimate (p80 of
 #: |predicted / measured − 1|: throughput 45 %, TPOT 29 %, TTFT 91 % at stop 16; 40 %, 27 %, 89 % at stop 17;
 #: 40 %, 27 %, 82 % at stop 19; 38 %, 27 %, 81 % at stop 20; 34 %, 26 %, 82 % at stop 21; the band kept
-#: at the wider figure;
-#: ``bench/inferencex_validation.py``,
-#: docs/accuracy.md) [V-3p].
+#: at the wider figure; ``bench/inferencex_validation.py``, docs/accuracy.md) [V-3p].
 NARROW = {"inference": 0.15, "training": 0.12, "latency": 0.45}
 #: The out-of-sample rows that ``NARROW["latency"]`` is the p80 of.
 LATENCY_BAND_POINTS = 391
