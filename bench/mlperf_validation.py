@@ -23,7 +23,7 @@ submitters who choose their own load — a server result below the hardware's ca
 choice of target, not the machine's. So the table also gives the server and interactive results whose p99
 TTFT or TPOT reached 90 % of its limit (``at the limits``: the load was pushed as far as the limits allow,
 which is what the estimate computes) apart from the rest, and each system's best throughput per GPU
-(``best per system``). About 2 s.
+(``best per system``). About 5 s.
 """
 
 from __future__ import annotations
