@@ -94,15 +94,27 @@ def annotated(params: dict, cases: list[dict], catalog, source: str) -> dict:
 
 
 def default_sources() -> dict[str, list[dict]]:
-    """The cases fitted by default, by source: both reference files (``default_files``) and InferenceMAX's
-    gpt-oss-120b sweeps (``bench/gptoss_validation.py``; the reference files hold two gpt-oss points, both
-    on MI300X, which cannot tell the per-kernel and per-request costs of gpt-oss's 36 light layers from
-    DeepSeek-R1's 61 heavy ones)."""
-    from bench.gptoss_validation import ROWS, load_cases
-
+    """The cases fitted by default, by source: both reference files (``default_files``) and the published
+    results ``extra_sources`` names."""
     sources = {f.name: json.loads(f.read_text(encoding="utf-8"))["cases"] for f in default_files()}
-    sources[ROWS.name] = load_cases()
+    sources.update(extra_sources())
     return sources
+
+
+def extra_sources() -> dict[str, list[dict]]:
+    """Published results fitted beside the reference files, by source (``fitting.DEFAULT_EMPHASIS`` weighs
+    each): InferenceMAX's gpt-oss-120b sweeps (``bench/gptoss_validation.py``; the reference files hold two
+    gpt-oss points, both on MI300X, which cannot tell the per-kernel and per-request costs of gpt-oss's 36
+    light layers from DeepSeek-R1's 61 heavy ones) and MLPerf Inference v6.0's offline results for
+    DeepSeek-R1 and gpt-oss-120b (``bench/mlperf_validation.py``: every query queued at once, so throughput
+    alone, on B200 to MI355X — the GEMM efficiencies that two or three reference cases per family leave
+    loose; the server and interactive results stay out of the fit)."""
+    from bench.gptoss_validation import ROWS, load_cases
+    from bench.mlperf_validation import CASES
+    from bench.mlperf_validation import load_cases as mlperf_cases
+
+    return {ROWS.name: load_cases(),
+            CASES.name: [c for c in mlperf_cases() if c["workload"]["scenario"] == "offline"]}
 
 
 def default_files() -> list[Path]:
@@ -116,7 +128,7 @@ def default_files() -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
-    parser.add_argument("cases", nargs="*", help="cases files (default: both reference files and the gpt-oss sweeps)")
+    parser.add_argument("cases", nargs="*", help="cases files (default: both reference files and extra_sources())")
     parser.add_argument("--holdout", action="store_true", help="also report leave-one-out errors")
     parser.add_argument("--out", default=str(cal.DATA_FILE))
     parser.add_argument("--emphasis", action="append", default=[], metavar="FILE=W",

@@ -113,10 +113,12 @@ def test_waiting_out_an_iteration_matches_worked_examples():
 
 
 def test_waiting_for_an_admission_round_matches_worked_examples():
-    # 8 ranks, 0.5 new requests per iteration, at most 10 iterations: median 0.5 × 7 / 0.5 = 7, p99 capped
-    assert round_wait_iters(8, 0.5, 10) == pytest.approx(7.0)
-    assert round_wait_iters(8, 0.5, 10, 0.99) == 10
-    assert round_wait_iters(8, 7.0, 10) == pytest.approx(0.5)  # a busy worker fills its round at once
+    # 8 ranks: 8 × H(8) = 21.74 arrivals fill a round when the router does not see the waiting prompts
+    assert round_wait_iters(8, 4.0, 10) == pytest.approx(0.5 * 20.7429 / 4, rel=1e-4)  # 2.59 iterations
+    assert round_wait_iters(8, 4.0, 10, 0.99) == pytest.approx(0.99 * 20.7429 / 4, rel=1e-4)  # 5.13
+    assert round_wait_iters(8, 0.5, 10) == 10  # a quiet worker waits out its hold
+    assert round_wait_iters(2, 1.0, 10) == pytest.approx(1.0)  # 2 × 1.5 − 1 = 2 arrivals, half of them waited
+    assert round_wait_iters(8, 40.0, 10) == pytest.approx(0.26, rel=1e-2)  # a busy worker fills its round at once
     assert round_wait_iters(8, 0.0, 10) == 10  # nobody else comes: the hold runs out
     assert round_wait_iters(1, 0.5, 10) == 0  # one rank (tensor-parallel attention): no round
 

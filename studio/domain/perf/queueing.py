@@ -70,16 +70,22 @@ def cycle_wait_s(busy: float, cycle_s: float, q: float | None = None) -> float:
 def round_wait_iters(ranks: int, arrivals_per_iter: float, most_iters: float, q: float = 0.5) -> float:
     """Decode iterations a new request waits on a worker of ``ranks`` data-parallel attention ranks that
     admits new requests once every rank has one, or after ``most_iters``. Requests arrive at
-    ``arrivals_per_iter`` (λ) per iteration: the one that opens a round waits ``(ranks − 1)/λ`` for the
-    others, the last none, so the request at quantile ``q`` of its round waits ``q·(ranks − 1)/λ`` (the
-    median and the mean ``(ranks − 1)/(2λ)``), never more than ``most_iters``; no arrivals: ``most_iters``.
-    8 ranks, 0.5 arrivals per iteration, at most 10: median min(10, 0.5 × 7 / 0.5) = 7 iterations;
-    p99 min(10, 0.99 × 7 / 0.5) = 10. One rank: 0."""
+    ``arrivals_per_iter`` (λ) per iteration and the router sends each to the rank with the fewest prompt
+    tokens in flight — TensorRT-LLM's ``DefaultADPRouter``, a min-heap on ``num_active_tokens`` [V-3p:
+    NVIDIA/TensorRT-LLM ``_torch/pyexecutor`` ADP router] — which completions decide: a waiting prompt adds
+    one prompt to the hundreds a rank holds, so it does not steer the next arrival away. The rank an arrival
+    lands on is thus independent of which ranks already hold one, and filling every rank takes the coupon
+    collector's ``ranks·H(ranks)`` arrivals (H the harmonic number), not ``ranks``: the request that opens a
+    round waits ``(ranks·H(ranks) − 1)/λ``, the last none, so the request at quantile ``q`` of its round waits
+    ``q·(ranks·H(ranks) − 1)/λ`` (the median and the mean at ``q`` = ½), never more than ``most_iters``; no
+    arrivals: ``most_iters``. 8 ranks (8·H(8) = 21.74 arrivals), 4 arrivals per iteration, at most 10: median
+    min(10, 0.5 × 20.74 / 4) = 2.59 iterations; p99 min(10, 0.99 × 20.74 / 4) = 5.13. One rank: 0."""
     if ranks <= 1:
         return 0.0
     if arrivals_per_iter <= 0:
         return most_iters
-    return min(most_iters, q * (ranks - 1) / arrivals_per_iter)
+    to_fill = ranks * sum(1.0 / k for k in range(1, ranks + 1)) - 1.0
+    return min(most_iters, q * to_fill / arrivals_per_iter)
 
 
 def benchmark_run_share(rho: float, requests_per_client: float, drain_requests: float) -> float:

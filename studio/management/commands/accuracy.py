@@ -6,10 +6,10 @@ default to both reference files, ``../shared/reference/calibration.json`` and
 ``inferencex-calibration.json`` (else their copies in ``bench/data/``). ``--holdout`` adds
 leave-one-family-out errors (the factors refitted without every case of the held-out family);
 ``--loo-case`` adds leave-one-case-out errors for the first file (one refit per case). Each refit also
-fits InferenceMAX's gpt-oss sweeps, as ``bench/calibrate.py`` does (``bench/gptoss_validation.py``; left
-out with their family): both options together take tens of minutes — ``docs/accuracy.md`` records each run's
-time (a refit re-estimates a case only when a factor it reads moved, ``fitting.CaseScorer``, so most refits
-replay the first one's steps).
+fits the published results ``bench/calibrate.py`` does (``calibrate.extra_sources``: InferenceMAX's gpt-oss
+sweeps and MLPerf v6.0's offline results; left out with their family): both options together take tens of
+minutes — ``docs/accuracy.md`` records each run's time (a refit re-estimates a case only when a factor it
+reads moved, ``fitting.CaseScorer``, so most refits replay the first one's steps).
 """
 
 from __future__ import annotations
@@ -57,13 +57,13 @@ class Command(BaseCommand):
         catalog = get_catalog()
         for name, cases in by_file.items():
             self.stdout.write(f"# accuracy on {name} ({len(cases)} cases)")
-            self._table(score(cases, catalog), "in-sample (the committed factors: both reference files and the gpt-oss sweeps)", cases, catalog)
+            self._table(score(cases, catalog), "in-sample (the committed factors: both reference files, the gpt-oss sweeps and MLPerf offline)", cases, catalog)
         if options["holdout"] or options["loo_case"]:
-            from bench.gptoss_validation import ROWS, load_cases
+            from bench.calibrate import extra_sources
             from studio.domain.perf.fitting import holdout
 
             tagged = [{**c, "_source": name} for name, cases in by_file.items() for c in cases]
-            sweeps = [{**c, "_source": ROWS.name} for c in load_cases()]
+            sweeps = [{**c, "_source": name} for name, cases in extra_sources().items() for c in cases]
             first = set() if not options["loo_case"] else {c.get("id") for c in next(iter(by_file.values()))}
             result = holdout(tagged, catalog, case_ids=first, extra=sweeps,
                              progress=lambda m: self.stderr.write(m))
