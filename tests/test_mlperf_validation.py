@@ -61,3 +61,13 @@ def test_the_script_prints_groups_ratios_and_the_worst_values():
     text = out.getvalue()
     assert "at the limits" in text and "best per system" in text and "# worst 3" in text
     assert "mlperf60-deepseek-offline-nebius-gb300-nvl72-gb300-288gb-aarch64x72-trt" in text
+
+
+def test_the_offline_results_are_fitted_and_the_rest_are_not():
+    from studio.domain.perf.fitting import DEFAULT_EMPHASIS
+
+    sources = load("calibrate").extra_sources()
+    assert set(sources) == {"inferencemax-gptoss-120b.csv", "mlperf-v60-reasoning.json"}
+    assert all(name in DEFAULT_EMPHASIS for name in sources)  # each weighed, none at the default 1
+    fitted = sources["mlperf-v60-reasoning.json"]
+    assert len(fitted) == 32 and {c["workload"]["scenario"] for c in fitted} == {"offline"}
