@@ -13,6 +13,7 @@ from studio.domain.perf.collectives import group_all_reduce_s, group_all_to_all_
 from studio.domain.perf.hardware import hardware_of
 from studio.domain.perf.layouts import Deployment, Layout, candidate_layouts, deployment_from_config
 from studio.domain.perf.queueing import (
+    arrivals_to_fill,
     benchmark_run_share,
     cycle_wait_s,
     mean_wait_s,
@@ -121,6 +122,8 @@ def test_waiting_for_an_admission_round_matches_worked_examples():
     assert round_wait_iters(8, 40.0, 10) == pytest.approx(0.26, rel=1e-2)  # a busy worker fills its round at once
     assert round_wait_iters(8, 0.0, 10) == 10  # nobody else comes: the hold runs out
     assert round_wait_iters(1, 0.5, 10) == 0  # one rank (tensor-parallel attention): no round
+    assert arrivals_to_fill(8) == pytest.approx(20.7429, rel=1e-4) and arrivals_to_fill(2) == 2.0
+    assert arrivals_to_fill(1) == 0.0
 
 
 def test_mtp_emits_one_plus_the_acceptance_per_step():
