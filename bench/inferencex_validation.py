@@ -223,6 +223,25 @@ def print_worst(rows: list, n: int, id_width: int = 58) -> None:
         print(f"{r.case_id:{id_width}s} {r.key:20s} {r.measured:11.5g} {pred:>11s} {100 * r.error:8.1f}%")
 
 
+def cases_file(path: Path) -> list[dict]:
+    """The cases of an ``ai-factory-estimate-cases/1`` file (``trtllm_validation``'s and ``mlperf_validation``'s)."""
+    return json.loads(path.read_text(encoding="utf-8"))["cases"]
+
+
+def scored_cases_file(argv: list[str] | None, description: str, default: Path) -> tuple[argparse.Namespace, list, list]:
+    """A cases-file check's command line (``--cases``, ``--calibration``, ``--worst``), its cases and their
+    rows scored with the committed factors or the ``--calibration`` file's (``trtllm_validation``,
+    ``mlperf_validation``)."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--cases", type=Path, default=default)
+    ap.add_argument("--calibration", type=Path, help="a calibration file instead of the committed one")
+    ap.add_argument("--worst", type=int, default=15)
+    args = ap.parse_args(argv)
+    cases = cases_file(args.cases)
+    data = cal.parse(json.loads(args.calibration.read_text(encoding="utf-8"))) if args.calibration else None
+    return args, cases, score(cases, file_catalog(), data)
+
+
 def assumption(out: dict, pattern: re.Pattern) -> re.Match | None:
     """The first of the estimate's assumption lines that ``pattern`` matches (its match), or None."""
     return next((m for a in out.get("assumptions", ()) if (m := pattern.search(a))), None)

@@ -31,8 +31,6 @@ which is what the estimate computes) apart from the rest, and each system's best
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -40,10 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.inferencex_validation import print_groups, print_worst  # noqa: E402
-from catalog.datafiles import file_catalog  # noqa: E402
-from studio.domain.perf import calibration as cal  # noqa: E402
-from studio.domain.perf.accuracy import score  # noqa: E402
+from bench.inferencex_validation import cases_file, print_groups, print_worst, scored_cases_file  # noqa: E402
 
 CASES = ROOT / "bench" / "data" / "mlperf-v60-reasoning.json"
 #: A p99 at this share of its limit or above: the submitter pushed the load to the limits [M].
@@ -51,7 +46,7 @@ AT_LIMIT_SHARE = 0.9
 
 
 def load_cases(path: Path = CASES) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))["cases"]
+    return cases_file(path)
 
 
 def at_limits(case: dict) -> bool:
@@ -93,14 +88,7 @@ def groups_of(cases: list[dict], rows: list) -> dict[str, dict[str, list[float]]
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--cases", type=Path, default=CASES)
-    ap.add_argument("--calibration", type=Path, help="a calibration file instead of the committed one")
-    ap.add_argument("--worst", type=int, default=15)
-    args = ap.parse_args(argv)
-    cases = load_cases(args.cases)
-    data = cal.parse(json.loads(args.calibration.read_text(encoding="utf-8"))) if args.calibration else None
-    rows = score(cases, file_catalog(), data)
+    args, cases, rows = scored_cases_file(argv, __doc__.split("\n")[0], CASES)
     print(f"# {len(cases)} MLPerf Inference v6.0 results of {args.cases.name} ({len(rows)} values; the offline "
           "ones fitted at weight 0.5, the rest out of sample); error = |predicted / measured - 1|")
     print_groups(groups_of(cases, rows))

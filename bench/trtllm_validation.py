@@ -17,8 +17,6 @@ Nothing here is fitted: the factors are those of ``calibration_data.json``. Prin
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -26,27 +24,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.inferencex_validation import print_groups  # noqa: E402
-from catalog.datafiles import file_catalog  # noqa: E402
-from studio.domain.perf import calibration as cal  # noqa: E402
-from studio.domain.perf.accuracy import score  # noqa: E402
+from bench.inferencex_validation import cases_file, print_groups, scored_cases_file  # noqa: E402
 
 CASES = ROOT / "bench" / "data" / "trtllm-perf-overview.json"
 
 
 def load_cases(path: Path = CASES) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))["cases"]
+    return cases_file(path)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--cases", type=Path, default=CASES)
-    ap.add_argument("--calibration", type=Path, help="a calibration file instead of the committed one")
-    ap.add_argument("--worst", type=int, default=15)
-    args = ap.parse_args(argv)
-    cases = load_cases(args.cases)
-    data = cal.parse(json.loads(args.calibration.read_text(encoding="utf-8"))) if args.calibration else None
-    rows = score(cases, file_catalog(), data)
+    args, cases, rows = scored_cases_file(argv, __doc__.split("\n")[0], CASES)
     by_id = {c["id"]: c for c in cases}
     groups: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
