@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.inferencex_validation import cases_file, print_groups, print_worst, scored_cases_file  # noqa: E402
+from studio.domain.perf.fitting import DEFAULT_EMPHASIS  # noqa: E402
 
 CASES = ROOT / "bench" / "data" / "mlperf-v60-reasoning.json"
 #: A p99 at this share of its limit or above: the submitter pushed the load to the limits [M].
@@ -90,7 +91,8 @@ def groups_of(cases: list[dict], rows: list) -> dict[str, dict[str, list[float]]
 def main(argv: list[str] | None = None) -> int:
     args, cases, rows = scored_cases_file(argv, __doc__.split("\n")[0], CASES)
     print(f"# {len(cases)} MLPerf Inference v6.0 results of {args.cases.name} ({len(rows)} values; the offline "
-          "ones fitted at weight 0.5, the rest out of sample); error = |predicted / measured - 1|")
+          f"ones fitted at weight {DEFAULT_EMPHASIS[CASES.name]:g}, the rest out of sample); "
+          "error = |predicted / measured - 1|")
     print_groups(groups_of(cases, rows))
     print("\n# predicted / measured per result: output, TTFT, TPOT")
     by_case: dict[str, dict[str, float]] = defaultdict(dict)

@@ -61,7 +61,8 @@ BENCHMARK_DRAIN_REQUESTS = 0.5
 #: on one node with data-parallel attention came out 0.45× measured at the median with a 10-iteration
 #: hold (7 of them off by more than half), 0.54× with this one (4), and 0.47× (6) once the round's prompts
 #: are prefilled together (``inference.decode_iteration``: shorter iterations, so a shorter wait; their
-#: TPOT went 1.14 → 0.94×) — docs/accuracy.md, stop 20's table.
+#: TPOT went 1.14 → 0.94×) — docs/accuracy.md, stop 20's table; 0.86× since stop 22, whose round fills by
+#: the coupon collector's count (``queueing.arrivals_to_fill``).
 DP_CONTEXT_WAIT_ITERS = 60
 #: The same hold on a disaggregated decode worker. It takes requests with their KV cache already computed,
 #: so the prompt balance above does not apply; the hold is TensorRT-LLM's
