@@ -11,7 +11,7 @@ from studio.domain.perf import EstimateError
 from studio.domain.perf import models as M
 from studio.domain.perf.collectives import group_all_reduce_s, group_all_to_all_s, kv_transfer_s
 from studio.domain.perf.hardware import hardware_of
-from studio.domain.perf.layouts import Deployment, Layout, candidate_layouts, deployment_from_config
+from studio.domain.perf.layouts import Deployment, Layout, candidate_layouts, deployment_from_config, resize
 from studio.domain.perf.queueing import (
     arrivals_to_fill,
     benchmark_run_share,
@@ -149,6 +149,53 @@ def test_a_disaggregated_config_reads_into_pools_and_back():
     back = dep.as_config()
     assert back["prefill"] == {"workers": 1, "tp": 16, "ep": 16, "dp_attention": True}
     assert back["decode_gpus"] == 48 and back["prefill_gpus"] == 16
+    assert dep.notes == ()
+
+
+def test_a_pool_whose_workers_do_not_add_up_to_its_gpus_is_read_at_the_pools_width():
+    # InferenceX's Dynamo+SGLang GB200 rows log data-parallel-attention workers as TP1: 5 prefill
+    # workers on 40 GPUs are 8 GPUs each (TP8/EP8 DP-attn), one decode worker on 32 is TP32/EP32 DP-attn
+    cfg = {"serving": "disaggregated", "prefill_gpus": 40, "decode_gpus": 32,
+           "prefill": {"workers": 5, "tp": 1, "ep": 1, "dp_attention": True},
+           "decode": {"workers": 1, "tp": 1, "ep": 1, "dp_attention": True}}
+    dep = deployment_from_config(cfg, model("deepseek-r1"), 72)
+    assert (dep.prefill, dep.prefill_workers) == (Layout(8, 8, True), 5)
+    assert (dep.decode, dep.decode_workers) == (Layout(32, 32, True), 1)
+    assert dep.gpus == 72
+    assert dep.notes == ("config.prefill: 5 × TP1 DP-attn is 5 GPUs, the pool 40: read as 5 × TP8/EP8 DP-attn",
+                         "config.decode: 1 × TP1 DP-attn is 1 GPU, the pool 32: read as 1 × TP32/EP32 DP-attn")
+
+
+def test_a_pool_without_workers_takes_as_many_as_its_gpus_hold():
+    cfg = {"serving": "disaggregated", "prefill_gpus": 16, "decode_gpus": 8,
+           "prefill": {"workers": 0, "tp": 4, "ep": 4}, "decode": {"tp": 8, "ep": 8}}
+    dep = deployment_from_config(cfg, model("deepseek-r1"), 24)
+    assert (dep.prefill_workers, dep.decode_workers) == (4, 1)
+    assert dep.notes[0] == "config.prefill: workers not given; 16 GPUs read as 4 × TP4/EP4"
+
+
+def test_a_pool_the_workers_do_not_divide_is_an_error_that_names_it():
+    cfg = {"serving": "disaggregated", "prefill_gpus": 12, "decode_gpus": 8,
+           "prefill": {"workers": 5, "tp": 2}, "decode": {"workers": 1, "tp": 8}}
+    with pytest.raises(EstimateError, match="config.prefill: 5 workers do not divide the pool's 12 GPUs"):
+        deployment_from_config(cfg, model("deepseek-r1"), 20)
+    cfg = {"serving": "disaggregated", "prefill_gpus": 12, "decode_gpus": 8,
+           "prefill": {"tp": 8}, "decode": {"workers": 1, "tp": 8}}
+    with pytest.raises(EstimateError, match="workers of 8 GPUs \\(TP8\\) do not fill the pool's 12 GPUs"):
+        deployment_from_config(cfg, model("deepseek-r1"), 20)
+
+
+def test_resizing_a_worker_keeps_what_its_layout_shares():
+    r1, llama = model("deepseek-r1"), model("llama-3.3-70b")
+    assert resize(Layout(1, 1, True), 8, r1) == Layout(8, 8, True)
+    assert resize(Layout(4, 4, False), 8, r1) == Layout(8, 8, False)
+    assert resize(Layout(1, 8, False), 16, r1) == Layout(1, 16, False)  # attention replicas sharing experts
+    assert resize(Layout(4, 1, False), 8, llama) == Layout(8, 1, False)
+    assert resize(Layout(8, 1, False, pp=2), 8, llama) == Layout(4, 1, False, pp=2)
+    with pytest.raises(EstimateError, match="tensor parallel 24 does not divide"):
+        deployment_from_config({"serving": "disaggregated", "prefill_gpus": 24, "decode_gpus": 8,
+                                "prefill": {"workers": 1, "tp": 8}, "decode": {"workers": 1, "tp": 8}},
+                               r1, 32)
 
 
 def test_a_single_node_config_fills_the_gpus_with_workers():
@@ -259,3 +306,19 @@ def test_benchmark_run_share_worked_examples():
     assert benchmark_run_share(3.0, 10, 0.5) == benchmark_run_share(1.0, 10, 0.5) == pytest.approx(10 / 11)
     # a longer run loses less
     assert benchmark_run_share(0.4, 100, 0.5) > benchmark_run_share(0.4, 10, 0.5)
+
+
+def test_an_estimate_says_how_it_read_a_pool_that_did_not_add_up():
+    from studio.domain.perf.cases import estimate_case
+
+    case = {"id": "sglang-gb200", "cluster": {"system": "gb200-nvl72", "gpus": 72},
+            "workload": {"kind": "inference", "model": "deepseek-r1", "precision": "fp8", "scenario": "concurrency",
+                         "input_tokens": 8192, "output_tokens": 1024, "concurrency": 512},
+            "config": {"serving": "disaggregated", "prefill_gpus": 40, "decode_gpus": 32,
+                       "prefill": {"workers": 5, "tp": 1, "ep": 1, "dp_attention": True},
+                       "decode": {"workers": 1, "tp": 1, "ep": 1, "dp_attention": True}}}
+    out = estimate_case(case, CAT)
+    assert "error" not in out
+    assert out["layout"]["prefill"] == {"workers": 5, "tp": 8, "ep": 8, "dp_attention": True}
+    assert out["layout"]["prefill_gpus"] + out["layout"]["decode_gpus"] == 72
+    assert any("read as 5 × TP8/EP8 DP-attn" in a for a in out["assumptions"])

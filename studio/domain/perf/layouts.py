@@ -13,7 +13,7 @@ may be wider than the scale-up domain; ``collectives`` prices what crosses the N
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from studio.domain.catalog import LlmModel
 
@@ -58,6 +58,8 @@ class Deployment:
     prefill: Layout | None = None
     prefill_workers: int = 0
     spec_decoding: str = "none"
+    #: How a given ``config`` was read where it did not add up (``pool_from_config``): assumption lines.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def disaggregated(self) -> bool:
@@ -143,12 +145,69 @@ def deployment_from_config(config: dict, model: LlmModel, gpus: int) -> Deployme
     pre, dec = config.get("prefill"), config.get("decode")
     if not isinstance(pre, dict) or not isinstance(dec, dict):
         raise EstimateError("config: disaggregated serving needs 'prefill' and 'decode' objects")
-    lp, ld = layout_from(pre, model, "config.prefill"), layout_from(dec, model, "config.decode")
-    wp, wd = _whole(pre, "workers", 1), _whole(dec, "workers", 1)
-    dep = Deployment(ld, wd, lp, wp, spec)
+    lp, wp, np_ = pool_from_config(pre, model, "prefill", _whole(config, "prefill_gpus"))
+    ld, wd, nd = pool_from_config(dec, model, "decode", _whole(config, "decode_gpus"))
+    dep = Deployment(ld, wd, lp, wp, spec, notes=tuple(n for n in (np_, nd) if n))
     if dep.gpus > gpus:
         raise EstimateError(f"config: the prefill and decode workers need {dep.gpus} GPUs, the cluster has {gpus}")
     return dep
+
+
+def pool_from_config(d: dict, model: LlmModel, side: str, pool_gpus: int | None) -> tuple[Layout, int, str | None]:
+    """One disaggregated pool of a ``config``: its worker layout, its workers and, where the layout and
+    workers do not add up to the pool's stated GPUs (``prefill_gpus`` / ``decode_gpus``), how it was
+    read (an assumption line; ``None`` when it adds up or no count is stated).
+
+    The pool's GPU count is what was deployed; the per-worker columns are what a harness reports, and
+    some report the attention tensor-parallel size of a worker whose attention is data-parallel (SGLang's
+    ``--enable-dp-attention`` workers logged as TP1, InferenceX's ``*_tp`` column). So:
+
+    * workers missing or 0 with the GPUs stated: ``pool_gpus / width`` workers;
+    * ``workers × width ≠ pool_gpus`` and the workers divide the pool: each worker is ``pool_gpus /
+      workers`` GPUs wide, its experts and data-parallel attention (or its tensor parallelism, for a
+      worker without either) resized to that (``resize``);
+    * anything else (the workers do not divide the pool, a resized layout no engine runs) is an error
+      that names it.
+
+    Example: ``{"workers": 5, "tp": 1, "dp_attention": true}`` with ``prefill_gpus`` 40 is 5 workers of
+    8 GPUs, TP8/EP8 with data-parallel attention; ``{"workers": 0, "tp": 4, "ep": 4}`` with 16 GPUs is 4
+    workers of TP4/EP4."""
+    layout = layout_from(d, model, f"config.{side}")
+    raw = d.get("workers")
+    if pool_gpus is None:
+        return layout, _whole(d, "workers", 1), None
+    if raw is None or (raw == 0 and not isinstance(raw, bool)):
+        if pool_gpus % layout.gpus:
+            raise EstimateError(f"config.{side}: workers of {layout.gpus} GPUs ({layout.label()}) do not fill "
+                                f"the pool's {pool_gpus} GPUs")
+        workers = pool_gpus // layout.gpus
+        return layout, workers, (f"config.{side}: workers not given; {pool_gpus} GPUs read as {workers} × "
+                                 f"{layout.label()}")
+    workers = _whole(d, "workers")
+    if workers * layout.gpus == pool_gpus:
+        return layout, workers, None
+    if pool_gpus % workers:
+        raise EstimateError(f"config.{side}: {workers} workers do not divide the pool's {pool_gpus} GPUs")
+    wide = resize(layout, pool_gpus // workers, model)
+    check_layout(wide, model)
+    given = workers * layout.gpus
+    return wide, workers, (f"config.{side}: {workers} × {layout.label()} is {given} GPU{'s' * (given != 1)}, "
+                           f"the pool {pool_gpus}: read as {workers} × {wide.label()}")
+
+
+def resize(layout: Layout, gpus: int, model: LlmModel) -> Layout:
+    """``layout`` stretched (or narrowed) to a worker of ``gpus`` GPUs: the pipeline stages kept, each stage as wide as
+    they leave; experts over the whole stage on a MoE model whose layout shares experts (EP > 1 or
+    data-parallel attention), tensor parallelism over it where the attention is tensor-parallel and TP
+    was as wide as the worker. Example: TP1 DP-attn to 8 GPUs of DeepSeek-R1 is TP8/EP8 DP-attn; TP4 of
+    Llama-3.3-70B to 8 is TP8."""
+    if gpus % layout.pp:
+        raise EstimateError(f"a worker of {gpus} GPUs cannot hold {layout.pp} pipeline stages evenly")
+    stage = gpus // layout.pp
+    shares_experts = model.is_moe and (layout.ep > 1 or layout.dp_attention)
+    ep = min(stage, model.experts) if shares_experts else 1
+    tp = stage if layout.dp_attention or layout.tp == max(layout.tp, layout.ep) else layout.tp
+    return Layout(tp, max(ep, 1), layout.dp_attention, layout.pp)
 
 
 def candidate_layouts(model: LlmModel, gpus: int, scale_up_domain: int, fixed_tp: int | None = None) -> list[Layout]:

@@ -200,6 +200,7 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
         *(("no layout meets the latency limits: the closest is shown with the throughput there",)
           if slo_met is False else ()),
         *notes,
+        *dep.notes,
         *((f"{req.model.slug}'s experts as published ({req.model.checkpoint_expert_precision.upper()} weights) "
            f"stay at that size and multiply {dec.expert_math_precision.upper()} activations "
            f"(dequantised in the expert GEMM); the rest of the checkpoint is {dec.dense_precision.upper()}",)
