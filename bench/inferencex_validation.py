@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/inferencex_validation.py [--rows FILE.jsonl] [--calibration FILE.json]
         [--only KEY=VALUE ...] [--worst N] [--cases-out FILE.json] [--ttft-by-utilisation] [--by-regime]
+        [--resized-pools]
 
 ``bench/data/inferencex-benchmarks-dsr1.jsonl`` holds the rows of InferenceX-app's API capture
 (``packages/app/cypress/fixtures/api/benchmarks.json``, sha256 f46823a76cb63248…, 775,884 bytes — the
@@ -27,6 +28,10 @@ is told the layout and not the engine); then the worst values. About 3 s for the
 ``--ttft-by-utilisation`` also prints the out-of-sample TTFTs by the estimate's prefill utilisation ρ (its
 assumption line): values, predicted / measured at the median, values off by more than half; and how many
 would be off by more than half if each TTFT below ρ = 0.85 were stretched by 1/(1 − ρ)^k.
+``--resized-pools`` also estimates the disaggregated rows whose pool columns do not add up to the pool's
+GPUs (most are Dynamo's GB200 runs of December 2025), with the worker counts as logged, for the estimator
+to read at the pool's width (``layouts.pool_from_config``); they are reported apart, never in the
+out-of-sample figures, and those it refuses (TP 36 does not divide 128 heads) count as not estimated.
 ``--by-regime`` prints the out-of-sample rows by serving mode, the closed loop's regime as the estimate
 names it (``fixed concurrency``: every client decoding or in its first token; ``… requests queue``: clients
 beyond what the prefill or the KV cache takes wait) and prefill utilisation: predicted / measured at the
@@ -38,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import statistics
 import sys
@@ -77,9 +83,15 @@ def reference_cases() -> list[dict]:
     return json.loads(reference_file().read_text(encoding="utf-8"))["cases"]
 
 
-def _pool(row: dict, side: str) -> dict:
-    return {"workers": max(1, int(row.get(f"{side}_num_workers") or 1)), "tp": int(row[f"{side}_tp"]),
-            "ep": int(row[f"{side}_ep"] or 1), "dp_attention": bool(row[f"{side}_dp_attention"])}
+def _pool(row: dict, side: str, as_logged: bool = False) -> dict:
+    """A pool's columns as a ``config`` pool; ``as_logged``: the worker count as the row gives it (none
+    when it gives 0), for the estimator to read against the pool's GPUs (``layouts.pool_from_config``)."""
+    layout = {"tp": int(row[f"{side}_tp"]), "ep": int(row[f"{side}_ep"] or 1),
+              "dp_attention": bool(row[f"{side}_dp_attention"])}
+    workers = int(row.get(f"{side}_num_workers") or 0)
+    if as_logged:
+        return ({"workers": workers} if workers else {}) | layout
+    return {"workers": max(1, workers)} | layout
 
 
 def consistent(measured: dict, osl: int, conc: int) -> bool:
@@ -93,8 +105,10 @@ def consistent(measured: dict, osl: int, conc: int) -> bool:
     return 1 / LITTLE_TOLERANCE <= measured["output_tokens_per_s"] / little <= LITTLE_TOLERANCE
 
 
-def case_of(row: dict, index: int) -> tuple[dict | None, str | None]:
-    """The row as an estimate case, or (None, why it was left out)."""
+def case_of(row: dict, index: int, resized_pools: bool = False) -> tuple[dict | None, str | None]:
+    """The row as an estimate case, or (None, why it was left out). ``resized_pools``: a disaggregated
+    row whose pool columns do not add up to the pool's GPUs is kept with its columns as logged (the
+    estimator reads the workers at the pool's width) and marked ``_row["resized"]``."""
     system = SYSTEMS.get(str(row.get("hardware", "")).lower())
     m = row.get("metrics") or {}
     if row.get("model") != "dsr1":
@@ -108,12 +122,16 @@ def case_of(row: dict, index: int) -> tuple[dict | None, str | None]:
         prefill_gpus, decode_gpus = int(row["num_prefill_gpu"]), int(row["num_decode_gpu"])
         config = {"serving": "disaggregated", "prefill_gpus": prefill_gpus, "decode_gpus": decode_gpus,
                   "prefill": _pool(row, "prefill"), "decode": _pool(row, "decode")}
-        for side, total in (("prefill", prefill_gpus), ("decode", decode_gpus)):
-            pool = config[side]
-            if not row.get(f"{side}_num_workers") or max(pool["tp"], pool["ep"]) * pool["workers"] != total:
-                return None, "layout columns do not add up to the GPUs"
+        resized = any(not row.get(f"{side}_num_workers")
+                      or max(config[side]["tp"], config[side]["ep"]) * config[side]["workers"] != total
+                      for side, total in (("prefill", prefill_gpus), ("decode", decode_gpus)))
+        if resized and not resized_pools:
+            return None, "layout columns do not add up to the GPUs"
+        if resized:
+            config |= {"prefill": _pool(row, "prefill", True), "decode": _pool(row, "decode", True)}
         gpus, out_gpus = prefill_gpus + decode_gpus, decode_gpus
     else:
+        resized = False
         tp = int(row["decode_tp"])
         if int(row["decode_ep"] or 1) > tp:
             return None, "layout columns do not add up to the GPUs"
@@ -136,7 +154,7 @@ def case_of(row: dict, index: int) -> tuple[dict | None, str | None]:
             "cluster": {"system": system, "gpus": gpus}, "measured": measured,
             "config": {**config, "framework": row.get("framework"), "image": row.get("image"),
                        "run_date": row.get("date")},
-            "_row": {"framework": row.get("framework"), "date": row.get("date")}}
+            "_row": {"framework": row.get("framework"), "date": row.get("date"), "resized": resized}}
     return case, None
 
 
@@ -149,13 +167,14 @@ def layout_key(case: dict) -> tuple:
             w["output_tokens"], w["concurrency"], layout)
 
 
-def load_cases(path: Path = ROWS) -> tuple[list[dict], Counter]:
-    """The rows' cases (a row repeated in the capture once) and the left-out rows counted by reason."""
+def load_cases(path: Path = ROWS, resized_pools: bool = False) -> tuple[list[dict], Counter]:
+    """The rows' cases (a row repeated in the capture once) and the left-out rows counted by reason
+    (``resized_pools``: see ``case_of``)."""
     cases, seen, left_out = [], set(), Counter()
     for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
         if not line.strip():
             continue
-        case, why = case_of(json.loads(line), i)
+        case, why = case_of(json.loads(line), i, resized_pools)
         if case is None:
             left_out[why] += 1
             continue
@@ -201,8 +220,12 @@ def summary_line(label: str, errors: list[float]) -> str:
     """One table row: values, median, p90 and the count beyond 50 % (also ``trtllm_validation``'s)."""
     failed = sum(1 for e in errors if e == float("inf"))
     over = sum(1 for e in errors if e > 0.5)
-    return (f"{label:36s} {len(errors):6d} {100 * percentile(errors, 0.5):7.1f}% "
-            f"{100 * percentile(errors, 0.9):7.1f}% {over:5d}" + (f"  ({failed} not estimated)" if failed else ""))
+    def pct(q: float) -> str:  # a percentile that lands on a value not estimated is "n/a"
+        value = percentile(errors, q)
+        return f"{100 * value:7.1f}%" if math.isfinite(value) else f"{'n/a':>8s}"
+
+    return (f"{label:36s} {len(errors):6d} {pct(0.5)} {pct(0.9)} {over:5d}"
+            + (f"  ({failed} not estimated)" if failed else ""))
 
 
 def print_groups(groups: dict[str, dict[str, list[float]]]) -> None:
@@ -312,8 +335,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="also print the TTFTs by the estimate's prefill utilisation")
     ap.add_argument("--by-regime", action="store_true",
                     help="also print the rows by closed-loop regime and prefill utilisation")
+    ap.add_argument("--resized-pools", action="store_true",
+                    help="also estimate the disaggregated rows whose pool columns do not add up to the pool's "
+                         "GPUs, as logged (reported apart)")
     args = ap.parse_args(argv)
-    cases, left_out = load_cases(args.rows)
+    cases, left_out = load_cases(args.rows, args.resized_pools)
     getters = {"system": lambda c: c["cluster"]["system"], "engine": lambda c: c["_row"]["framework"],
                "precision": lambda c: c["workload"]["precision"], "serving": lambda c: c["config"]["serving"],
                "spec": lambda c: c["config"]["spec_decoding"]}
@@ -334,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     groups: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
         c = by_id[r.case_id]
-        sample = "in the reference file" if in_reference(c, refs) else "out of sample"
+        sample = ("pools resized (--resized-pools)" if c["_row"].get("resized") else
+                  "in the reference file" if in_reference(c, refs) else "out of sample")
         groups["all"][sample].append(r.error)
         if sample == "out of sample":
             groups["value (out of sample)"][r.key].append(r.error)

@@ -44,6 +44,19 @@ def test_rows_that_cannot_be_read_are_left_out_and_counted(loaded):
     assert len(cases) == 435 - 26
 
 
+def test_rows_whose_pools_do_not_add_up_are_kept_as_logged_with_resized_pools():
+    cases, left_out = iv.load_cases(resized_pools=True)
+    assert "layout columns do not add up to the GPUs" not in left_out
+    resized = [c for c in cases if c["_row"]["resized"]]
+    assert len(resized) == 19
+    # Dynamo+SGLang on GB200 logs its data-parallel-attention workers as TP1: 5 prefill workers on 40 GPUs
+    row = next(c for c in resized if c["config"]["prefill_gpus"] == 40 and c["config"]["prefill"]["workers"] == 5
+               and c["workload"]["precision"] == "fp8")
+    assert row["config"]["prefill"] == {"workers": 5, "tp": 1, "ep": 1, "dp_attention": True}
+    out = score([{k: v for k, v in row.items() if k != "_row"}], file_catalog())
+    assert all(math.isfinite(r.error) for r in out)
+
+
 def test_every_readable_row_is_estimated(loaded):
     cases, _ = loaded
     rows = score([{k: v for k, v in c.items() if k != "_row"} for c in cases], file_catalog())
