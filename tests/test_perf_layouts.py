@@ -21,7 +21,7 @@ from studio.domain.perf.queueing import (
     round_wait_iters,
 )
 from studio.domain.perf.serving import ep_imbalance
-from studio.domain.perf.specdec import MTP_DEFAULTS, spec_for
+from studio.domain.perf.specdec import SPEC_DEFAULTS, acceptance_for_length, spec_for
 
 CAT = file_catalog()
 H100 = hardware_of(CAT.get("dgx-h100"), CAT.get("h100-sxm"))
@@ -128,14 +128,33 @@ def test_waiting_for_an_admission_round_matches_worked_examples():
 
 def test_mtp_emits_one_plus_the_acceptance_per_step():
     spec = spec_for(model("deepseek-r1"), "mtp")
-    assert spec is MTP_DEFAULTS["deepseek-r1"]
+    assert spec is SPEC_DEFAULTS["deepseek-r1"]
     assert spec.tokens_per_step == pytest.approx(1.85)
     assert spec_for(model("deepseek-r1"), "none") is None
 
 
-def test_mtp_on_a_model_without_an_mtp_module_is_refused():
-    with pytest.raises(EstimateError, match="multi-token-prediction"):
-        spec_for(model("llama-3.3-70b"), "mtp")
+def test_acceptance_from_a_published_acceptance_length_matches_worked_examples():
+    # 1 + α + α² + α³ = 2.41 → α = 0.6674 (1 + 0.6674 + 0.4454 + 0.2973); one draft: 1 + α = 1.85
+    assert acceptance_for_length(2.41, 3) == pytest.approx(0.6674, abs=1e-4)
+    assert acceptance_for_length(1.85, 1) == pytest.approx(0.85, abs=1e-8)
+    assert acceptance_for_length(1.0, 3) == pytest.approx(0.0, abs=1e-8)
+    with pytest.raises(ValueError):
+        acceptance_for_length(4.5, 3)
+
+
+def test_models_without_mtp_draft_with_their_published_eagle3_heads():
+    gpt = spec_for(model("gpt-oss-120b"), "mtp")
+    assert (gpt.draft_tokens, round(gpt.tokens_per_step, 2)) == (3, 2.41)
+    assert "EAGLE-3" in gpt.describe() and "2.41 tokens per step" in gpt.describe()
+    # Llama-3.3-70B's α is measured over a chain of 7 (2.88 tokens per step) and run at 3 drafts
+    llama = spec_for(model("llama-3.3-70b"), "mtp")
+    assert llama.draft_tokens == 3 and llama.acceptance == pytest.approx(acceptance_for_length(2.88, 7))
+    assert llama.tokens_per_step < 2.88
+
+
+def test_speculative_decoding_without_a_published_acceptance_is_refused():
+    with pytest.raises(EstimateError, match="qwen3-235b-a22b has no MTP module or draft head"):
+        spec_for(model("qwen3-235b-a22b"), "mtp")
 
 
 def test_a_disaggregated_config_reads_into_pools_and_back():
@@ -322,3 +341,22 @@ def test_an_estimate_says_how_it_read_a_pool_that_did_not_add_up():
     assert out["layout"]["prefill"] == {"workers": 5, "tp": 8, "ep": 8, "dp_attention": True}
     assert out["layout"]["prefill_gpus"] + out["layout"]["decode_gpus"] == 72
     assert any("read as 5 × TP8/EP8 DP-attn" in a for a in out["assumptions"])
+
+
+def test_gpt_oss_with_its_eagle3_head_decodes_faster_at_low_load_and_says_how():
+    from studio.domain.perf.cases import estimate_case
+
+    def run(spec):
+        case = {"id": "gpt-oss", "cluster": {"system": "dgx-b200", "gpus": 1},
+                "workload": {"kind": "inference", "model": "gpt-oss-120b", "precision": "fp4",
+                             "scenario": "concurrency", "input_tokens": 1024, "output_tokens": 1024,
+                             "concurrency": 1},
+                "config": {"serving": "single-node", "tp": 1, "spec_decoding": spec}}
+        return estimate_case(case, CAT)
+
+    plain, spec = run("none"), run("mtp")
+    # 2.41 tokens per step for 4 verified tokens and 3 draft passes: faster per token, not 2.41× faster
+    # (the head's card measures 1.34× at batch 1 on H100)
+    assert 1.2 < plain["tpot_ms"] / spec["tpot_ms"] < 2.41
+    assert any(a.startswith("speculative decoding with the EAGLE-3 head") for a in spec["assumptions"])
+    assert not any(a.startswith("speculative decoding") for a in plain["assumptions"])

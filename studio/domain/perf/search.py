@@ -197,6 +197,7 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
               "attention data-parallel balancing timeout), and the prompts a round admits are prefilled in "
               "the same iterations"),)
           if best.admission_wait_s > 0 else ()),
+        *((pools.spec.describe(),) if pools.spec else ()),
         *(("no layout meets the latency limits: the closest is shown with the throughput there",)
           if slo_met is False else ()),
         *notes,

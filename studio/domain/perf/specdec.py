@@ -1,10 +1,13 @@
-"""Speculative decoding with multi-token prediction (MTP): acceptance-rate driven.
+"""Speculative decoding: a model's own multi-token-prediction (MTP) module or a published EAGLE-3
+draft head, acceptance-rate driven. A workload turns it on with ``spec_decoding: mtp`` (the contract's
+one "on" value); each model drafts with what is published for it (``SPEC_DEFAULTS``).
 
 With ``n`` draft tokens per step and acceptance ``α`` for each (the chance the target model agrees
 with a drafted token, given it agreed with the ones before), a step emits on average
 ``1 + α + α² + … + αⁿ`` tokens. The step verifies ``1 + n`` tokens per sequence (the linear layers and
-communication see ``(1 + n)·B`` tokens, the KV cache is read once) and runs the draft module ``n``
-times (one extra transformer layer each for DeepSeek's MTP module).
+communication see ``(1 + n)·B`` tokens, the KV cache is read once) and runs the draft ``n`` times, each
+pass priced as one more transformer layer of the target (DeepSeek's MTP module is one such layer; an
+EAGLE-3 head is one decoder layer at the target's width).
 """
 
 from __future__ import annotations
@@ -22,30 +25,82 @@ class SpecDecoding:
     acceptance: float
     draft_layers: int
     source: str
+    draft: str = "the model's MTP module"
 
     @property
     def tokens_per_step(self) -> float:
         """Expected tokens per step: ``Σ_{i=0..n} αⁱ``. One draft at α = 0.85: 1.85."""
         return sum(self.acceptance**i for i in range(self.draft_tokens + 1))
 
+    def describe(self) -> str:
+        """The assumption line an estimate carries."""
+        drafts = f"{self.draft_tokens} draft token{'s' * (self.draft_tokens != 1)}"
+        return (f"speculative decoding with {self.draft}: {drafts} per step at acceptance {self.acceptance:.2f} "
+                f"each, {self.tokens_per_step:.2f} tokens per step ({self.source})")
 
-#: Models that ship an MTP module, with their acceptance. DeepSeek-V3/R1: one MTP module; "the
-#: acceptance rate of the second token prediction ranges between 85 % and 90 %" (DeepSeek-V3
-#: technical report §5.4.3) — 0.85 taken, the low end, for benchmark prompts of random tokens [V].
-MTP_DEFAULTS = {
-    "deepseek-v3": SpecDecoding(1, 0.85, 1, "DeepSeek-V3 technical report §5.4.3: 85–90 % acceptance"),
-    "deepseek-r1": SpecDecoding(1, 0.85, 1, "DeepSeek-V3 technical report §5.4.3 (same MTP module)"),
+
+def acceptance_for_length(length: float, draft_tokens: int) -> float:
+    """The per-token acceptance ``α`` whose chain of ``draft_tokens`` drafts emits ``length`` tokens per
+    step on average (``1 + α + … + αⁿ = length``, the *acceptance length* draft heads publish, the
+    bonus token included), by bisection to 1e-9. Example: 2.41 over 3 drafts is α = 0.6674
+    (1 + 0.6674 + 0.4454 + 0.2973); 1.85 over 1 draft is 0.85."""
+    if not 1.0 <= length <= draft_tokens + 1:
+        raise ValueError(f"an acceptance length over {draft_tokens} drafts lies in [1, {draft_tokens + 1}]")
+    lo, hi = 0.0, 1.0
+    while hi - lo > 1e-9:
+        mid = (lo + hi) / 2
+        if sum(mid**i for i in range(draft_tokens + 1)) < length:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+#: Drafts per step for an EAGLE-3 head: the chain the published figures below were measured with
+#: (SGLang ``--speculative-num-steps 3 --speculative-eagle-topk 1``, vLLM ``num_speculative_tokens: 3``).
+EAGLE_DRAFT_TOKENS = 3
+
+
+def _eagle(length: float, head: str, source: str) -> SpecDecoding:
+    return SpecDecoding(EAGLE_DRAFT_TOKENS, acceptance_for_length(length, EAGLE_DRAFT_TOKENS), 1,
+                        f"acceptance length {length:g} over {EAGLE_DRAFT_TOKENS} drafts: {source}",
+                        f"the EAGLE-3 head {head}")
+
+
+#: What each model drafts with, and its acceptance. Where a source gives several datasets the lowest is
+#: taken: benchmark prompts are random tokens, where drafts are accepted least [V].
+#: DeepSeek-V3/R1: one MTP module; "the acceptance rate of the second token prediction ranges between
+#: 85 % and 90 %" (DeepSeek-V3 technical report §5.4.3) — 0.85, the low end.
+SPEC_DEFAULTS = {
+    "deepseek-v3": SpecDecoding(1, 0.85, 1, "DeepSeek-V3 technical report §5.4.3: 85–90 % acceptance",
+                                "DeepSeek-V3's MTP module"),
+    "deepseek-r1": SpecDecoding(1, 0.85, 1, "DeepSeek-V3 technical report §5.4.3 (same MTP module)",
+                                "DeepSeek-R1's MTP module"),
+    "gpt-oss-120b": _eagle(2.41, "Dogacel/specdrift-gpt-oss-120b-eagle3",
+                           "its model card (arXiv 2605.09992), MT-Bench, SGLang chain 1-3-1-4 on H100, batch 1–8"),
+    "gpt-oss-20b": _eagle(2.347, "Dogacel/specdrift-gpt-oss-20b-eagle3",
+                          "its model card, MT-Bench, SGLang chain 1-3-1-4 on H100, batch 1"),
+    "kimi-k2": _eagle(3.165, "AQ-MedAI/Kimi-K2-Instruct-eagle3",
+                      "its model card, GSM8K (HumanEval 3.372, Math500 3.490); the chain of 3 its throughput figures name"),
+    "llama-4-maverick": _eagle(2.37, "nvidia/Llama-4-Maverick-17B-128E-Eagle3",
+                               "RedHatAI/Llama4-Maverick-17B-128E-Instruct-speculator.eagle3 model card, vLLM, "
+                               "k = 3, CNN/DailyMail (HumanEval 2.94, GSM8K 3.08)"),
+    "llama-3.3-70b": SpecDecoding(
+        EAGLE_DRAFT_TOKENS, acceptance_for_length(2.88, 7), 1,
+        "acceptance length 2.88 over a chain of 7 drafts (MT-Bench, temperature 1; HumanEval 3.62, GSM8K "
+        "3.29), measured by the nebius/EAGLE3-Llama-3.3-70B-Instruct model card, its α run at 3 drafts",
+        "the EAGLE-3 head RedHatAI/Llama-3.3-70B-Instruct-speculator.eagle3"),
 }
 
 
 def spec_for(model: LlmModel, mode: str | None) -> SpecDecoding | None:
-    """The speculative decoding a workload asks for (``none``/``mtp``); an error when the model has
-    no MTP module."""
+    """The speculative decoding a workload asks for (``none``/``mtp``); an error when nothing with a
+    published acceptance drafts for the model."""
     if not mode or mode == "none":
         return None
     if mode != "mtp":
         raise EstimateError(f"unknown spec_decoding '{mode}' (expected none or mtp)")
-    if model.slug not in MTP_DEFAULTS:
-        raise EstimateError(f"{model.slug} has no multi-token-prediction module: spec_decoding 'mtp' "
-                            f"is available for {', '.join(sorted(MTP_DEFAULTS))}")
-    return MTP_DEFAULTS[model.slug]
+    if model.slug not in SPEC_DEFAULTS:
+        raise EstimateError(f"{model.slug} has no MTP module or draft head with a published acceptance: "
+                            f"spec_decoding 'mtp' is available for {', '.join(sorted(SPEC_DEFAULTS))}")
+    return SPEC_DEFAULTS[model.slug]
