@@ -25,8 +25,7 @@ from catalog.datafiles import file_catalog  # noqa: E402
 from studio.domain.catalog import System  # noqa: E402
 from studio.domain.perf import calibration as cal  # noqa: E402
 from studio.domain.perf.accuracy import score, summarize  # noqa: E402
-from studio.domain.perf.fitting import REGIME_OF, family_of, fit, holdout, to_data  # noqa: E402
-from studio.domain.perf.search import effective_precision  # noqa: E402
+from studio.domain.perf.fitting import REGIME_OF, case_factor_precision, family_of, fit, holdout, to_data  # noqa: E402
 
 GLOBAL_NOTES = {
     "hbm_efficiency": "share of HBM peak bandwidth reached when streaming weights and KV; prior 0.8 (AIConfigurator "
@@ -50,13 +49,13 @@ GLOBAL_NOTES = {
 }
 
 
-def run_precision(case: dict, catalog) -> str:
-    """The precision a case runs at on its GPU (FP4 on MI300X runs as FP8)."""
-    precision = case["workload"].get("precision") or "bf16"
-    if case["workload"].get("kind") != "inference":
-        return precision
-    system = catalog.get(case["cluster"]["system"], System)
-    return effective_precision(catalog.accelerator_of(system), precision)[0]
+def case_precision(case: dict, catalog) -> str | None:
+    """The precision of the factors a case reads (``fitting.case_factor_precision``)."""
+    try:
+        acc = catalog.accelerator_of(catalog.get(case["cluster"]["system"], System))
+    except KeyError:
+        return None
+    return case_factor_precision(case, acc, catalog)
 
 
 #: A source with more cases than this behind one factor is named by its count, not its case ids.
@@ -85,7 +84,7 @@ def annotated(params: dict, cases: list[dict], catalog, source: str) -> dict:
                     entry["note"] = f"median of the fitted families at {prec}: used for families without a case"
                     continue
                 fitted = [c for c in cases if c.get("workload", {}).get("kind") == regime
-                          and family_of(c, catalog) == fam and run_precision(c, catalog) == prec]
+                          and family_of(c, catalog) == fam and case_precision(c, catalog) == prec]
                 entry["note"] = (f"share of {prec} dense peak in {regime} GEMMs, fitted to "
                                  f"{cases_named(fitted)} [{source}]")
     data["generated_by"] = "python bench/calibrate.py"

@@ -19,7 +19,7 @@ from .errors import EstimateError
 from .hardware import Hardware, hardware_of
 from .inference import InferenceRequest, estimate_inference
 from .results import FabricEstimate, InferenceEstimate, TrainingEstimate
-from .search import effective_precision
+from .search import factor_precision
 from .training import TrainingRequest, estimate_training
 
 CASES_FORMAT = "ai-factory-estimate-cases/1"
@@ -82,8 +82,9 @@ def run_inference(workload: dict, hw: Hardware, gpus: int, catalog: Catalog,
                   config: dict | None = None, with_frontier: bool = False) -> InferenceEstimate:
     model = _lookup(catalog, workload.get("model"), LlmModel, "model")
     precision = workload.get("precision") or "bf16"
-    # the factors of the precision the GPU actually runs (FP4 on MI300X runs as FP8)
-    factors = (calibration or cal.load()).factors_for(hw.family, effective_precision(hw.accelerator, precision)[0])
+    # the factors of the precision the GPU's GEMMs actually run (FP4 on MI300X runs as FP8; gpt-oss's
+    # MXFP4 experts multiply at the FP8 rate on Blackwell)
+    factors = (calibration or cal.load()).factors_for(hw.family, factor_precision(model, hw.accelerator, precision))
     req = InferenceRequest(
         model=model, precision=precision, scenario=workload.get("scenario") or "offline",
         input_tokens=_int(workload, "input_tokens", "inference workload"),

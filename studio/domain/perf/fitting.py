@@ -12,11 +12,11 @@ import math
 import statistics
 from typing import Callable
 
-from studio.domain.catalog import Catalog, System
+from studio.domain.catalog import Catalog, LlmModel, System
 
 from . import calibration as cal
 from .accuracy import Row, score
-from .search import effective_precision
+from .search import factor_precision
 
 #: (lower, upper) bounds: efficiencies are fractions of peak (decode kernels stream weights at 70 % of
 #: HBM peak or better: AIConfigurator's empirical 0.8); overheads are physical ranges (kernel launch
@@ -56,6 +56,20 @@ DEFAULT_EMPHASIS = {"calibration.json": 3.0, "inferencemax-gptoss-120b.csv": 0.5
 REGIME_OF = {"inference": "inference_gemm_efficiency", "training": "training_gemm_efficiency"}
 
 
+def case_factor_precision(case: dict, acc, catalog: Catalog) -> str | None:
+    """The precision of the factors a case reads, as ``cases.run_inference`` and ``run_training`` look
+    them up: an inference case's ``search.factor_precision``, a training case's own; None when its model
+    is not in the catalog."""
+    precision = case["workload"].get("precision") or "bf16"
+    if case["workload"].get("kind") != "inference":
+        return precision
+    try:
+        model = catalog.get(case["workload"].get("model"), LlmModel)
+    except (KeyError, TypeError):
+        return None
+    return factor_precision(model, acc, precision)
+
+
 def family_keys(cases: list[dict], catalog: Catalog) -> set[tuple[str, str, str]]:
     """(factor, family, precision) triples that the measured cases can pin down."""
     keys = set()
@@ -68,9 +82,9 @@ def family_keys(cases: list[dict], catalog: Catalog) -> set[tuple[str, str, str]
             acc = catalog.accelerator_of(system)
         except KeyError:
             continue
-        precision = c["workload"].get("precision") or "bf16"
-        if kind == "inference":
-            precision = effective_precision(acc, precision)[0]
+        precision = case_factor_precision(c, acc, catalog)
+        if precision is None:
+            continue
         keys.add((REGIME_OF[kind], acc.family, precision))
     return keys
 
@@ -156,10 +170,8 @@ class CaseScorer:
             acc = self.catalog.accelerator_of(self.catalog.get(case["cluster"]["system"], System))
         except (KeyError, TypeError):
             return None
-        precision = case["workload"].get("precision") or "bf16"
-        if kind == "inference":
-            precision = effective_precision(acc, precision)[0]
-        return (acc.family or "unknown", precision)
+        precision = case_factor_precision(case, acc, self.catalog)
+        return None if precision is None else (acc.family or "unknown", precision)
 
     def rows(self, cases: list[dict], data: cal.CalibrationData) -> list[Row]:
         out: list[Row] = []

@@ -37,6 +37,7 @@ from .inference import (
 from .layouts import Deployment, candidate_layouts, deployment_from_config
 from .queueing import RHO_MAX
 from .results import InferenceEstimate
+from .serving import expert_math_precision
 from .specdec import spec_for
 
 PREFILL_SHARES = (0.125, 0.25, 0.375, 0.5, 0.625, 0.75)
@@ -52,6 +53,16 @@ def effective_precision(acc, precision: str) -> tuple[str, tuple[str, ...]]:
     if precision == "fp8" and not acc.fp8_dense_tflops:
         return "bf16", (f"{acc.slug} has no FP8 units: FP8 estimated as BF16",)
     return precision, ()
+
+
+def factor_precision(model, acc, precision: str) -> str:
+    """The precision whose fitted GEMM efficiency an inference estimate reads: that of the GEMMs doing
+    most of the work — the routed experts' math (``serving.expert_math_precision``) at the precision the
+    GPU runs (``effective_precision``). The efficiency is a share of that precision's peak, so gpt-oss's
+    MXFP4 experts, which multiply at the FP8 rate on Blackwell, read the FP8 efficiency, not the one
+    DeepSeek-R1's NVFP4 GEMMs reach at the FP4 rate. Example: gpt-oss-120b ``fp4`` on B300 → ``fp8``;
+    on H100 → ``bf16``; DeepSeek-R1 ``fp4`` on B300 → ``fp4``, on MI300X → ``fp8``."""
+    return expert_math_precision(model, acc, effective_precision(acc, precision)[0])
 
 
 def _spec_mode(req: InferenceRequest) -> str:

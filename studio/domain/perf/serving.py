@@ -57,6 +57,17 @@ MLA_DECODE_PRECISION = "bf16"
 DENSE_PRECISION = {"bf16": "bf16", "fp8": "fp8", "fp4": "fp8"}
 
 
+def expert_math_precision(model: LlmModel, acc, precision: str) -> str:
+    """Precision of the routed experts' GEMMs when a GPU runs ``model`` at ``precision`` (what it runs:
+    ``search.effective_precision``). Weight-only quantised experts (gpt-oss MXFP4) multiply FP8
+    activations where the GPU has FP4 units (W4A8: MXFP4 × MXFP8 on Blackwell) and BF16 ones elsewhere
+    (W4A16 kernels dequantising the 4-bit weights on Hopper and CDNA3) — never the FP4 rate; every other
+    model's experts run at ``precision``."""
+    if model.checkpoint_expert_precision and precision != "bf16":
+        return "fp8" if acc.fp4_dense_tflops else "bf16"
+    return precision
+
+
 def gemm_fill(tokens: float, half_tokens: float = GEMM_HALF_FILL_TOKENS) -> float:
     """Share of a linear layer's large-batch GEMM efficiency reached with ``tokens`` rows (its M):
     ``M / (M + half_tokens)``, serving's half point ``GEMM_HALF_FILL_TOKENS`` by default (training's
@@ -122,12 +133,8 @@ class Replica:
 
     @property
     def expert_math_precision(self) -> str:
-        """Precision of the routed experts' GEMMs. Weight-only quantised experts (gpt-oss MXFP4) multiply
-        FP8 activations where the GPU has FP4 units (W4A8: MXFP4 × MXFP8 on Blackwell) and BF16 ones
-        elsewhere (W4A16 kernels dequantising the 4-bit weights on Hopper and CDNA3) — never the FP4 rate."""
-        if self.model.checkpoint_expert_precision and self.precision != "bf16":
-            return "fp8" if self.hw.accelerator.fp4_dense_tflops else "bf16"
-        return self.precision
+        """Precision of the routed experts' GEMMs (``expert_math_precision``)."""
+        return expert_math_precision(self.model, self.hw.accelerator, self.precision)
 
     @property
     def kv_precision(self) -> str:
