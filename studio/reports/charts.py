@@ -128,7 +128,7 @@ def _layout_label(layout: dict | None) -> str:
         ep = f"/EP{d.get('ep', 1)}" if d.get("ep", 1) > 1 else ""
         return f"{d.get('workers', 1)} × TP{d.get('tp', 1)}{ep}{' DP-attn' if d.get('dp_attention') else ''}"
 
-    spec = " + MTP" if layout.get("spec_decoding") == "mtp" else ""
+    spec = " + speculative decoding" if layout.get("spec_decoding") == "mtp" else ""
     if layout.get("serving") == "disaggregated":
         return f"prefill {one(layout['prefill'])}, decode {one(layout['decode'])}{spec}"
     return one(layout) + spec

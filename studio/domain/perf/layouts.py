@@ -81,7 +81,7 @@ class Deployment:
                 "spec_decoding": self.spec_decoding}
 
     def label(self) -> str:
-        spec = " + MTP" if self.spec_decoding == "mtp" else ""
+        spec = " + speculative decoding" if self.spec_decoding == "mtp" else ""  # MTP or EAGLE-3: specdec
         if not self.disaggregated:
             return f"{self.decode_workers} × {self.decode.label()}{spec}"
         return (f"prefill {self.prefill_workers} × {self.prefill.label()}, "
