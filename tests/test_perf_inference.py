@@ -341,3 +341,22 @@ def test_relabel_copies_every_field_but_the_label():
     q = _relabel(p, "another label")
     assert q.limited_by == "another label" and p.steady_tokens_per_s is not None
     assert all(getattr(q, f.name) == getattr(p, f.name) for f in fields(p) if f.name != "limited_by")
+
+
+def test_the_factors_an_estimate_reads_are_those_of_the_precision_its_experts_multiply_at():
+    # gpt-oss's MXFP4 experts multiply FP8 activations on Blackwell (W4A8) and BF16 ones where the GPU has
+    # no FP4 units (W4A16): the GEMM efficiency is read, and fitted, at that precision
+    from catalog.datafiles import file_catalog
+    from studio.domain.perf.fitting import family_keys
+    from studio.domain.perf.search import factor_precision
+
+    cat = file_catalog()
+    gpt, r1 = cat.get("gpt-oss-120b"), cat.get("deepseek-r1")
+    assert factor_precision(gpt, cat.get("b300"), "fp4") == "fp8"
+    assert factor_precision(gpt, cat.get("h100-sxm"), "fp4") == "bf16"
+    assert factor_precision(r1, cat.get("b300"), "fp4") == "fp4"
+    assert factor_precision(r1, cat.get("mi300x"), "fp4") == "fp8"  # no FP4 units: runs FP8
+    case = {"workload": {"kind": "inference", "model": "gpt-oss-120b", "precision": "fp4", "scenario": "offline",
+                         "input_tokens": 1024, "output_tokens": 1024},
+            "cluster": {"system": "dgx-b200", "gpus": 8}, "measured": {"output_tokens_per_s": 1.0}}
+    assert family_keys([case], cat) == {("inference_gemm_efficiency", "blackwell", "fp8")}

@@ -207,7 +207,7 @@ def resize(layout: Layout, gpus: int, model: LlmModel) -> Layout:
     shares_experts = model.is_moe and (layout.ep > 1 or layout.dp_attention)
     ep = min(stage, model.experts) if shares_experts else 1
     tp = stage if layout.dp_attention or layout.tp == max(layout.tp, layout.ep) else layout.tp
-    return Layout(tp, max(ep, 1), layout.dp_attention, layout.pp)
+    return Layout(tp, ep, layout.dp_attention, layout.pp)
 
 
 def candidate_layouts(model: LlmModel, gpus: int, scale_up_domain: int, fixed_tp: int | None = None) -> list[Layout]:
