@@ -344,8 +344,8 @@ def test_relabel_copies_every_field_but_the_label():
 
 
 def test_the_factors_an_estimate_reads_are_those_of_the_precision_its_experts_multiply_at():
-    # gpt-oss's MXFP4 experts multiply FP8 activations on Blackwell (W4A8) and BF16 ones where the GPU has
-    # no FP4 units (W4A16): the GEMM efficiency is read, and fitted, at that precision
+    # gpt-oss's MXFP4 experts multiply FP8 activations on Blackwell (W4A8): the GEMM efficiency is read, and
+    # fitted, at FP8; where they dequantise to BF16 (W4A16, no FP4 units) at the precision the GPU runs
     from catalog.datafiles import file_catalog
     from studio.domain.perf.fitting import family_keys
     from studio.domain.perf.search import factor_precision
@@ -353,7 +353,8 @@ def test_the_factors_an_estimate_reads_are_those_of_the_precision_its_experts_mu
     cat = file_catalog()
     gpt, r1 = cat.get("gpt-oss-120b"), cat.get("deepseek-r1")
     assert factor_precision(gpt, cat.get("b300"), "fp4") == "fp8"
-    assert factor_precision(gpt, cat.get("h100-sxm"), "fp4") == "bf16"
+    assert factor_precision(gpt, cat.get("h100-sxm"), "fp4") == "fp8"
+    assert factor_precision(gpt, cat.get("h100-sxm"), "bf16") == "bf16"
     assert factor_precision(r1, cat.get("b300"), "fp4") == "fp4"
     assert factor_precision(r1, cat.get("mi300x"), "fp4") == "fp8"  # no FP4 units: runs FP8
     case = {"workload": {"kind": "inference", "model": "gpt-oss-120b", "precision": "fp4", "scenario": "offline",

@@ -59,10 +59,15 @@ def factor_precision(model, acc, precision: str) -> str:
     """The precision whose fitted GEMM efficiency an inference estimate reads: that of the GEMMs doing
     most of the work — the routed experts' math (``serving.expert_math_precision``) at the precision the
     GPU runs (``effective_precision``). The efficiency is a share of that precision's peak, so gpt-oss's
-    MXFP4 experts, which multiply at the FP8 rate on Blackwell, read the FP8 efficiency, not the one
-    DeepSeek-R1's NVFP4 GEMMs reach at the FP4 rate. Example: gpt-oss-120b ``fp4`` on B300 → ``fp8``;
-    on H100 → ``bf16``; DeepSeek-R1 ``fp4`` on B300 → ``fp4``, on MI300X → ``fp8``."""
-    return expert_math_precision(model, acc, effective_precision(acc, precision)[0])
+    MXFP4 experts, which multiply at the FP8 rate on Blackwell (W4A8), read the FP8 efficiency, not the
+    one DeepSeek-R1's NVFP4 GEMMs reach at the FP4 rate. Where they dequantise to BF16 (W4A16 on Hopper
+    and CDNA3) they keep the factors of the precision the GPU runs: a dequantising kernel is not a BF16
+    GEMM, and a BF16 factor fitted to it would set every dense BF16 model's (stop 23 measured both).
+    Example: gpt-oss-120b ``fp4`` on B300 → ``fp8``; on H100 → ``fp8`` (FP4 runs as FP8 there);
+    DeepSeek-R1 ``fp4`` on B300 → ``fp4``, on MI300X → ``fp8``."""
+    runs = effective_precision(acc, precision)[0]
+    math = expert_math_precision(model, acc, runs)
+    return runs if math == "bf16" and runs != "bf16" else math
 
 
 def _spec_mode(req: InferenceRequest) -> str:
