@@ -22,10 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from catalog.datafiles import file_catalog  # noqa: E402
-from studio.domain.catalog import System  # noqa: E402
 from studio.domain.perf import calibration as cal  # noqa: E402
 from studio.domain.perf.accuracy import score, summarize  # noqa: E402
-from studio.domain.perf.fitting import REGIME_OF, case_factor_precision, family_of, fit, holdout, to_data  # noqa: E402
+from studio.domain.perf.fitting import REGIME_OF, case_factor_key, fit, holdout, to_data  # noqa: E402
 
 GLOBAL_NOTES = {
     "hbm_efficiency": "share of HBM peak bandwidth reached when streaming weights and KV; prior 0.8 (AIConfigurator "
@@ -47,15 +46,6 @@ GLOBAL_NOTES = {
     "prefill_fixed_s": "fixed time of a benchmark client's request through the API server (HTTP, tokenisation, "
                        "scheduling, first-token return) in closed-loop TTFT, fitted to measured TTFT",
 }
-
-
-def case_precision(case: dict, catalog) -> str | None:
-    """The precision of the factors a case reads (``fitting.case_factor_precision``)."""
-    try:
-        acc = catalog.accelerator_of(catalog.get(case["cluster"]["system"], System))
-    except KeyError:
-        return None
-    return case_factor_precision(case, acc, catalog)
 
 
 #: A source with more cases than this behind one factor is named by its count, not its case ids.
@@ -84,7 +74,7 @@ def annotated(params: dict, cases: list[dict], catalog, source: str) -> dict:
                     entry["note"] = f"median of the fitted families at {prec}: used for families without a case"
                     continue
                 fitted = [c for c in cases if c.get("workload", {}).get("kind") == regime
-                          and family_of(c, catalog) == fam and case_precision(c, catalog) == prec]
+                          and case_factor_key(c, catalog) == (fam, prec)]
                 entry["note"] = (f"share of {prec} dense peak in {regime} GEMMs, fitted to "
                                  f"{cases_named(fitted)} [{source}]")
     data["generated_by"] = "python bench/calibrate.py"

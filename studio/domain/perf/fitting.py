@@ -56,18 +56,22 @@ DEFAULT_EMPHASIS = {"calibration.json": 3.0, "inferencemax-gptoss-120b.csv": 0.5
 REGIME_OF = {"inference": "inference_gemm_efficiency", "training": "training_gemm_efficiency"}
 
 
-def case_factor_precision(case: dict, acc, catalog: Catalog) -> str | None:
-    """The precision of the factors a case reads, as ``cases.run_inference`` and ``run_training`` look
-    them up: an inference case's ``search.factor_precision``, a training case's own; None when its model
-    is not in the catalog."""
-    precision = case["workload"].get("precision") or "bf16"
-    if case["workload"].get("kind") != "inference":
-        return precision
+def case_factor_key(case: dict, catalog: Catalog) -> tuple[str, str] | None:
+    """(family, precision) of the factors a case reads, as ``cases.run_inference`` and ``run_training``
+    look them up: an inference case's ``search.factor_precision``, a training case's own precision; None
+    when its system or model is not in the catalog."""
     try:
-        model = catalog.get(case["workload"].get("model"), LlmModel)
+        acc = catalog.accelerator_of(catalog.get(case["cluster"]["system"], System))
     except (KeyError, TypeError):
         return None
-    return factor_precision(model, acc, precision)
+    precision = case["workload"].get("precision") or "bf16"
+    if case["workload"].get("kind") == "inference":
+        try:
+            model = catalog.get(case["workload"].get("model"), LlmModel)
+        except (KeyError, TypeError):
+            return None
+        precision = factor_precision(model, acc, precision)
+    return acc.family or "unknown", precision
 
 
 def family_keys(cases: list[dict], catalog: Catalog) -> set[tuple[str, str, str]]:
@@ -77,15 +81,9 @@ def family_keys(cases: list[dict], catalog: Catalog) -> set[tuple[str, str, str]
         kind = c.get("workload", {}).get("kind")
         if kind not in REGIME_OF or not c.get("measured"):
             continue
-        try:
-            system = catalog.get(c["cluster"]["system"], System)
-            acc = catalog.accelerator_of(system)
-        except KeyError:
-            continue
-        precision = case_factor_precision(c, acc, catalog)
-        if precision is None:
-            continue
-        keys.add((REGIME_OF[kind], acc.family, precision))
+        key = case_factor_key(c, catalog)
+        if key is not None:
+            keys.add((REGIME_OF[kind], *key))
     return keys
 
 
@@ -166,12 +164,7 @@ class CaseScorer:
         kind = case.get("workload", {}).get("kind")
         if kind not in REGIME_OF:
             return None
-        try:
-            acc = self.catalog.accelerator_of(self.catalog.get(case["cluster"]["system"], System))
-        except (KeyError, TypeError):
-            return None
-        precision = case_factor_precision(case, acc, self.catalog)
-        return None if precision is None else (acc.family or "unknown", precision)
+        return case_factor_key(case, self.catalog)
 
     def rows(self, cases: list[dict], data: cal.CalibrationData) -> list[Row]:
         out: list[Row] = []

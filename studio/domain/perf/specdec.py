@@ -25,18 +25,24 @@ class SpecDecoding:
     acceptance: float
     draft_layers: int
     source: str
-    draft: str = "the model's MTP module"
+    draft: str  # what drafts, for the assumption line: "DeepSeek-R1's MTP module", "the EAGLE-3 head …"
 
     @property
     def tokens_per_step(self) -> float:
-        """Expected tokens per step: ``Σ_{i=0..n} αⁱ``. One draft at α = 0.85: 1.85."""
-        return sum(self.acceptance**i for i in range(self.draft_tokens + 1))
+        """Expected tokens per step (``chain_tokens_per_step``)."""
+        return chain_tokens_per_step(self.acceptance, self.draft_tokens)
 
     def describe(self) -> str:
         """The assumption line an estimate carries."""
         drafts = f"{self.draft_tokens} draft token{'s' * (self.draft_tokens != 1)}"
         return (f"speculative decoding with {self.draft}: {drafts} per step at acceptance {self.acceptance:.2f} "
                 f"each, {self.tokens_per_step:.2f} tokens per step ({self.source})")
+
+
+def chain_tokens_per_step(acceptance: float, draft_tokens: int) -> float:
+    """Expected tokens per step of a chain of ``n`` drafts at acceptance ``α``: ``Σ_{i=0..n} αⁱ``.
+    One draft at α = 0.85: 1.85."""
+    return sum(acceptance**i for i in range(draft_tokens + 1))
 
 
 def acceptance_for_length(length: float, draft_tokens: int) -> float:
@@ -49,7 +55,7 @@ def acceptance_for_length(length: float, draft_tokens: int) -> float:
     lo, hi = 0.0, 1.0
     while hi - lo > 1e-9:
         mid = (lo + hi) / 2
-        if sum(mid**i for i in range(draft_tokens + 1)) < length:
+        if chain_tokens_per_step(mid, draft_tokens) < length:
             lo = mid
         else:
             hi = mid
