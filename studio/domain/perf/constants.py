@@ -113,9 +113,15 @@ SCALE_UP_LATENCY_S = 8e-6
 SCALE_OUT_LATENCY_S = 20e-6
 
 # --- training ----------------------------------------------------------------------------------
-#: Mixed-precision Adam: BF16 weights 2 B + BF16 grads 2 B + FP32 master, m, v 12 B = 16 B/param
-#: (Transformer Math 101; Korthikanti et al. 2022) [V-3p].
-TRAIN_WEIGHT_GRAD_BYTES_PER_PARAM = 4.0
+#: Mixed-precision Adam with the distributed optimizer: BF16 weights 2 B + FP32 main gradients 4 B
+#: on every rank, FP32 master, m, v 12 B sharded over data parallelism = 18 B/param before sharding
+#: ("bf16 param, fp32 grads: 6 + 12/d", Megatron Core user guide, Distributed Optimizer; Megatron-LM
+#: accumulates and reduces BF16 gradients in FP32, and so did Llama 3: "FP32 gradient accumulation
+#: during backward computation over multiple micro-batches and also reduce-scatter gradients in FP32",
+#: arXiv 2407.21783 §3.3.2) [V-3p].
+TRAIN_WEIGHT_BYTES_PER_PARAM = 2.0
+TRAIN_GRAD_BYTES_PER_PARAM = 4.0
+TRAIN_WEIGHT_GRAD_BYTES_PER_PARAM = TRAIN_WEIGHT_BYTES_PER_PARAM + TRAIN_GRAD_BYTES_PER_PARAM
 TRAIN_OPTIMIZER_BYTES_PER_PARAM = 12.0
 #: Activation bytes per token per layer per hidden unit with sequence parallelism and selective
 #: recompute: 34·s·b·h / t (Korthikanti et al. 2022, eq. 2 with the 5as/h term recomputed).

@@ -9,13 +9,13 @@ one sequence, interleaved 1F1B) the step time is
   recompute adds one forward) × tokens per step ÷ (GPUs × peak).
 * TP with sequence parallelism: 4 all-reduce-equivalents of ``s·h·2 B`` per layer per micro-batch,
   ``TP_EXPOSED_FRACTION`` of it not hidden behind GEMMs.
-* DP: distributed optimizer (ZeRO-1) → gradient reduce-scatter + parameter all-gather = one
-  all-reduce of ``2 B × N / (TP·PP)`` across DP·CP ranks on the scale-out fabric,
+* DP: distributed optimizer (ZeRO-1) → FP32 gradient reduce-scatter + BF16 parameter all-gather =
+  the bytes of one all-reduce of ``3 B × N / (TP·PP)`` across DP·CP ranks on the scale-out fabric,
   ``DP_EXPOSED_FRACTION`` exposed.
 * pipeline bubble ``(p−1)/(v·m)`` of the busy time (Narayanan et al. 2021), m micro-batches
   per DP rank, v virtual stages.
-Memory per GPU: 16 B/param split as 4 B over TP·PP(·EP for experts) and 12 B of optimizer state
-also over DP·CP; activations ``34·s·h·L_stage/(TP·CP)`` per micro-batch × PP in flight (selective
+Memory per GPU: 18 B/param split as 6 B (BF16 weights, FP32 main gradients) over TP·PP(·EP for
+experts) and 12 B of optimizer state also over DP·CP; activations ``34·s·h·L_stage/(TP·CP)`` per micro-batch × PP in flight (selective
 recompute) or ``2·s·h·L_stage/(TP·CP)`` with full recompute; plus FP32 logits of the last stage.
 MFU is reported with the PaLM convention: ``(6·N + 12·L·heads·head_dim·s) × tokens/s ÷ (GPUs × peak)``.
 
@@ -59,7 +59,9 @@ from .constants import (
     FULL_RECOMPUTE_FLOP_FACTOR,
     GB,
     TP_EXPOSED_FRACTION,
+    TRAIN_GRAD_BYTES_PER_PARAM,
     TRAIN_OPTIMIZER_BYTES_PER_PARAM,
+    TRAIN_WEIGHT_BYTES_PER_PARAM,
     TRAIN_WEIGHT_GRAD_BYTES_PER_PARAM,
     TRAINING_RESERVED_GB,
 )
@@ -99,6 +101,11 @@ MOE_TRAINING_GEMM_RATIO = 0.4
 #: BF16 sweep, see ``gemm_rows_efficiency``].
 GEMM_HALF_RATE_ROWS = 128.0
 POWERS_OF_TWO = (1, 2, 4, 8, 16, 32, 64, 128)
+#: Data-parallel synchronisation per parameter and step: the FP32 gradients reduce-scattered and the
+#: BF16 parameters all-gathered move the bytes of one all-reduce of (4 + 2) / 2 = 3 B.
+DP_SYNC_BYTES_PER_PARAM = (TRAIN_GRAD_BYTES_PER_PARAM + TRAIN_WEIGHT_BYTES_PER_PARAM) / 2
+#: Training state per parameter before any sharding: 6 + 12 = 18 B.
+TRAIN_STATE_BYTES_PER_PARAM = TRAIN_WEIGHT_GRAD_BYTES_PER_PARAM + TRAIN_OPTIMIZER_BYTES_PER_PARAM
 #: Logits are materialised in FP32 on the last stage: ``s · vocab · 4 B / TP`` [M].
 LOGIT_BYTES = 4.0
 
@@ -216,7 +223,9 @@ def _step(req: TrainingRequest, hw: Hardware, f: Factors, tp: int, pp: int, cp: 
     pp_comm = 0.0
     if pp > 1:
         pp_comm = 2 * micro * v * p2p_s(act / tp, k.link(tp * cp * pp))
-    grads = ACTIVATION_BYTES * (k.total - k.experts * (1 - 1 / ep)) / (tp * pp)
+    # reduce-scatter of the FP32 gradients and all-gather of the BF16 parameters: the bytes on the wire
+    # of one all-reduce of (4 + 2) / 2 = 3 B per parameter
+    grads = DP_SYNC_BYTES_PER_PARAM * (k.total - k.experts * (1 - 1 / ep)) / (tp * pp)
     dp_comm = all_reduce_s(grads, dp * cp, k.link(tp * pp * cp * dp)) * DP_EXPOSED_FRACTION
     busy = compute + exposed_model + pp_comm
     bubble = busy * (pp - 1) / (v * micro) if pp > 1 else 0.0
@@ -379,7 +388,8 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
     best, most_used = _search(req, hw, factors)
     if best is None:
         raise EstimateError(
-            f"{req.model.slug} ({req.model.params_total_b:g} B parameters, 16 B each for training) does not fit "
+            f"{req.model.slug} ({req.model.params_total_b:g} B parameters, {TRAIN_STATE_BYTES_PER_PARAM:g} B each for "
+            f"training before sharding) does not fit "
             f"on {req.gpus} × {hw.accelerator.memory_gb:g} GB GPUs at any parallel layout with global batch "
             f"{req.global_batch_sequences}")
     if most_used < MIN_USABLE_SHARE * req.gpus:
@@ -407,7 +417,8 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
         f"{layout.recompute} recompute, {layout.memory_gb_per_gpu:.0f} GB per GPU",
         *((f"the job uses {used:,} of {req.gpus:,} GPUs (the largest subset a layout fills with this batch); "
            f"{req.gpus - used:,} idle at idle power",) if used < req.gpus else ()),
-        "distributed optimizer (ZeRO-1), 16 B per parameter before sharding",
+        f"distributed optimizer (ZeRO-1), {TRAIN_STATE_BYTES_PER_PARAM:g} B per parameter before sharding "
+        "(BF16 weights, FP32 main gradients, FP32 Adam state)",
         f"energy: tokens per joule at the IT load (the systems, idle ones at idle power) and at the wall "
         f"(plus network and storage, times PUE {cost_inputs.pue:g}, over goodput)",
         f"time to train for {train_tokens:.3g} tokens" + ("" if req.train_tokens else " (default: no train_tokens given)")
