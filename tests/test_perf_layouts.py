@@ -11,7 +11,14 @@ from studio.domain.perf import EstimateError
 from studio.domain.perf import models as M
 from studio.domain.perf.collectives import group_all_reduce_s, group_all_to_all_s, kv_transfer_s
 from studio.domain.perf.hardware import hardware_of
-from studio.domain.perf.layouts import Deployment, Layout, candidate_layouts, deployment_from_config, resize
+from studio.domain.perf.layouts import (
+    Deployment,
+    Layout,
+    candidate_layouts,
+    config_label,
+    deployment_from_config,
+    resize,
+)
 from studio.domain.perf.queueing import (
     arrivals_to_fill,
     benchmark_run_share,
@@ -360,3 +367,15 @@ def test_gpt_oss_with_its_eagle3_head_decodes_faster_at_low_load_and_says_how():
     assert 1.2 < plain["tpot_ms"] / spec["tpot_ms"] < 2.41
     assert any(a.startswith("speculative decoding with the EAGLE-3 head") for a in spec["assumptions"])
     assert not any(a.startswith("speculative decoding") for a in plain["assumptions"])
+
+
+def test_one_label_for_a_deployment_and_its_config():
+    # the estimate's lines (Deployment.label) and the frontier's hover (charts, from the layout output)
+    # read the same function, so a pipelined layout says PP in both
+    single = Deployment(Layout(8, 8, True), 9, spec_decoding="mtp")
+    assert single.label() == config_label(single.as_config()) == "9 × TP8/EP8 DP-attn + speculative decoding"
+    piped = Deployment(Layout(4, 1, False, 2), 2)
+    assert piped.label() == config_label(piped.as_config()) == "2 × TP4/PP2"
+    disagg = Deployment(Layout(32, 32, True), 1, Layout(4, 4), 2)
+    assert config_label(disagg.as_config()) == "prefill 2 × TP4/EP4, decode 1 × TP32/EP32 DP-attn"
+    assert config_label(None) == config_label({}) == ""

@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 
 from catalog.source import get_catalog
 from studio.domain.perf.energy import DEFAULT_PUE, facility_power
+from studio.domain.perf.layouts import config_label
 from studio.domain.placement import placement_label
 
 ACCENT = "#0b5cad"
@@ -119,21 +120,6 @@ def breakdown_chart(results: list[dict]) -> dict | None:
                    height=max(220, 70 + 45 * len(rows)), xaxis_title="% of step time", xaxis_range=[0, 100])
 
 
-def _layout_label(layout: dict | None) -> str:
-    """A deployment in a few words: '8 × TP8/EP8 DP-attn' or 'prefill 2 × TP4, decode 1 × TP32/EP32 DP-attn'."""
-    if not layout:
-        return ""
-
-    def one(d: dict) -> str:
-        ep = f"/EP{d.get('ep', 1)}" if d.get("ep", 1) > 1 else ""
-        return f"{d.get('workers', 1)} × TP{d.get('tp', 1)}{ep}{' DP-attn' if d.get('dp_attention') else ''}"
-
-    spec = " + speculative decoding" if layout.get("spec_decoding") == "mtp" else ""
-    if layout.get("serving") == "disaggregated":
-        return f"prefill {one(layout['prefill'])}, decode {one(layout['decode'])}{spec}"
-    return one(layout) + spec
-
-
 FRONTIER_HOVER = ("%{x:.0f} tok/s per user · %{y:,.0f} tok/s per GPU<br>%{customdata[0]}<br>"
                   "%{customdata[1]:,.0f} tok/s per provisioned MW · $%{customdata[2]:.2f} per M tokens")
 FRONTIER_TITLE = "Throughput against interactivity (every layout and batch tried)"
@@ -168,7 +154,7 @@ def frontier_figure(series: list[dict], title: str = FRONTIER_TITLE, *, named_ho
             mode="lines+markers", line={"color": colour, "shape": "hv", **({"dash": s["dash"]} if s.get("dash") else {}),
                                         **({"width": s["width"]} if s.get("width") else {})},
             **({"marker": {"size": s["width"] + 4}} if s.get("width") else {}),
-            customdata=[[_layout_label(p["layout"]), p["tokens_per_s_per_mw"], p["usd_per_million_tokens"]] for p in pts],
+            customdata=[[config_label(p["layout"]), p["tokens_per_s_per_mw"], p["usd_per_million_tokens"]] for p in pts],
             hovertemplate=who + FRONTIER_HOVER + "<extra></extra>", **({} if chosen_in_legend else {"legendgroup": name}))
         chosen = fr.get("chosen") or {}
         if chosen:
@@ -176,7 +162,7 @@ def frontier_figure(series: list[dict], title: str = FRONTIER_TITLE, *, named_ho
                                                                            "showlegend": False}
             fig.add_scatter(x=[chosen["tokens_per_s_per_user"]], y=[chosen["tokens_per_s_per_gpu"]], mode="markers",
                             marker={"color": colour, "size": 13, "symbol": "star"},
-                            customdata=[[_layout_label(fr.get("layout"))]],
+                            customdata=[[config_label(fr.get("layout"))]],
                             hovertemplate=who + "chosen: %{customdata[0]}<extra></extra>", **star)
         limit = s.get("limit", {"text": f"TPOT limit · {name}", "colour": colour})
         if limit and fr.get("min_tokens_per_s_per_user"):

@@ -44,9 +44,7 @@ class Layout:
         return out | {"pp": self.pp} if self.pp > 1 else out
 
     def label(self) -> str:
-        dp = " DP-attn" if self.dp_attention else ""
-        pp = f"/PP{self.pp}" if self.pp > 1 else ""
-        return (f"TP{self.tp}/EP{self.ep}" if self.ep > 1 else f"TP{self.tp}") + pp + dp
+        return _worker_label(self.as_config())
 
 
 @dataclass(frozen=True)
@@ -81,11 +79,34 @@ class Deployment:
                 "spec_decoding": self.spec_decoding}
 
     def label(self) -> str:
-        spec = " + speculative decoding" if self.spec_decoding == "mtp" else ""  # MTP or EAGLE-3: specdec
-        if not self.disaggregated:
-            return f"{self.decode_workers} × {self.decode.label()}{spec}"
-        return (f"prefill {self.prefill_workers} × {self.prefill.label()}, "
-                f"decode {self.decode_workers} × {self.decode.label()}{spec}")
+        return config_label(self.as_config())
+
+
+def _worker_label(d: dict) -> str:
+    """One worker of a ``config`` pool: 'TP8/EP8 DP-attn', 'TP4/PP2'."""
+    ep = f"/EP{d.get('ep', 1)}" if d.get("ep", 1) > 1 else ""
+    pp = f"/PP{d.get('pp', 1)}" if d.get("pp", 1) > 1 else ""
+    return f"TP{d.get('tp', 1)}{ep}{pp}{' DP-attn' if d.get('dp_attention') else ''}"
+
+
+def _pool_label(d: dict) -> str:
+    """One pool of a ``config``: '8 × TP8/EP8 DP-attn', '2 × TP4/PP2'."""
+    return f"{d.get('workers', 1)} × {_worker_label(d)}"
+
+
+def config_label(config: dict | None) -> str:
+    """A deployment in the ``config``/``layout`` shape (``Deployment.as_config``) in a few words — the one
+    label of the estimate's lines, the frontier's hover and the layout list:
+    ``{"serving": "single-node", "workers": 8, "tp": 8, "ep": 8, "dp_attention": true}`` → '8 × TP8/EP8
+    DP-attn'; a disaggregated one → 'prefill 2 × TP4, decode 1 × TP32/EP32 DP-attn'; '+ speculative
+    decoding' when ``spec_decoding`` is ``mtp`` (DeepSeek's MTP or an EAGLE-3 head, ``specdec``).
+    None or {} → ''."""
+    if not config:
+        return ""
+    spec = " + speculative decoding" if config.get("spec_decoding") == "mtp" else ""
+    if config.get("serving") == "disaggregated":
+        return f"prefill {_pool_label(config['prefill'])}, decode {_pool_label(config['decode'])}{spec}"
+    return _pool_label(config) + spec
 
 
 def _whole(d: dict, key: str, default: int | None = None) -> int | None:
