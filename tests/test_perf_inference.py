@@ -361,3 +361,19 @@ def test_the_factors_an_estimate_reads_are_those_of_the_precision_its_experts_mu
                          "input_tokens": 1024, "output_tokens": 1024},
             "cluster": {"system": "dgx-b200", "gpus": 8}, "measured": {"output_tokens_per_s": 1.0}}
     assert family_keys([case], cat) == {("inference_gemm_efficiency", "blackwell", "fp8")}
+
+
+def test_the_engine_reserves_a_requests_whole_output_when_it_admits_it():
+    # max_batch's worked example: Llama-2-70B FP8 on TP2 H100, 300 tokens in and 290 out:
+    # (80 − 34.75 − 4) × 0.9 = 37.12 GB per GPU. A closed loop of API clients runs TensorRT-LLM's default
+    # GUARANTEED_NO_EVICT, which admits a request only with room for its prompt and whole output:
+    # ÷ (590 × 80 KiB) = 768 sequences; MLPerf's tuned harness admits on the tokens held: ÷ (445 × 80 KiB)
+    from studio.domain.perf.serving import Replica, admission_output_share
+
+    rep = Replica(CAT.get("llama-2-70b"), HW, "fp8", 2, FACTORS)
+    assert rep.kv_bytes_per_token_per_gpu == 80 * 1024
+    assert rep.kv_capacity_bytes_per_gpu == pytest.approx(37.12e9, rel=1e-3)
+    assert admission_output_share("concurrency") == 1.0
+    assert admission_output_share("offline") == admission_output_share("server") == 0.5
+    assert rep.max_batch(300, 290, admission_output_share("concurrency")) == 768
+    assert rep.max_batch(300, 290, admission_output_share("offline")) == 1018

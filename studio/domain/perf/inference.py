@@ -52,7 +52,7 @@ from .hardware import Hardware
 from .layouts import Deployment
 from .queueing import RHO_MAX, benchmark_run_share, cycle_wait_s, mean_wait_s, quantile_wait_s, round_wait_iters
 from .results import TimeBreakdown
-from .serving import Replica
+from .serving import Replica, admission_output_share
 from .specdec import SpecDecoding
 
 SCENARIOS = ("offline", "server", "interactive", "concurrency")
@@ -147,7 +147,7 @@ def build_pools(dep: Deployment, req: InferenceRequest, hw: Hardware, factors: F
     """The deployment's workers, or None when a worker cannot hold one full sequence."""
     d = dep.decode
     dec = Replica(req.model, hw, req.precision, d.tp, factors, d.ep, d.dp_attention, d.pp)
-    bmax = dec.max_batch(req.input_tokens, req.output_tokens)
+    bmax = dec.max_batch(req.input_tokens, req.output_tokens, admission_output_share(req.scenario))
     if bmax < 1:
         return None
     pre = dec

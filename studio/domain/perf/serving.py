@@ -38,6 +38,7 @@ from .constants import (
     EP_POPULARITY_SKEW,
     GB,
     GEMM_HALF_FILL_TOKENS,
+    KV_ADMISSION_OUTPUT_SHARE,
     KV_CACHE_MEMORY_FRACTION,
     MAX_BATCH_SEQUENCES,
     SERVING_RESERVED_GB,
@@ -66,6 +67,14 @@ def expert_math_precision(model: LlmModel, acc, precision: str) -> str:
     if model.checkpoint_expert_precision and precision != "bf16":
         return "fp8" if acc.fp4_dense_tflops else "bf16"
     return precision
+
+
+def admission_output_share(scenario: str) -> float:
+    """Share of a request's output the engine reserves KV cache for at admission, by the harness that
+    drives the scenario (``KV_ADMISSION_OUTPUT_SHARE``): a closed loop of API clients (``concurrency``)
+    1.0, TensorRT-LLM's default; MLPerf's offline, server and interactive 0.5, a harness tuned for
+    throughput admitting on the tokens held. An unknown scenario reads the default engine's 1.0."""
+    return KV_ADMISSION_OUTPUT_SHARE.get(scenario, KV_ADMISSION_OUTPUT_SHARE["concurrency"])
 
 
 def gemm_fill(tokens: float, half_tokens: float = GEMM_HALF_FILL_TOKENS) -> float:
@@ -198,18 +207,21 @@ class Replica:
     def seq_kv_bytes_per_gpu(self, context: float) -> float:
         return self.kv_bytes_per_token_per_gpu * M.attended_context(self.model, context)
 
-    def max_batch(self, input_tokens: int, output_tokens: int) -> int:
-        """Sequences the worker holds at once: per-GPU KV capacity ÷ mean occupancy ``(in + out/2)``
-        per sequence, times the attention data-parallel ranks; 0 when one full sequence does not fit;
-        capped at the engine's 2,048 per rank.
+    def max_batch(self, input_tokens: int, output_tokens: int, output_share: float = 0.5) -> int:
+        """Sequences the worker holds at once: per-GPU KV capacity ÷ what the engine holds for a request
+        it admits, ``in + output_share × out`` (``admission_output_share``: 1 for the whole output, as
+        TensorRT-LLM's default GUARANTEED_NO_EVICT reserves; 0.5 for the mean occupancy of an engine that
+        admits on the tokens held), times the attention data-parallel ranks; 0 when one full sequence does
+        not fit; capped at the engine's 2,048 per rank.
 
         Llama-2-70B FP8, TP2 on H100, 300/290 tokens: (80 − 34.7 − 4) × 0.9 = 37.1 GB per GPU ÷
-        (445 × 80 KiB) ≈ 1,018 sequences.
+        (445 × 80 KiB) = 1,018 sequences at the mean occupancy; ÷ (590 × 80 KiB) = 768 with the whole
+        output reserved.
         """
         cap = self.kv_capacity_bytes_per_gpu
         if cap < self.seq_kv_bytes_per_gpu(input_tokens + output_tokens):
             return 0
-        per_rank = cap // self.seq_kv_bytes_per_gpu(input_tokens + output_tokens / 2.0)
+        per_rank = cap // self.seq_kv_bytes_per_gpu(input_tokens + output_tokens * output_share)
         return int(min(MAX_BATCH_SEQUENCES, per_rank) * self.attn_dp)
 
     # --- time ----------------------------------------------------------------------------
