@@ -4,6 +4,7 @@ failure with a reason, and who may see or start what."""
 import pytest
 from django.urls import reverse
 
+from studio.domain.perf.results import training_layout_label
 from studio.models import DesignMember, Job
 from studio.services import create_from_reference
 from studio.tasks import estimate_design_task
@@ -46,6 +47,12 @@ def test_a_finished_estimate_shows_table_charts_scaling_path_and_assumptions(own
     assert 'id="scaling-table"' in html and "First binding wall" in html
     assert "Assumptions" in html and "Confidence band" in html
     assert "hx-trigger" not in html  # polling stops when the job ends
+    # a training row names every parallel dimension its GPUs multiply out of, as its assumption line does
+    trained = [r["training"] for r in job.result["results"] if r.get("training")]
+    assert trained
+    for t in trained:
+        label = training_layout_label(t["layout"])
+        assert " CP" in label and label in html and f"layout {label}," in t["assumptions"][0]
 
 
 def test_the_estimates_page_shows_the_latest_estimate(owner_client, design):

@@ -77,3 +77,13 @@ def test_more_gpus_never_lower_the_compute_ceiling(gpus, factor):
         return 1024 * 4096 / est.breakdown.compute_s
 
     assert ceiling(gpus * factor) >= ceiling(gpus) * 0.999
+
+
+def test_a_training_layout_label_names_every_dimension_its_gpus_multiply_out_of():
+    from studio.domain.perf.results import TrainingLayout, training_layout_label
+
+    layout = TrainingLayout(8, 8, 4, 32, 1, 64, 4, "selective", 70.0)
+    assert training_layout_label(layout) == "TP8 PP8 CP4 DP32"  # 8 × 8 × 4 × 32 = 8,192 GPUs
+    assert training_layout_label(layout) == training_layout_label({**vars(layout)})  # as a stored estimate holds it
+    moe = TrainingLayout(1, 4, 1, 64, 8, 16, 4, "selective", 60.0)
+    assert training_layout_label(moe) == "TP1 PP4 CP1 DP64 EP8"

@@ -26,6 +26,18 @@ def placement(result):
 
 
 @register.filter
+def training_layout(layout):
+    """A stored training estimate's layout: ``{{ r.training.layout|training_layout }}`` → 'TP8 PP8 CP4 DP32'
+    (``studio.domain.perf.results.training_layout_label``); '' when there is none."""
+    from studio.domain.perf.results import training_layout_label
+
+    try:
+        return training_layout_label(layout)
+    except (KeyError, TypeError, AttributeError):
+        return ""
+
+
+@register.filter
 def number(value, digits=0):
     """A number with thousands separators and a fixed number of decimals; '–' for None."""
     if value is None or value == "":

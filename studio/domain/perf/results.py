@@ -106,6 +106,16 @@ class TrainingLayout:
     memory_gb_per_gpu: float
 
 
+def training_layout_label(layout: TrainingLayout | dict) -> str:
+    """A training layout in a few words, every parallel dimension that multiplies into the GPUs it uses:
+    ``TrainingLayout(8, 8, 4, 32, 1, ...)`` (or its ``to_dict`` form, as a stored estimate holds it) →
+    'TP8 PP8 CP4 DP32' (8 × 8 × 4 × 32 = 8,192 GPUs); ' EP8' is added when experts are split over 8."""
+    d = layout if isinstance(layout, dict) else asdict(layout)
+    ep = d.get("expert_parallel") or 1
+    return (f"TP{d['tensor_parallel']} PP{d['pipeline_parallel']} CP{d.get('context_parallel') or 1} "
+            f"DP{d['data_parallel']}" + (f" EP{ep}" if ep > 1 else ""))
+
+
 @dataclass(frozen=True)
 class TrainingEstimate:
     model: str

@@ -70,7 +70,7 @@ from .energy import facility_power, idle_power_w, it_power_w, systems_for_gpus, 
 from .errors import EstimateError
 from .goodput import goodput
 from .hardware import Hardware
-from .results import TimeBreakdown, TrainingEstimate, TrainingLayout
+from .results import TimeBreakdown, TrainingEstimate, TrainingLayout, training_layout_label
 from .serving import gemm_fill
 
 #: Most virtual pipeline stages per rank considered (Megatron interleaved schedule) [M].
@@ -411,9 +411,8 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
     hourly = usd_per_hour(systems_for_gpus(hw.system, req.gpus), system_price_usd(hw.system, hw.family, cost_inputs),
                           power, cost_inputs)
     assumptions = (
-        f"layout TP{layout.tensor_parallel} PP{layout.pipeline_parallel} CP{layout.context_parallel} "
-        f"DP{layout.data_parallel}" + (f" EP{layout.expert_parallel}" if req.model.is_moe else "")
-        + f", {layout.micro_batches} micro-batches per step, {layout.virtual_stages} virtual stage(s), "
+        f"layout {training_layout_label(layout)}, {layout.micro_batches} micro-batches per step, "
+        f"{layout.virtual_stages} virtual stage(s), "
         f"{layout.recompute} recompute, {layout.memory_gb_per_gpu:.0f} GB per GPU",
         *((f"the job uses {used:,} of {req.gpus:,} GPUs (the largest subset a layout fills with this batch); "
            f"{req.gpus - used:,} idle at idle power",) if used < req.gpus else ()),
