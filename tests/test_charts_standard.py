@@ -64,3 +64,16 @@ def test_the_scaling_chart_marks_each_earlier_phase():
     fig = scaling_chart({"steps": steps, "walls": [], "system": "gb200-nvl72", "su_systems": 1}, phases=phases)
     texts = [a["text"] for a in fig["layout"]["annotations"]]
     assert "phase 1" in texts and "phase 2" in texts
+
+
+def test_a_tpot_limit_label_sits_at_the_foot_of_its_line_clear_of_the_chosen_star():
+    # the star is where the curve meets its limit, high up on a frontier; the label goes at the bottom
+    from studio.reports.charts import frontier_chart
+
+    points = [{"tokens_per_s_per_user": u, "tokens_per_s_per_gpu": g, "tokens_per_s_per_mw": 1.0,
+               "usd_per_million_tokens": 1.0, "layout": {"serving": "single-node", "tp": 1, "workers": 8}}
+              for u, g in ((10, 20000), (50, 9000), (100, 800))]
+    fr = {"points": points, "chosen": points[0], "layout": points[0]["layout"], "min_tokens_per_s_per_user": 5.0}
+    fig = frontier_chart({"chat": fr, "rag": fr})
+    labels = [a for a in fig["layout"]["annotations"] if a["text"].startswith("TPOT limit")]
+    assert [(a["y"], a["yanchor"], a["yshift"]) for a in labels] == [(0, "bottom", 0), (0, "bottom", 16)]

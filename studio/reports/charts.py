@@ -167,9 +167,11 @@ def frontier_figure(series: list[dict], title: str = FRONTIER_TITLE, *, named_ho
         limit = s.get("limit", {"text": f"TPOT limit · {name}", "colour": colour})
         if limit and fr.get("min_tokens_per_s_per_user"):
             fig.add_vline(x=fr["min_tokens_per_s_per_user"], line={"color": limit["colour"], "dash": "dash", "width": 1})
-            fig.add_annotation(x=fr["min_tokens_per_s_per_user"], y=1, yref="paper", yanchor="top", xanchor="left",
+            # at the foot of the line: left of the limits the frontiers run high (slow users, big batches) and
+            # the chosen star sits where a curve meets its limit, so a label at the top would cover it
+            fig.add_annotation(x=fr["min_tokens_per_s_per_user"], y=0, yref="paper", yanchor="bottom", xanchor="left",
                                # labels stack by curve on the estimates page (as before), by line drawn here
-                               yshift=-16 * (i if chosen_in_legend else lines), xshift=3, showarrow=False,
+                               yshift=16 * (i if chosen_in_legend else lines), xshift=3, showarrow=False,
                                text=limit["text"], font={"size": 11, "color": limit["colour"]},
                                bgcolor="rgba(255,255,255,.85)")
             lines += 1
