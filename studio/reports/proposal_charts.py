@@ -60,7 +60,7 @@ def frontier_svg(frontiers: dict, labels: dict | None = None) -> str | None:
                             for k, r in zip(range(10), [7, 3] * 5, strict=True))
             body.append(f'<polygon points="{star}" fill="{colour}" stroke="#fff" stroke-width="0.8"/>')
         if fr.get("min_tokens_per_s_per_user"):
-            body.append(p.vline(fr["min_tokens_per_s_per_user"], colour, "TPOT limit", row=i))
+            body.append(p.vline(fr["min_tokens_per_s_per_user"], colour, "TPOT limit", row=i, foot=True))
         entries.append((f"{labels.get(rid, rid)} (★ the estimate)", colour))
     body.append(legend(LEFT, 16, entries))
     return _svg(width, height, "".join(body), "Throughput against interactivity")

@@ -117,12 +117,14 @@ class Panel:
                     for x, y in zip(xs, ys, strict=True)]
         return "".join(out)
 
-    def vline(self, x: float, colour: str, label: str = "", *, row: int = 0) -> str:
+    def vline(self, x: float, colour: str, label: str = "", *, row: int = 0, foot: bool = False) -> str:
+        """A dashed vertical line at ``x``, its label at the top (``row`` stacks labels down) or, with
+        ``foot``, at the bottom (stacking up) — where a frontier's limit label covers nothing."""
         px = self.sx(x)
         out = f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{self.y}" y2="{self.y + self.h}" stroke="{colour}" ' \
               f'stroke-width="1.4" stroke-dasharray="4 3"/>'
         if label:
-            ty = self.y + 12 + 14 * row
+            ty = self.y + self.h - 5 - 14 * row if foot else self.y + 12 + 14 * row
             out += (f'<rect x="{px + 2:.1f}" y="{ty - 9:.1f}" width="{4.9 * len(label) + 4:.1f}" height="12" '
                     f'fill="#fff" fill-opacity="0.9"/>')
             out += text(px + 4, ty, label, size=9, colour=colour)
