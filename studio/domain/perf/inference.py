@@ -147,14 +147,15 @@ def build_pools(dep: Deployment, req: InferenceRequest, hw: Hardware, factors: F
     """The deployment's workers, or None when a worker cannot hold one full sequence."""
     d = dep.decode
     dec = Replica(req.model, hw, req.precision, d.tp, factors, d.ep, d.dp_attention, d.pp)
-    bmax = dec.max_batch(req.input_tokens, req.output_tokens, admission_output_share(req.scenario))
+    share = admission_output_share(req.scenario)
+    bmax = dec.max_batch(req.input_tokens, req.output_tokens, share)
     if bmax < 1:
         return None
     pre = dec
     if dep.disaggregated:
         p = dep.prefill
         pre = Replica(req.model, hw, req.precision, p.tp, factors, p.ep, p.dp_attention, p.pp)
-        if pre.max_batch(req.input_tokens, 1) < 1:
+        if pre.max_batch(req.input_tokens, 1, share) < 1:
             return None
     return Pools(dep, dec, pre, bmax, spec)
 

@@ -207,7 +207,7 @@ class Replica:
     def seq_kv_bytes_per_gpu(self, context: float) -> float:
         return self.kv_bytes_per_token_per_gpu * M.attended_context(self.model, context)
 
-    def max_batch(self, input_tokens: int, output_tokens: int, output_share: float = 0.5) -> int:
+    def max_batch(self, input_tokens: int, output_tokens: int, output_share: float) -> int:
         """Sequences the worker holds at once: per-GPU KV capacity ÷ what the engine holds for a request
         it admits, ``in + output_share × out`` (``admission_output_share``: 1 for the whole output, as
         TensorRT-LLM's default GUARANTEED_NO_EVICT reserves; 0.5 for the mean occupancy of an engine that

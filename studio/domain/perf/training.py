@@ -15,8 +15,9 @@ one sequence, interleaved 1F1B) the step time is
 * pipeline bubble ``(p−1)/(v·m)`` of the busy time (Narayanan et al. 2021), m micro-batches
   per DP rank, v virtual stages.
 Memory per GPU: 18 B/param split as 6 B (BF16 weights, FP32 main gradients) over TP·PP(·EP for
-experts) and 12 B of optimizer state also over DP·CP; activations ``34·s·h·L_stage/(TP·CP)`` per micro-batch × PP in flight (selective
-recompute) or ``2·s·h·L_stage/(TP·CP)`` with full recompute; plus FP32 logits of the last stage.
+experts) and 12 B of optimizer state also over DP·CP; activations ``34·s·h·L_stage/(TP·CP)`` per
+micro-batch × PP in flight (selective recompute) or ``2·s·h·L_stage/(TP·CP)`` with full recompute; plus
+FP32 logits of the last stage.
 MFU is reported with the PaLM convention: ``(6·N + 12·L·heads·head_dim·s) × tokens/s ÷ (GPUs × peak)``.
 
 Any GPU count: pipeline depths include the divisors that balance the layers (126 layers on 9 or
