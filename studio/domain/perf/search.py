@@ -37,7 +37,7 @@ from .inference import (
 from .layouts import Deployment, candidate_layouts, deployment_from_config
 from .queueing import RHO_MAX
 from .results import InferenceEstimate
-from .serving import admission_output_share, expert_math_precision
+from .serving import admission_note, expert_math_precision
 from .specdec import spec_for
 
 PREFILL_SHARES = (0.125, 0.25, 0.375, 0.5, 0.625, 0.75)
@@ -202,9 +202,7 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
         f"worker ({best.limited_by})",
         f"weights {dec.weights_bytes_per_gpu / GB:.1f} GB and KV cache {dec.kv_capacity_bytes_per_gpu / GB:.1f} GB "
         f"per decode GPU; KV cache in {dec.kv_precision.upper()}; room for {pools.bmax:,} sequences per decode "
-        f"worker, " + ("each admitted with its prompt and whole output reserved (TensorRT-LLM's default "
-                       "GUARANTEED_NO_EVICT)" if admission_output_share(req.scenario) >= 1.0 else
-                       "each admitted on the tokens it holds (a harness tuned for throughput: MAX_UTILIZATION)"),
+        f"worker, {admission_note(req.scenario)}",
         f"TTFT is the {ttft_note}; prefill server utilisation {best.prefill_rho:.0%}",
         *((f"output averaged over a benchmark run of {BENCHMARK_REQUESTS_PER_CLIENT} requests per client (the "
            f"first prompts arrive together, the last requests drain): {best.steady_tokens_per_s:,.0f} tok/s "

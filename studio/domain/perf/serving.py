@@ -77,6 +77,15 @@ def admission_output_share(scenario: str) -> float:
     return KV_ADMISSION_OUTPUT_SHARE.get(scenario, KV_ADMISSION_OUTPUT_SHARE["concurrency"])
 
 
+def admission_note(scenario: str) -> str:
+    """How a request is admitted under ``admission_output_share(scenario)``, for the estimate's KV line:
+    ``concurrency`` → 'each admitted with its prompt and whole output reserved (TensorRT-LLM's default
+    GUARANTEED_NO_EVICT)'; ``offline`` → 'each admitted on the tokens it holds (…: MAX_UTILIZATION)'."""
+    if admission_output_share(scenario) >= 1.0:
+        return "each admitted with its prompt and whole output reserved (TensorRT-LLM's default GUARANTEED_NO_EVICT)"
+    return "each admitted on the tokens it holds (a harness tuned for throughput: MAX_UTILIZATION)"
+
+
 def gemm_fill(tokens: float, half_tokens: float = GEMM_HALF_FILL_TOKENS) -> float:
     """Share of a linear layer's large-batch GEMM efficiency reached with ``tokens`` rows (its M):
     ``M / (M + half_tokens)``, serving's half point ``GEMM_HALF_FILL_TOKENS`` by default (training's
