@@ -8,7 +8,9 @@ fits the global factors and one GEMM efficiency per (accelerator family, precisi
 has a measured case (``studio.domain.perf.fitting``), and writes
 ``studio/domain/perf/calibration_data.json`` with a note per factor saying where it came from.
 ``--holdout`` also prints leave-one-case-out and leave-one-family-out errors (refits without
-the held-out cases; nothing is written for those).
+the held-out cases; nothing is written for those). ``--add FILE`` fits a further cases file beside the
+default sources, each source weighing the same (an experiment, with ``--out`` elsewhere: does a check that
+is kept out of the fit move when it is fitted?).
 """
 
 from __future__ import annotations
@@ -118,6 +120,9 @@ def default_files() -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("cases", nargs="*", help="cases files (default: both reference files and extra_sources())")
+    parser.add_argument("--add", action="append", default=[], metavar="FILE",
+                        help="a cases file fitted on top of the default sources (an experiment: write it with --out "
+                             "elsewhere; e.g. the capture from bench/inferencex_validation.py --cases-out)")
     parser.add_argument("--holdout", action="store_true", help="also report leave-one-out errors")
     parser.add_argument("--out", default=str(cal.DATA_FILE))
     parser.add_argument("--emphasis", action="append", default=[], metavar="FILE=W",
@@ -125,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sources = ({Path(f).name: json.loads(Path(f).read_text(encoding="utf-8"))["cases"] for f in args.cases}
                if args.cases else default_sources())
+    sources.update({Path(f).name: json.loads(Path(f).read_text(encoding="utf-8"))["cases"] for f in args.add})
     by_file = {name: [{**c, "_source": name} for c in cases] for name, cases in sources.items()}
     cases = [c for cs in by_file.values() for c in cs]
     catalog = file_catalog()

@@ -32,6 +32,9 @@ would be off by more than half if each TTFT below ρ = 0.85 were stretched by 1/
 GPUs (most are Dynamo's GB200 runs of December 2025), with the worker counts as logged, for the estimator
 to read at the pool's width (``layouts.pool_from_config``); they are reported apart, never in the
 out-of-sample figures, and those it refuses (TP 36 does not divide 128 heads) count as not estimated.
+``--ttft-by-prompt`` prints a lone prompt's TTFT (8 clients or fewer, one node) at 1k and at 8k tokens where
+both were measured on the same system, engine and layout, and the ratio of the measured to the estimated
+slope between them.
 ``--by-regime`` prints the out-of-sample rows by serving mode, the closed loop's regime as the estimate
 names it (``fixed concurrency``: every client decoding or in its first token; ``… requests queue``: clients
 beyond what the prefill or the KV cache takes wait) and prefill utilisation: predicted / measured at the
@@ -323,6 +326,42 @@ def by_regime(cases: list[dict], outputs: list[dict], refs: set[tuple]) -> None:
               f"{med.get('tpot_ms', '-'):>6s} {med.get('ttft_ms', '-'):>6s} {med['measured']:>9s} {med['estimated']:>7s}")
 
 
+#: A lone prompt: single-node rows at this many clients or fewer (``--ttft-by-prompt``).
+FEW_CLIENTS = 8
+
+
+def ttft_by_prompt(cases: list[dict], outputs: list[dict]) -> None:
+    """TTFT at a few clients (``FEW_CLIENTS``), 1k against 8k prompts, where both were measured on the same
+    system, engine, precision, layout, speculative decoding and clients (1k outputs, single node; reference
+    rows included — this compares two lengths, it scores nothing): measured and estimated TTFT at each length
+    and the ratio of the two slopes (measured 8k − 1k over estimated 8k − 1k). A slope ratio above 1 with the
+    1k TTFT over-estimated says the estimate's fixed part of a lone prompt's TTFT is too long and its
+    per-token part too short."""
+    pairs: dict[tuple, dict[int, tuple[float, float]]] = defaultdict(dict)
+    for c, out in zip(cases, outputs):
+        w, cf = c["workload"], c["config"]
+        if (cf["serving"] != "single-node" or w["concurrency"] > FEW_CLIENTS or w["output_tokens"] != 1024
+                or w["input_tokens"] not in (1024, 8192) or not out.get("ttft_ms")):
+            continue
+        key = (c["cluster"]["system"], c["_row"]["framework"], w["precision"], cf["spec_decoding"],
+               f"TP{cf['tp']}/EP{cf['ep']}{' DP-attn' if cf.get('dp_attention') else ''}", w["concurrency"])
+        pairs[key][w["input_tokens"]] = (c["measured"]["ttft_ms"], out["ttft_ms"])
+    print(f"\n# TTFT at {FEW_CLIENTS} clients or fewer, 1k against 8k prompts (ms, measured / estimated)")
+    print(f"{'system':12s} {'engine':7s} {'prec':4s} {'spec':4s} {'layout':16s} {'clients':>7s} {'1k':>11s} "
+          f"{'8k':>11s} {'slope ratio':>11s}")
+    ratios = []
+    for key, by_len in sorted(pairs.items()):
+        if len(by_len) < 2:
+            continue
+        (m1, e1), (m8, e8) = by_len[1024], by_len[8192]
+        ratios.append((m8 - m1) / (e8 - e1))
+        print(f"{key[0]:12s} {key[1]:7s} {key[2]:4s} {key[3]:4s} {key[4]:16s} {key[5]:7d} {m1:5.0f}/{e1:<5.0f} "
+              f"{m8:5.0f}/{e8:<5.0f} {ratios[-1]:11.2f}")
+    if ratios:
+        print(f"slope ratio: median {statistics.median(ratios):.2f} over {len(ratios)} pairs "
+              f"({min(ratios):.2f}–{max(ratios):.2f})")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=Path, default=ROWS)
@@ -335,6 +374,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also print the TTFTs by the estimate's prefill utilisation")
     ap.add_argument("--by-regime", action="store_true",
                     help="also print the rows by closed-loop regime and prefill utilisation")
+    ap.add_argument("--ttft-by-prompt", action="store_true",
+                    help="also print TTFT at a few clients, 1k against 8k prompts, and the ratio of the slopes")
     ap.add_argument("--resized-pools", action="store_true",
                     help="also estimate the disaggregated rows whose pool columns do not add up to the pool's "
                          "GPUs, as logged (reported apart)")
@@ -381,8 +422,10 @@ def main(argv: list[str] | None = None) -> int:
             print(summary_line(f"{key} ({len(spread[key]) // 2} pairs)", spread[key]))
     if spread:
         print(summary_line("all", [e for v in spread.values() for e in v]))
-    if args.ttft_by_utilisation or args.by_regime:
+    if args.ttft_by_utilisation or args.by_regime or args.ttft_by_prompt:
         outputs = estimate_cases(blind, catalog, calibration=data)
+        if args.ttft_by_prompt:
+            ttft_by_prompt(cases, outputs)
         if args.ttft_by_utilisation:
             ttft_by_utilisation(cases, outputs, refs)
         if args.by_regime:
