@@ -98,7 +98,7 @@ def test_amd_instinct_families_reach_the_fitted_share_of_the_hbm_efficiency():
     assert cal.CalibrationData({}, {}, {}).factors_for("cdna3", "fp8").hbm_efficiency == cal.PRIORS["hbm_efficiency"]
 
 
-def test_the_fit_s_loss_counts_a_miss_beyond_three_times_and_a_failure_as_three_times():
+def test_the_fit_s_loss_is_the_targets_error_measure_capped_at_a_two_times_over_estimate():
     import math
 
     from studio.domain.perf.accuracy import Row
@@ -107,10 +107,12 @@ def test_the_fit_s_loss_counts_a_miss_beyond_three_times_and_a_failure_as_three_
     def row(predicted):
         return Row("c", "ttft_ms", 100.0, predicted, abs(predicted / 100.0 - 1) if predicted else math.inf)
 
-    assert MISS_CAP == pytest.approx(math.log(3))
-    assert loss([row(150.0)]) == pytest.approx(math.log(1.5))
-    assert loss([row(250.0)]) == pytest.approx(math.log(2.5))
-    assert loss([row(1500.0)]) == pytest.approx(math.log(3))  # 15× off counts as 3×
-    assert loss([row(10.0)]) == pytest.approx(math.log(3))
-    assert loss([row(None)]) == pytest.approx(math.log(3))
-    assert loss([row(150.0)], {"c": 2.0}) == pytest.approx(2 * math.log(1.5))
+    assert MISS_CAP == 1.0
+    assert loss([row(150.0)]) == pytest.approx(0.5)
+    assert loss([row(50.0)]) == pytest.approx(0.5)  # the measure, not the log: 2× under is half of 2× over
+    assert loss([row(200.0)]) == pytest.approx(1.0)
+    assert loss([row(1500.0)]) == pytest.approx(1.0)  # 15× over counts as 2×
+    assert loss([row(10.0)]) == pytest.approx(0.9)
+    assert loss([row(None)]) == pytest.approx(1.0)  # a failed case costs the cap
+    assert loss([row(150.0)], {"c": 2.0}) == pytest.approx(1.0)
+    assert loss([row(150.0), row(80.0)]) == pytest.approx(0.7)

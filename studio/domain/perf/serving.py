@@ -324,11 +324,11 @@ class Replica:
         framework's dispatch, ``prefill_kernel_overhead_s``, on top of its GPU time. Per batch, not per
         prompt: prompts that queue share it.
 
-        At the fitted 80 µs a kernel (``calibration_data.json``): gpt-oss-120b 36 layers × 13 kernels × 80 µs
-        = 38 ms; DeepSeek-V3 61 × 20.66 × 80 µs = 101 ms. A lone 1k-token prompt's whole TTFT measures
+        At the fitted 59 µs a kernel (``calibration_data.json``): gpt-oss-120b 36 layers × 13 kernels × 59 µs
+        = 28 ms; DeepSeek-V3 61 × 20.66 × 59 µs = 74 ms. A lone 1k-token prompt's whole TTFT measures
         29–45 ms for gpt-oss (InferenceMAX, B200 and H200) and 71–182 ms for DeepSeek-R1 (8 × B200/B300): one
-        fitted figure per kernel sits between what the two models need (gpt-oss's TTFT at a few clients
-        comes out 1.03–1.23× measured at the median on NVIDIA GPUs, ``bench/gptoss_validation.py``).
+        fitted figure per kernel sits between what the two models need (gpt-oss's TTFT at 16 clients or fewer
+        comes out 0.98–1.15× measured at the median on NVIDIA GPUs, ``bench/gptoss_validation.py``).
         """
         return self.model.layers * M.kernels_per_layer(self.model) * self.factors.prefill_kernel_overhead_s
 
