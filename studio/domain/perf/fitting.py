@@ -9,7 +9,6 @@ precision is the median of the fitted families. Fabric cases carry no factor.
 
 from __future__ import annotations
 
-import math
 import statistics
 from typing import Callable
 
@@ -132,11 +131,8 @@ def loss(rows, weights: dict[str, float] | None = None) -> float:
     for r in rows:
         if r.is_fabric:
             continue
-        w = (weights or {}).get(r.case_id, 1.0)
-        if r.predicted is None or r.predicted <= 0 or not math.isfinite(r.error):
-            total += w * MISS_CAP
-        else:
-            total += w * min(abs(r.predicted / r.measured - 1.0), MISS_CAP)
+        # the row's error is the measure itself (``accuracy.compare``), infinite for a failed case
+        total += (weights or {}).get(r.case_id, 1.0) * min(r.error, MISS_CAP)
     return total
 
 
