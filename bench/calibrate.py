@@ -130,7 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sources = ({Path(f).name: json.loads(Path(f).read_text(encoding="utf-8"))["cases"] for f in args.cases}
                if args.cases else default_sources())
-    sources.update({Path(f).name: json.loads(Path(f).read_text(encoding="utf-8"))["cases"] for f in args.add})
+    for f in args.add:
+        if Path(f).name in sources:
+            parser.error(f"--add {f}: a source named {Path(f).name} is already fitted (rename the file)")
+        sources[Path(f).name] = json.loads(Path(f).read_text(encoding="utf-8"))["cases"]
     by_file = {name: [{**c, "_source": name} for c in cases] for name, cases in sources.items()}
     cases = [c for cs in by_file.values() for c in cs]
     catalog = file_catalog()
