@@ -131,3 +131,25 @@ def test_by_regime_groups_the_rows_and_gives_the_decoding_share():
     row = next(line for line in text.getvalue().splitlines() if line.startswith("disaggregated"))
     assert row.split() == ["disaggregated", "prefill", "capacity:", "requests", "queue", "90-101", "%", "1",
                            "1.10", "0.90", "2.00", "0.80", "0.79"]
+
+
+def test_ttft_by_prompt_pairs_1k_and_8k_on_the_same_layout_and_gives_the_slope_ratio():
+    # one pair: measured 100 → 400 ms (a rise of 300), estimated 150 → 250 ms (a rise of 100): slope ratio 3.00;
+    # a lone 8k row with no 1k partner, and a row at 64 clients, make no pair
+    def row(isl, measured, estimated, conc=4):
+        case = {"workload": {"precision": "fp8", "input_tokens": isl, "output_tokens": 1024, "concurrency": conc},
+                "cluster": {"system": "dgx-h200", "gpus": 8}, "_row": {"framework": "sglang"},
+                "config": {"serving": "single-node", "tp": 8, "ep": 1, "dp_attention": False,
+                           "spec_decoding": "none"},
+                "measured": {"ttft_ms": measured}}
+        return case, {"ttft_ms": estimated}
+
+    rows = [row(1024, 100.0, 150.0), row(8192, 400.0, 250.0), row(8192, 500.0, 260.0, conc=8),
+            row(1024, 90.0, 140.0, conc=64)]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        iv.ttft_by_prompt([c for c, _ in rows], [o for _, o in rows])
+    text = out.getvalue()
+    pair = [line for line in text.splitlines() if line.startswith("dgx-h200")]
+    assert len(pair) == 1 and pair[0].split()[-3:] == ["100/150", "400/250", "3.00"]
+    assert "slope ratio: median 3.00 over 1 pairs (3.00–3.00)" in text

@@ -116,3 +116,18 @@ def test_the_fit_s_loss_is_the_targets_error_measure_capped_at_a_two_times_over_
     assert loss([row(None)]) == pytest.approx(1.0)  # a failed case costs the cap
     assert loss([row(150.0)], {"c": 2.0}) == pytest.approx(1.0)
     assert loss([row(150.0), row(80.0)]) == pytest.approx(0.7)
+
+
+def test_calibrate_add_refuses_a_file_named_like_a_source_already_fitted(tmp_path, capsys):
+    # --add fits a further cases file beside the default sources; one named like a default source would
+    # replace it silently, so it stops before any fit, naming the file
+    from tests.bench_scripts import load
+
+    calibrate = load("calibrate")
+    clash = tmp_path / "calibration.json"
+    clash.write_text('{"format": "ai-factory-estimate-cases/1", "cases": []}', encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        calibrate.main(["--add", str(clash), "--out", str(tmp_path / "out.json")])
+    assert exit_info.value.code == 2
+    assert "a source named calibration.json is already fitted" in capsys.readouterr().err
+    assert not (tmp_path / "out.json").exists()
