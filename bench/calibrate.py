@@ -128,12 +128,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--emphasis", action="append", default=[], metavar="FILE=W",
                         help="weigh a cases file W times the others (default: fitting.DEFAULT_EMPHASIS)")
     args = parser.parse_args(argv)
-    sources = ({Path(f).name: json.loads(Path(f).read_text(encoding="utf-8"))["cases"] for f in args.cases}
-               if args.cases else default_sources())
+    from bench.inferencex_validation import cases_file
+
+    sources = {Path(f).name: cases_file(Path(f)) for f in args.cases} if args.cases else default_sources()
     for f in args.add:
         if Path(f).name in sources:
             parser.error(f"--add {f}: a source named {Path(f).name} is already fitted (rename the file)")
-        sources[Path(f).name] = json.loads(Path(f).read_text(encoding="utf-8"))["cases"]
+        sources[Path(f).name] = cases_file(Path(f))
     by_file = {name: [{**c, "_source": name} for c in cases] for name, cases in sources.items()}
     cases = [c for cs in by_file.values() for c in cs]
     catalog = file_catalog()

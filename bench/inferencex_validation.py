@@ -62,6 +62,7 @@ from studio.domain.perf import calibration as cal  # noqa: E402
 from studio.domain.perf.accuracy import percentile, score  # noqa: E402
 from studio.domain.perf.cases import estimate_cases  # noqa: E402
 from studio.domain.perf.fitting import family_of  # noqa: E402
+from studio.domain.perf.layouts import config_label  # noqa: E402
 
 ROWS = ROOT / "bench" / "data" / "inferencex-benchmarks-dsr1.jsonl"
 SYSTEMS = {"h100": "dgx-h100", "h200": "dgx-h200", "b200": "dgx-b200", "b300": "dgx-b300",
@@ -332,9 +333,9 @@ FEW_CLIENTS = 8
 
 def ttft_by_prompt(cases: list[dict], outputs: list[dict]) -> None:
     """TTFT at a few clients (``FEW_CLIENTS``), 1k against 8k prompts, where both were measured on the same
-    system, engine, precision, layout, speculative decoding and clients (1k outputs, single node; reference
-    rows included — this compares two lengths, it scores nothing): measured and estimated TTFT at each length
-    and the ratio of the two slopes (measured 8k − 1k over estimated 8k − 1k). A slope ratio above 1 with the
+    system, engine, precision, layout (``layouts.config_label``, speculative decoding included) and clients
+    (1k outputs, single node; reference rows included — this compares two lengths, it scores nothing):
+    measured and estimated TTFT at each length and the ratio of the two slopes (measured 8k − 1k over estimated 8k − 1k). A slope ratio above 1 with the
     1k TTFT over-estimated says the estimate's fixed part of a lone prompt's TTFT is too long and its
     per-token part too short."""
     pairs: dict[tuple, dict[int, tuple[float, float]]] = defaultdict(dict)
@@ -343,11 +344,10 @@ def ttft_by_prompt(cases: list[dict], outputs: list[dict]) -> None:
         if (cf["serving"] != "single-node" or w["concurrency"] > FEW_CLIENTS or w["output_tokens"] != 1024
                 or w["input_tokens"] not in (1024, 8192) or not out.get("ttft_ms")):
             continue
-        key = (c["cluster"]["system"], c["_row"]["framework"], w["precision"], cf["spec_decoding"],
-               f"TP{cf['tp']}/EP{cf['ep']}{' DP-attn' if cf.get('dp_attention') else ''}", w["concurrency"])
+        key = (c["cluster"]["system"], c["_row"]["framework"], w["precision"], config_label(cf), w["concurrency"])
         pairs[key][w["input_tokens"]] = (c["measured"]["ttft_ms"], out["ttft_ms"])
     print(f"\n# TTFT at {FEW_CLIENTS} clients or fewer, 1k against 8k prompts (ms, measured / estimated)")
-    print(f"{'system':12s} {'engine':7s} {'prec':4s} {'spec':4s} {'layout':16s} {'clients':>7s} {'1k':>11s} "
+    print(f"{'system':12s} {'engine':7s} {'prec':4s} {'layout':34s} {'clients':>7s} {'1k':>11s} "
           f"{'8k':>11s} {'slope ratio':>11s}")
     ratios = []
     for key, by_len in sorted(pairs.items()):
@@ -355,7 +355,7 @@ def ttft_by_prompt(cases: list[dict], outputs: list[dict]) -> None:
             continue
         (m1, e1), (m8, e8) = by_len[1024], by_len[8192]
         ratios.append((m8 - m1) / (e8 - e1))
-        print(f"{key[0]:12s} {key[1]:7s} {key[2]:4s} {key[3]:4s} {key[4]:16s} {key[5]:7d} {m1:5.0f}/{e1:<5.0f} "
+        print(f"{key[0]:12s} {key[1]:7s} {key[2]:4s} {key[3]:34s} {key[4]:7d} {m1:5.0f}/{e1:<5.0f} "
               f"{m8:5.0f}/{e8:<5.0f} {ratios[-1]:11.2f}")
     if ratios:
         print(f"slope ratio: median {statistics.median(ratios):.2f} over {len(ratios)} pairs "
