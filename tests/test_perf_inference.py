@@ -297,7 +297,7 @@ def test_weight_only_quantised_experts_multiply_fp8_on_blackwell_and_bf16_withou
 
 def test_an_eager_prefill_launch_worked_examples():
     # Replica.prefill_launch_s at 80 µs a kernel: gpt-oss-120b 36 layers × 13 kernels = 37.4 ms;
-    # DeepSeek-V3 61 × 20.66 = 1,260 kernels = 100.8 ms (the docstring's 38 and 101 ms)
+    # DeepSeek-V3 61 × 20.66 = 1,260 kernels = 100.8 ms
     from dataclasses import replace
 
     from catalog.datafiles import file_catalog
@@ -310,6 +310,28 @@ def test_an_eager_prefill_launch_worked_examples():
     f = replace(load().factors_for("blackwell", "fp8"), prefill_kernel_overhead_s=80e-6)
     assert Replica(cat.get("gpt-oss-120b"), b200, "fp4", 1, f).prefill_launch_s() == pytest.approx(0.03744)
     assert Replica(cat.get("deepseek-v3"), b200, "fp8", 8, f).prefill_launch_s() == pytest.approx(0.1008, rel=1e-3)
+
+
+def test_the_prefill_launch_docstring_quotes_the_committed_fit():
+    # the docstring's worked example is written at the fitted figure per kernel: a refit that moves it
+    # leaves the example stale, and this names the figures to write there instead
+    import re
+
+    from catalog.datafiles import file_catalog
+    from studio.domain.perf.calibration import load
+    from studio.domain.perf.hardware import hardware_of
+    from studio.domain.perf.serving import Replica
+
+    cat = file_catalog()
+    b200 = hardware_of(cat.get("dgx-b200"), cat.get("b200"))
+    f = load().factors_for("blackwell", "fp8")
+    doc = " ".join(Replica.prefill_launch_s.__doc__.split())
+    quoted = re.search(r"At the fitted (\d+) µs a kernel.*?= (\d+) ms; DeepSeek-V3 .*?= (\d+) ms", doc)
+    assert quoted, doc
+    gpt = Replica(cat.get("gpt-oss-120b"), b200, "fp4", 1, f).prefill_launch_s()
+    dsv3 = Replica(cat.get("deepseek-v3"), b200, "fp8", 8, f).prefill_launch_s()
+    fitted = (round(f.prefill_kernel_overhead_s * 1e6), round(gpt * 1e3), round(dsv3 * 1e3))
+    assert tuple(int(x) for x in quoted.groups()) == fitted, f"write {fitted} (µs, ms, ms) in the docstring"
 
 
 def test_expert_parallel_wider_than_tensor_parallel_pays_the_dispatch_as_data_parallel_attention_does():
