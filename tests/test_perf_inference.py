@@ -295,21 +295,28 @@ def test_weight_only_quantised_experts_multiply_fp8_on_blackwell_and_bf16_withou
     assert Replica(r1, h100, "fp8", 8, f).kv_precision == "fp8"
 
 
-def test_an_eager_prefill_launch_worked_examples():
-    # Replica.prefill_launch_s at 80 µs a kernel: gpt-oss-120b 36 layers × 13 kernels = 37.4 ms;
-    # DeepSeek-V3 61 × 20.66 = 1,260 kernels = 100.8 ms
-    from dataclasses import replace
-
+def _prefill_launches_s(factors) -> tuple[float, float]:
+    """``Replica.prefill_launch_s`` of the docstring's two examples on B200: gpt-oss-120b TP1, DeepSeek-V3 TP8."""
     from catalog.datafiles import file_catalog
-    from studio.domain.perf.calibration import load
     from studio.domain.perf.hardware import hardware_of
     from studio.domain.perf.serving import Replica
 
     cat = file_catalog()
     b200 = hardware_of(cat.get("dgx-b200"), cat.get("b200"))
-    f = replace(load().factors_for("blackwell", "fp8"), prefill_kernel_overhead_s=80e-6)
-    assert Replica(cat.get("gpt-oss-120b"), b200, "fp4", 1, f).prefill_launch_s() == pytest.approx(0.03744)
-    assert Replica(cat.get("deepseek-v3"), b200, "fp8", 8, f).prefill_launch_s() == pytest.approx(0.1008, rel=1e-3)
+    return (Replica(cat.get("gpt-oss-120b"), b200, "fp4", 1, factors).prefill_launch_s(),
+            Replica(cat.get("deepseek-v3"), b200, "fp8", 8, factors).prefill_launch_s())
+
+
+def test_an_eager_prefill_launch_worked_examples():
+    # Replica.prefill_launch_s at 80 µs a kernel: gpt-oss-120b 36 layers × 13 kernels = 37.4 ms;
+    # DeepSeek-V3 61 × 20.66 = 1,260 kernels = 100.8 ms
+    from dataclasses import replace
+
+    from studio.domain.perf.calibration import load
+
+    gpt, dsv3 = _prefill_launches_s(replace(load().factors_for("blackwell", "fp8"), prefill_kernel_overhead_s=80e-6))
+    assert gpt == pytest.approx(0.03744)
+    assert dsv3 == pytest.approx(0.1008, rel=1e-3)
 
 
 def test_the_prefill_launch_docstring_quotes_the_committed_fit():
@@ -317,19 +324,14 @@ def test_the_prefill_launch_docstring_quotes_the_committed_fit():
     # leaves the example stale, and this names the figures to write there instead
     import re
 
-    from catalog.datafiles import file_catalog
     from studio.domain.perf.calibration import load
-    from studio.domain.perf.hardware import hardware_of
     from studio.domain.perf.serving import Replica
 
-    cat = file_catalog()
-    b200 = hardware_of(cat.get("dgx-b200"), cat.get("b200"))
     f = load().factors_for("blackwell", "fp8")
     doc = " ".join(Replica.prefill_launch_s.__doc__.split())
     quoted = re.search(r"At the fitted (\d+) µs a kernel.*?= (\d+) ms; DeepSeek-V3 .*?= (\d+) ms", doc)
     assert quoted, doc
-    gpt = Replica(cat.get("gpt-oss-120b"), b200, "fp4", 1, f).prefill_launch_s()
-    dsv3 = Replica(cat.get("deepseek-v3"), b200, "fp8", 8, f).prefill_launch_s()
+    gpt, dsv3 = _prefill_launches_s(f)
     fitted = (round(f.prefill_kernel_overhead_s * 1e6), round(gpt * 1e3), round(dsv3 * 1e3))
     assert tuple(int(x) for x in quoted.groups()) == fitted, f"write {fitted} (µs, ms, ms) in the docstring"
 
