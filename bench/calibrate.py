@@ -77,7 +77,9 @@ def annotated(params: dict, cases: list[dict], catalog, source: str) -> dict:
                     continue
                 fitted = [c for c in cases if c.get("workload", {}).get("kind") == regime
                           and case_factor_key(c, catalog) == (fam, prec)]
-                entry["note"] = (f"share of {prec} dense peak in {regime} GEMMs, fitted to "
+                other = (" (cases at other precisions read through the published FP8 training speed-up)"
+                         if regime == "training" else "")
+                entry["note"] = (f"share of {prec} dense peak in {regime} GEMMs{other}, fitted to "
                                  f"{cases_named(fitted)} [{source}]")
     data["generated_by"] = "python bench/calibrate.py"
     data["lineage"] = cal.LINEAGE

@@ -23,6 +23,7 @@ from studio.domain.perf.training import (
     moe_expert_penalty_s,
     pipeline_choices,
     stage_imbalance,
+    training_factor_precision,
 )
 
 CAT = file_catalog()
@@ -40,7 +41,7 @@ def _train(system: str, gpus: int, model: str = "llama-3.1-405b", precision: str
            seq: int = 8192, **kw):
     hw = _hw(system)
     req = TrainingRequest(CAT.get(model, LlmModel), precision, seq, gbs, gpus, **kw)
-    return estimate_training(req, hw, cal.load().factors_for(hw.family, precision))
+    return estimate_training(req, hw, cal.load().factors_for(hw.family, training_factor_precision(hw.accelerator)))
 
 
 def _trainable_systems() -> list[str]:
@@ -97,12 +98,21 @@ def test_gb200_hall_steps_estimate_405b_training(gpus):
     assert est.gpus_used >= 0.9 * gpus
 
 
-def test_fp8_training_is_about_1_4_times_bf16_where_one_precision_is_borrowed():
-    # Blackwell is calibrated at FP8 only: BF16 is derived through the published FP8 speed-up
-    bf16, fp8 = _train("dgx-b200", 64, model="llama-3.1-70b", gbs=512), _train(
-        "dgx-b200", 64, model="llama-3.1-70b", gbs=512, precision="fp8")
+@pytest.mark.parametrize("system", ["dgx-h100", "dgx-b200", "gb200-nvl72", "mi300x-oam8", "mi355x-oam8"])
+def test_fp8_training_is_about_1_4_times_bf16_on_every_gpu_with_fp8(system):
+    # one training efficiency per family: H100's BF16 (Llama 3's run) and FP8 (MLPerf's) cases used to be
+    # fitted apart and made FP8 1.9 × BF16; published runs land at 1.3–1.5 × (FP8_TRAINING_SPEEDUP_OVER_BF16)
+    bf16, fp8 = _train(system, 64, model="llama-3.1-70b", gbs=512), _train(
+        system, 64, model="llama-3.1-70b", gbs=512, precision="fp8")
     assert 1.25 < fp8.tokens_per_s / bf16.tokens_per_s < 1.5
     assert any("published FP8 speed-up" in line for line in bf16.assumptions)
+
+
+def test_fp8_training_on_a_gpu_without_fp8_units_runs_at_bf16_speed_and_says_so():
+    bf16, fp8 = _train("dgx-a100", 64, model="llama-3.1-70b", gbs=512), _train(
+        "dgx-a100", 64, model="llama-3.1-70b", gbs=512, precision="fp8")
+    assert fp8.tokens_per_s == pytest.approx(bf16.tokens_per_s)
+    assert any("no FP8 units: FP8 estimated as BF16" in line for line in fp8.assumptions)
 
 
 def test_moe_training_lands_near_deepseek_v3s_reported_gpu_hours():

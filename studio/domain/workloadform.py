@@ -6,7 +6,7 @@ file accept the same values. The errors name the field and say what was expected
 ("Input tokens: Tokens must be at least 1 (got 0)").
 
 Precision FP4 is accepted only when every GPU the design holds has FP4 tensor units (the catalog's
-``Accelerator.fp4_dense_tflops``): the estimator would otherwise run it as FP8 (``perf.search.
+``Accelerator.fp4_dense_tflops``): the estimator would otherwise run it as FP8 (``perf.hardware.
 effective_precision``), which is not what the customer asked for.
 """
 

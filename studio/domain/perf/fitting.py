@@ -17,6 +17,7 @@ from studio.domain.catalog import Catalog, LlmModel, System
 from . import calibration as cal
 from .accuracy import Row, score
 from .search import factor_precision
+from .training import training_factor_precision
 
 #: (lower, upper) bounds: efficiencies are fractions of peak (decode kernels stream weights at 70 % of
 #: HBM peak or better: AIConfigurator's empirical 0.8); overheads are physical ranges (kernel launch
@@ -58,13 +59,16 @@ REGIME_OF = {"inference": "inference_gemm_efficiency", "training": "training_gem
 
 def case_factor_key(case: dict, catalog: Catalog) -> tuple[str, str] | None:
     """(family, precision) of the factors a case reads, as ``cases.run_inference`` and ``run_training``
-    look them up: an inference case's ``search.factor_precision``, a training case's own precision; None
-    when its system or model is not in the catalog."""
+    look them up: an inference case's ``search.factor_precision``, a training case's
+    ``training.training_factor_precision`` (one per family: FP8 where the GPU has it, whatever the case
+    ran at); None when its system or model is not in the catalog."""
     try:
         acc = catalog.accelerator_of(catalog.get(case["cluster"]["system"], System))
     except (KeyError, TypeError):
         return None
     precision = case["workload"].get("precision") or "bf16"
+    if case["workload"].get("kind") == "training":
+        return acc.family or "unknown", training_factor_precision(acc)
     if case["workload"].get("kind") == "inference":
         try:
             model = catalog.get(case["workload"].get("model"), LlmModel)

@@ -48,6 +48,18 @@ def peak_tflops(acc: Accelerator, precision: str) -> float:
     raise EstimateError(f"accelerator '{acc.slug}' has no {precision} throughput in the catalog")
 
 
+def effective_precision(acc, precision: str) -> tuple[str, tuple[str, ...]]:
+    """The precision accelerator ``acc`` actually runs for ``precision``, and the assumption line
+    when it differs (FP4 on MI300X → FP8)."""
+    if precision == "fp4" and not acc.fp4_dense_tflops:
+        return "fp8", (f"{acc.slug} has no FP4 units: FP4 estimated as FP8 (FP8 math; weights upcast at load "
+                       "unless the checkpoint ships them quantised, as gpt-oss's MXFP4 experts); never faster "
+                       "than FP8 on this GPU",)
+    if precision == "fp8" and not acc.fp8_dense_tflops:
+        return "bf16", (f"{acc.slug} has no FP8 units: FP8 estimated as BF16",)
+    return precision, ()
+
+
 def hardware_of(system: System, accelerator: Accelerator) -> Hardware:
     """Per-GPU peaks of ``system``.
 

@@ -23,7 +23,7 @@ from .constants import BENCHMARK_REQUESTS_PER_CLIENT, GB
 from .cost import CostInputs, system_price_usd, usd_per_hour, usd_per_million_tokens
 from .energy import DEFAULT_PUE, facility_power, it_power_w, systems_for_gpus, tokens_per_joule
 from .errors import EstimateError
-from .hardware import Hardware
+from .hardware import Hardware, effective_precision
 from .inference import (
     InferenceRequest,
     Point,
@@ -41,18 +41,6 @@ from .serving import admission_note, expert_math_precision
 from .specdec import spec_for
 
 PREFILL_SHARES = (0.125, 0.25, 0.375, 0.5, 0.625, 0.75)
-
-
-def effective_precision(acc, precision: str) -> tuple[str, tuple[str, ...]]:
-    """The precision accelerator ``acc`` actually runs for ``precision``, and the assumption line
-    when it differs (FP4 on MI300X → FP8)."""
-    if precision == "fp4" and not acc.fp4_dense_tflops:
-        return "fp8", (f"{acc.slug} has no FP4 units: FP4 estimated as FP8 (FP8 math; weights upcast at load "
-                       "unless the checkpoint ships them quantised, as gpt-oss's MXFP4 experts); never faster "
-                       "than FP8 on this GPU",)
-    if precision == "fp8" and not acc.fp8_dense_tflops:
-        return "bf16", (f"{acc.slug} has no FP8 units: FP8 estimated as BF16",)
-    return precision, ()
 
 
 def factor_precision(model, acc, precision: str) -> str:

@@ -60,7 +60,7 @@ DENSE_PRECISION = {"bf16": "bf16", "fp8": "fp8", "fp4": "fp8"}
 
 def expert_math_precision(model: LlmModel, acc, precision: str) -> str:
     """Precision of the routed experts' GEMMs when a GPU runs ``model`` at ``precision`` (what it runs:
-    ``search.effective_precision``). Weight-only quantised experts (gpt-oss MXFP4) multiply FP8
+    ``hardware.effective_precision``). Weight-only quantised experts (gpt-oss MXFP4) multiply FP8
     activations where the GPU has FP4 units (W4A8: MXFP4 × MXFP8 on Blackwell) and BF16 ones elsewhere
     (W4A16 kernels dequantising the 4-bit weights on Hopper and CDNA3) — never the FP4 rate; every other
     model's experts run at ``precision``."""

@@ -70,7 +70,7 @@ from .cost import CostInputs, system_price_usd, usd_per_hour, usd_per_run
 from .energy import facility_power, idle_power_w, it_power_w, systems_for_gpus, tokens_per_joule
 from .errors import EstimateError
 from .goodput import goodput
-from .hardware import Hardware
+from .hardware import Hardware, effective_precision
 from .results import TimeBreakdown, TrainingEstimate, TrainingLayout, training_layout_label
 from .serving import gemm_fill
 
@@ -313,6 +313,16 @@ def moe_expert_penalty_s(model: LlmModel, seq: int, tokens_per_gpu: float, peak_
     return routed * tokens_per_gpu / peak_flops * (1.0 / moe_gemm_ratio - 1.0)
 
 
+def training_factor_precision(acc) -> str:
+    """The precision a family's training efficiency is fitted and looked up at: FP8 where the GPU has
+    FP8 units, else BF16 (A100). One efficiency per family, so that a GPU's estimates at BF16 and FP8
+    differ by the published FP8 speed-up and nothing else: fitted apart, H100's BF16 efficiency (the
+    Llama 3 paper's 405B run, 0.43 MFU at 8,192 GPUs) and its FP8 one (NVIDIA's MLPerf runs) came out
+    at the same share of two peaks that differ 2 ×, and FP8 training estimated 1.9 × BF16.
+    H100 → ``fp8``; A100 → ``bf16``."""
+    return "fp8" if acc.fp8_dense_tflops else "bf16"
+
+
 def borrowed_precision(factors: Factors) -> str | None:
     """The precision whose training efficiency ``factors`` borrowed (the calibration's lookup note
     ``"… (<family> at <precision> for …)"``), or None when it was fitted at this precision."""
@@ -330,21 +340,26 @@ def fp8_training_speedup(precision: str) -> float:
 
 
 def cross_precision_factors(factors: Factors, hw: Hardware, precision: str) -> tuple[Factors, str]:
-    """Convert an efficiency borrowed from another precision through the published FP8 speed-up,
-    not through the ratio of tensor peaks (which would make FP8 training 2 × BF16).
+    """The training efficiency at ``precision`` from the one the factors carry (read at
+    ``training_factor_precision``, or borrowed from another precision by the lookup), converted
+    through the published FP8 speed-up, not through the ratio of tensor peaks (which would make FP8
+    training 2 × BF16). The precision converted to is the one the GPU runs (FP8 on A100 runs as BF16:
+    no speed-up).
 
-    Blackwell BF16 borrowing 0.394 of the FP8 peak (4,500 TFLOPS) → the achieved 1,773 TFLOPS at
-    FP8 ÷ 1.4 = 1,266 TFLOPS at BF16 = 0.563 of the 2,250 TFLOPS BF16 peak. Fitted values
-    (a measurement at this precision) are left as they are.
+    Blackwell BF16 from 0.394 of the FP8 peak (4,500 TFLOPS) → the achieved 1,773 TFLOPS at
+    FP8 ÷ 1.4 = 1,266 TFLOPS at BF16 = 0.563 of the 2,250 TFLOPS BF16 peak. An efficiency read at
+    the precision the GPU runs is left as it is.
     """
-    source = borrowed_precision(factors)
-    if source is None or source == precision:
+    source = borrowed_precision(factors) or factors.precision
+    target = effective_precision(hw.accelerator, precision)[0]
+    source = effective_precision(hw.accelerator, source)[0]
+    if source == target:
         return factors, ""
     achieved = hw.peak_flops(source) * factors.training_gemm_efficiency
-    converted = achieved * fp8_training_speedup(precision) / fp8_training_speedup(source)
-    efficiency = min(converted / hw.peak_flops(precision), MAX_TRAINING_GEMM_EFFICIENCY)
-    note = (f"training efficiency at {precision} from the {source} fit through the published FP8 speed-up "
-            f"({FP8_TRAINING_SPEEDUP_OVER_BF16:g} × BF16): {efficiency:.3f} of the {precision} peak")
+    converted = achieved * fp8_training_speedup(target) / fp8_training_speedup(source)
+    efficiency = min(converted / hw.peak_flops(target), MAX_TRAINING_GEMM_EFFICIENCY)
+    note = (f"training efficiency at {target} from the {source} fit through the published FP8 speed-up "
+            f"({FP8_TRAINING_SPEEDUP_OVER_BF16:g} × BF16): {efficiency:.3f} of the {target} peak")
     return replace(factors, training_gemm_efficiency=efficiency), note
 
 
@@ -426,6 +441,7 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
         *((f"routed experts run at {MOE_TRAINING_GEMM_RATIO:.2f} of the dense GEMM rate (grouped GEMMs, "
            f"DeepSeek-V3's reported GPU-hours) times the small-batch loss of the tokens each expert gets",)
           if req.model.is_moe else ()),
+        *effective_precision(hw.accelerator, req.precision)[1],
         *((precision_note,) if precision_note else ()),
         *factors.notes,
     )
