@@ -441,7 +441,9 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
         *((f"routed experts run at {MOE_TRAINING_GEMM_RATIO:.2f} of the dense GEMM rate (grouped GEMMs, "
            f"DeepSeek-V3's reported GPU-hours) times the small-batch loss of the tokens each expert gets",)
           if req.model.is_moe else ()),
-        *effective_precision(hw.accelerator, req.precision)[1],
+        *((f"{hw.accelerator.slug} has no {req.precision.upper()} units: {req.precision.upper()} training estimated "
+           f"at {runs.upper()} speed",) if (runs := effective_precision(hw.accelerator, req.precision)[0]) != req.precision
+          else ()),
         *((precision_note,) if precision_note else ()),
         *factors.notes,
     )
