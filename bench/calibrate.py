@@ -77,7 +77,7 @@ def annotated(params: dict, cases: list[dict], catalog, source: str) -> dict:
                     continue
                 fitted = [c for c in cases if c.get("workload", {}).get("kind") == regime
                           and case_factor_key(c, catalog) == (fam, prec)]
-                other = (" (cases at other precisions read through the published FP8 training speed-up)"
+                other = (" (cases at other precisions read through the published training speed-ups)"
                          if regime == "training" else "")
                 entry["note"] = (f"share of {prec} dense peak in {regime} GEMMs{other}, fitted to "
                                  f"{cases_named(fitted)} [{source}]")

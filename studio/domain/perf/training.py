@@ -24,8 +24,8 @@ Any GPU count: pipeline depths include the divisors that balance the layers (126
 18 stages), and a count no layout divides runs on the largest subset a layout fills, the rest
 idle at idle power (said in the assumptions); a cluster the batch cannot half fill is an error
 that says so. Routed experts run at ``MOE_TRAINING_GEMM_RATIO`` of the dense rate times the
-small-batch loss of the tokens each expert receives. An efficiency borrowed from another
-precision goes through the published FP8 speed-up (``FP8_TRAINING_SPEEDUP_OVER_BF16``). Time to
+small-batch loss of the tokens each expert receives. An efficiency read at another precision goes
+through the published speed-ups (``FP8_TRAINING_SPEEDUP_OVER_BF16``, ``FP4_TRAINING_SPEEDUP_OVER_FP8``). Time to
 train divides by goodput (``goodput.py``: interruptions, restarts, checkpoint stalls).
 """
 
@@ -86,6 +86,13 @@ MIN_USABLE_SHARE = 0.5
 #: summary (DeepSeek-V3 on 256 GB200: 782 → 1,003 model TFLOP/s per GPU = 1.28 ×); PaddleMIX PR 584
 #: (DiT, TE FP8 1.64 ×) — published runs land at 1.3–1.5 ×, not the 2 × of the tensor peaks [V-3p].
 FP8_TRAINING_SPEEDUP_OVER_BF16 = 1.4
+#: End-to-end speed-up of NVFP4 over FP8 (current scaling) pre-training on Blackwell with the same model,
+#: GPUs and batch: Megatron-Bridge 26.02 performance summary, model TFLOP/s per GPU — Llama 3 70B on 64
+#: GB300 3,056 / 2,248 = 1.36, on 64 GB200 2,004 / 1,815 = 1.10; Llama 3.1 405B on 256 GB300 3,365 / 2,495 =
+#: 1.35, on 256 GB200 2,716 / 2,004 = 1.36 (median 1.355; NVFP4 recipes keep some GEMMs, attention and
+#: communication at wider formats, so not the 2 × of the tensor peaks) [V-3p]. Those four NVFP4 rows of
+#: ``bench/training_validation.py`` are therefore not out of sample.
+FP4_TRAINING_SPEEDUP_OVER_FP8 = 1.35
 #: No training GEMM mix reaches more of the tensor peak than this [M: cuBLAS large-shape GEMMs
 #: reach ~0.8–0.9 of peak, performance.md §3].
 MAX_TRAINING_GEMM_EFFICIENCY = 0.8
@@ -333,10 +340,12 @@ def borrowed_precision(factors: Factors) -> str | None:
     return None
 
 
-def fp8_training_speedup(precision: str) -> float:
-    """Speed-up of a precision's training GEMM work over BF16 in published end-to-end runs:
-    BF16 1.0, FP8 (and FP4, whose training recipes keep FP8/BF16 GEMMs for most work) 1.4."""
-    return 1.0 if precision == "bf16" else FP8_TRAINING_SPEEDUP_OVER_BF16
+def training_speedup_over_bf16(precision: str) -> float:
+    """Speed-up of a precision's training over BF16 in published end-to-end runs: BF16 1.0, FP8 1.4,
+    FP4 (NVFP4 recipes) 1.4 × 1.35 = 1.89."""
+    if precision == "bf16":
+        return 1.0
+    return FP8_TRAINING_SPEEDUP_OVER_BF16 * (FP4_TRAINING_SPEEDUP_OVER_FP8 if precision == "fp4" else 1.0)
 
 
 def cross_precision_factors(factors: Factors, hw: Hardware, precision: str) -> tuple[Factors, str]:
@@ -356,10 +365,11 @@ def cross_precision_factors(factors: Factors, hw: Hardware, precision: str) -> t
     if source == target:
         return factors, ""
     achieved = hw.peak_flops(source) * factors.training_gemm_efficiency
-    converted = achieved * fp8_training_speedup(target) / fp8_training_speedup(source)
+    converted = achieved * training_speedup_over_bf16(target) / training_speedup_over_bf16(source)
     efficiency = min(converted / hw.peak_flops(target), MAX_TRAINING_GEMM_EFFICIENCY)
-    note = (f"training efficiency at {target} from the {source} fit through the published FP8 speed-up "
-            f"({FP8_TRAINING_SPEEDUP_OVER_BF16:g} × BF16): {efficiency:.3f} of the {target} peak")
+    note = (f"training efficiency at {target} from the {source} fit through the published speed-ups "
+            f"(FP8 {FP8_TRAINING_SPEEDUP_OVER_BF16:g} × BF16, FP4 {FP4_TRAINING_SPEEDUP_OVER_FP8:g} × FP8): "
+            f"{efficiency:.3f} of the {target} peak")
     # a converted efficiency leans on the published speed-up, not on a measurement at this precision: its
     # confidence band is the unanchored one (H100 BF16 from the MLPerf FP8 fit: the Llama 3 run is 37 % off)
     return replace(factors, training_gemm_efficiency=efficiency, anchored_training=False), note

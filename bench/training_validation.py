@@ -1,0 +1,59 @@
+"""The estimator against NVIDIA Megatron-Bridge's published pre-training performance — a check, not a fit.
+
+    .venv/bin/python bench/training_validation.py [--cases FILE.json] [--calibration FILE.json] [--worst N]
+
+``bench/data/megatron-bridge-training.json`` holds the 38 pre-training figures of Megatron-Bridge's
+performance summary (NeMo containers 25.09, 25.11 and 26.02; provenance in ``bench/data/README.md`` and in
+each case's ``source``) for the catalog's models: Llama 3 8B, 70B and 3.1 405B, DeepSeek-V3, gpt-oss-120b and
+Qwen3-235B-A22B on DGX H100, B200, B300, GB200 and GB300, at BF16, FP8 (current scaling and MXFP8) and NVFP4.
+Each case is the recipe's tokens per second per GPU times its GPUs, with its global batch and sequence
+length; the estimator searches its own layout (the recipe's is in the source).
+
+Nothing here is fitted: the factors are those of ``calibration_data.json``, whose training cases are the
+six of ``calibration.json``. Prints median and p90 of |predicted / measured − 1| overall and per model,
+system and precision, then the worst cases. About 5 s.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.inferencex_validation import cases_file, print_groups, scored_cases_file  # noqa: E402
+
+CASES = ROOT / "bench" / "data" / "megatron-bridge-training.json"
+
+
+def load_cases(path: Path = CASES) -> list[dict]:
+    return cases_file(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, cases, rows = scored_cases_file(argv, __doc__.split("\n")[0], CASES)
+    by_id = {c["id"]: c for c in cases}
+    groups: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        c = by_id[r.case_id]
+        w = c["workload"]
+        groups["all"]["tokens_per_s"].append(r.error)
+        groups["model"][w["model"]].append(r.error)
+        groups["system"][c["cluster"]["system"]].append(r.error)
+        groups["precision"][w["precision"]].append(r.error)
+    print(f"# {len(cases)} Megatron-Bridge pre-training figures of {args.cases.name}; "
+          "error = |predicted / measured - 1|")
+    print_groups(groups)
+    if args.worst:
+        print(f"\n# worst {args.worst}: measured and predicted tokens/s per GPU")
+        for r in sorted(rows, key=lambda r: -r.error)[: args.worst]:
+            gpus = by_id[r.case_id]["cluster"]["gpus"]
+            pred = "-" if r.predicted is None else f"{r.predicted / gpus:.0f}"
+            print(f"{r.case_id:58s} {r.measured / gpus:9.0f} {pred:>9s} {100 * r.error:8.1f}%")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
