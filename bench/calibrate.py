@@ -101,13 +101,19 @@ def extra_sources() -> dict[str, list[dict]]:
     light layers from DeepSeek-R1's 61 heavy ones) and MLPerf Inference v6.0's offline results for
     DeepSeek-R1 and gpt-oss-120b (``bench/mlperf_validation.py``: every query queued at once, so throughput
     alone, on B200 to MI355X — the GEMM efficiencies that two or three reference cases per family leave
-    loose; the server and interactive results stay out of the fit)."""
+    loose; the server and interactive results stay out of the fit), and Megatron-Bridge's published
+    pre-training figures of dense models (``bench/training_validation.py``: the reference files hold four
+    H100 and one GB200 training case for each family's one training efficiency; its MoE figures stay out of
+    the fit, a check of ``training.MOE_TRAINING_GEMM_RATIO``)."""
     from bench.gptoss_validation import ROWS, load_cases
     from bench.mlperf_validation import CASES
     from bench.mlperf_validation import load_cases as mlperf_cases
+    from bench.training_validation import CASES as TRAINING
+    from bench.training_validation import dense_cases
 
     return {ROWS.name: load_cases(),
-            CASES.name: [c for c in mlperf_cases() if c["workload"]["scenario"] == "offline"]}
+            CASES.name: [c for c in mlperf_cases() if c["workload"]["scenario"] == "offline"],
+            TRAINING.name: dense_cases()}
 
 
 def default_files() -> list[Path]:

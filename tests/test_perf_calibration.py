@@ -48,9 +48,7 @@ def test_estimates_meet_the_accuracy_bar_on_the_calibration_cases():
     cases = json.loads((REPO / "bench" / "data" / "calibration.json").read_text())["cases"]
     s = summarize(score(cases, file_catalog()))
     assert s.median <= 0.15
-    # 0.35 until stop 27: one training efficiency per family (FP8 = 1.4 × BF16 on every GPU) leaves the
-    # Llama 3 paper's BF16 405B run 37 % under what NVIDIA's MLPerf FP8 runs on H100 imply (docs/accuracy.md)
-    assert s.p90 <= 0.36
+    assert s.p90 <= 0.35
     assert s.fabric_exact == s.fabric_total > 0
 
 

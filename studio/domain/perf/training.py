@@ -371,7 +371,7 @@ def cross_precision_factors(factors: Factors, hw: Hardware, precision: str) -> t
             f"(FP8 {FP8_TRAINING_SPEEDUP_OVER_BF16:g} × BF16, FP4 {FP4_TRAINING_SPEEDUP_OVER_FP8:g} × FP8): "
             f"{efficiency:.3f} of the {target} peak")
     # a converted efficiency leans on the published speed-up, not on a measurement at this precision: its
-    # confidence band is the unanchored one (H100 BF16 from the MLPerf FP8 fit: the Llama 3 run is 37 % off)
+    # confidence band is the unanchored one (H100 BF16 from the FP8 fit: the Llama 3 run is 33 % off)
     return replace(factors, training_gemm_efficiency=efficiency, anchored_training=False), note
 
 
