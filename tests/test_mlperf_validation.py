@@ -67,7 +67,9 @@ def test_the_offline_results_are_fitted_and_the_rest_are_not():
     from studio.domain.perf.fitting import DEFAULT_EMPHASIS
 
     sources = load("calibrate").extra_sources()
-    assert set(sources) == {"inferencemax-gptoss-120b.csv", "mlperf-v60-reasoning.json"}
-    assert all(name in DEFAULT_EMPHASIS for name in sources)  # each weighed, none at the default 1
+    assert set(sources) == {"inferencemax-gptoss-120b.csv", "mlperf-v60-reasoning.json", "megatron-bridge-training.json"}
+    assert all(name in DEFAULT_EMPHASIS for name in sources)  # each weighed explicitly
+    assert {c["workload"]["kind"] for c in sources["megatron-bridge-training.json"]} == {"training"}
+    assert len(sources["megatron-bridge-training.json"]) == 19  # the dense models' figures; the MoE ones stay out
     fitted = sources["mlperf-v60-reasoning.json"]
     assert len(fitted) == 32 and {c["workload"]["scenario"] for c in fitted} == {"offline"}
