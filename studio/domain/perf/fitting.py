@@ -3,7 +3,8 @@
 Least ``|predicted / measured − 1|`` (the accuracy targets' error measure, capped: ``loss``) over every
 measured value, by coordinate descent
 on a multiplicative grid within physical bounds. Per-(family, precision) factors are fitted
-only where a measured case of that family and precision exists; the cross-family default of a
+only where a measured case of that family and precision exists (training: one per family, at the
+precision ``case_factor_key`` names, whatever precision its cases ran); the cross-family default of a
 precision is the median of the fitted families. Fabric cases carry no factor.
 """
 
