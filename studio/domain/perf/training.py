@@ -351,8 +351,8 @@ def training_speedup_over_bf16(precision: str) -> float:
 def cross_precision_factors(factors: Factors, hw: Hardware, precision: str) -> tuple[Factors, str]:
     """The training efficiency at ``precision`` from the one the factors carry (read at
     ``training_factor_precision``, or borrowed from another precision by the lookup), converted
-    through the published FP8 speed-up, not through the ratio of tensor peaks (which would make FP8
-    training 2 × BF16). The precision converted to is the one the GPU runs (FP8 on A100 runs as BF16:
+    through the published speed-ups (``training_speedup_over_bf16``), not through the ratio of tensor
+    peaks (which would make FP8 training 2 × BF16). The precision converted to is the one the GPU runs (FP8 on A100 runs as BF16:
     no speed-up).
 
     Blackwell BF16 from 0.394 of the FP8 peak (4,500 TFLOPS) → the achieved 1,773 TFLOPS at
@@ -413,6 +413,7 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
     says so. Time to train includes goodput: interruptions, restarts and checkpoint stalls."""
     validate(req)
     factors, precision_note = cross_precision_factors(factors, hw, req.precision)
+    runs = effective_precision(hw.accelerator, req.precision)[0]  # the precision the GPU trains at
     best, most_used = _search(req, hw, factors)
     if best is None:
         raise EstimateError(
@@ -454,8 +455,7 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
            f"DeepSeek-V3's reported GPU-hours) times the small-batch loss of the tokens each expert gets",)
           if req.model.is_moe else ()),
         *((f"{hw.accelerator.slug} has no {req.precision.upper()} units: {req.precision.upper()} training estimated "
-           f"at {runs.upper()} speed",) if (runs := effective_precision(hw.accelerator, req.precision)[0]) != req.precision
-          else ()),
+           f"at {runs.upper()} speed",) if runs != req.precision else ()),
         *((precision_note,) if precision_note else ()),
         *factors.notes,
     )
