@@ -21,6 +21,7 @@ from studio.domain.perf.training import (
     estimate_training,
     gemm_rows_efficiency,
     moe_expert_penalty_s,
+    nominal_peak_flops,
     pipeline_choices,
     stage_imbalance,
     training_factor_precision,
@@ -227,3 +228,18 @@ def test_fp4_training_on_blackwell_runs_at_the_published_nvfp4_speed_up_over_fp8
     assert 1.25 < fp4.tokens_per_s / fp8.tokens_per_s < 1.4
     h100_fp8, h100_fp4 = (_train("dgx-h100", 256, precision=p, gbs=1536) for p in ("fp8", "fp4"))
     assert h100_fp4.tokens_per_s == pytest.approx(h100_fp8.tokens_per_s)
+
+
+def test_an_fp8_share_borrowed_onto_a_gpu_without_fp8_units_converts_like_hoppers_own():
+    # A100 borrowing Hopper's FP8 share (its own case held out): 0.44 of a nominal 2 × 312 TFLOPS FP8 peak,
+    # ÷ 1.4 to BF16 = 0.44 × 2 / 1.4 = 0.629 of A100's BF16 peak — as Hopper's FP8 share converts on H100
+    hw = _hw("dgx-a100")
+    assert nominal_peak_flops(hw, "fp8") == pytest.approx(2 * hw.peak_flops("bf16"))
+    factors = replace(cal.load().factors_for(hw.family, "bf16"), training_gemm_efficiency=0.44,
+                      notes=("training_gemm_efficiency 0.440 (hopper at fp8 for ampere/bf16)",))
+    converted, note = cross_precision_factors(factors, hw, "bf16")
+    assert converted.training_gemm_efficiency == pytest.approx(0.44 * 2 / 1.4)
+    h100 = _hw("dgx-h100")
+    on_h100, _ = cross_precision_factors(replace(factors, notes=("training_gemm_efficiency 0.440 (exact for hopper/fp8)",),
+                                                 precision="fp8"), h100, "bf16")
+    assert on_h100.training_gemm_efficiency == pytest.approx(converted.training_gemm_efficiency, rel=1e-3)

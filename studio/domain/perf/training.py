@@ -348,6 +348,19 @@ def training_speedup_over_bf16(precision: str) -> float:
     return FP8_TRAINING_SPEEDUP_OVER_BF16 * (FP4_TRAINING_SPEEDUP_OVER_FP8 if precision == "fp4" else 1.0)
 
 
+#: Dense tensor formats from the widest: each narrower one's peak is twice the wider one's on the GPUs that
+#: have both (H100 BF16 989 → FP8 1,979 TFLOPS; B200 2,250 → 4,500 → 9,000) [catalog].
+FORMATS = ("bf16", "fp8", "fp4")
+
+
+def nominal_peak_flops(hw: Hardware, precision: str) -> float:
+    """The peak a share of ``precision``'s peak is a share of on this GPU: its own where it has the units,
+    else twice per format step the peak of the format it runs (A100 at FP8: 2 × 312 = 624 TFLOPS, so that
+    an FP8 share borrowed from Hopper converts to A100's BF16 like Hopper's own FP8 share would)."""
+    runs = effective_precision(hw.accelerator, precision)[0]
+    return hw.peak_flops(runs) * 2.0 ** (FORMATS.index(precision) - FORMATS.index(runs))
+
+
 def cross_precision_factors(factors: Factors, hw: Hardware, precision: str) -> tuple[Factors, str]:
     """The training efficiency at ``precision`` from the one the factors carry (read at
     ``training_factor_precision``, or borrowed from another precision by the lookup), converted
@@ -361,10 +374,9 @@ def cross_precision_factors(factors: Factors, hw: Hardware, precision: str) -> t
     """
     source = borrowed_precision(factors) or factors.precision
     target = effective_precision(hw.accelerator, precision)[0]
-    source = effective_precision(hw.accelerator, source)[0]
     if source == target:
         return factors, ""
-    achieved = hw.peak_flops(source) * factors.training_gemm_efficiency
+    achieved = nominal_peak_flops(hw, source) * factors.training_gemm_efficiency
     converted = achieved * training_speedup_over_bf16(target) / training_speedup_over_bf16(source)
     efficiency = min(converted / hw.peak_flops(target), MAX_TRAINING_GEMM_EFFICIENCY)
     note = (f"training efficiency at {target} from the {source} fit through the published speed-ups "
