@@ -250,6 +250,16 @@ def print_worst(rows: list, n: int, id_width: int = 58) -> None:
         print(f"{r.case_id:{id_width}s} {r.key:20s} {r.measured:11.5g} {pred:>11s} {100 * r.error:8.1f}%")
 
 
+def print_worst_per_gpu(rows: list, by_id: dict, n: int, unit: str, id_width: int = 58) -> None:
+    """The ``n`` largest errors of a cases file whose cases name their GPUs: case, measured and predicted
+    ``unit`` per GPU ("-" when not estimated), error (``trtllm_validation``, ``training_validation``)."""
+    print(f"\n# worst {n}: measured and predicted {unit} per GPU")
+    for r in sorted(rows, key=lambda r: -r.error)[:n]:
+        gpus = by_id[r.case_id]["cluster"]["gpus"]
+        pred = "-" if r.predicted is None else f"{r.predicted / gpus:.0f}"
+        print(f"{r.case_id:{id_width}s} {r.measured / gpus:9.0f} {pred:>9s} {100 * r.error:8.1f}%")
+
+
 def cases_file(path: Path) -> list[dict]:
     """The cases of an ``ai-factory-estimate-cases/1`` file (``trtllm_validation``'s and ``mlperf_validation``'s)."""
     return json.loads(path.read_text(encoding="utf-8"))["cases"]

@@ -24,7 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.inferencex_validation import cases_file, print_groups, scored_cases_file  # noqa: E402
+from bench.inferencex_validation import (  # noqa: E402
+    cases_file,
+    print_groups,
+    print_worst_per_gpu,
+    scored_cases_file,
+)
 
 CASES = ROOT / "bench" / "data" / "trtllm-perf-overview.json"
 
@@ -47,11 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# {len(cases)} TensorRT-LLM throughput figures of {args.cases.name}; error = |predicted / measured - 1|")
     print_groups(groups)
     if args.worst:
-        print(f"\n# worst {args.worst}: measured and predicted output tok/s per GPU")
-        for r in sorted(rows, key=lambda r: -r.error)[: args.worst]:
-            gpus = by_id[r.case_id]["cluster"]["gpus"]
-            pred = "-" if r.predicted is None else f"{r.predicted / gpus:.0f}"
-            print(f"{r.case_id:52s} {r.measured / gpus:9.0f} {pred:>9s} {100 * r.error:8.1f}%")
+        print_worst_per_gpu(rows, by_id, args.worst, "output tok/s", id_width=52)
     return 0
 
 

@@ -13,7 +13,7 @@ from studio.domain.catalog import LlmModel, System
 from studio.domain.perf import calibration as cal
 from studio.domain.perf.errors import EstimateError
 from studio.domain.perf.goodput import checkpoint_interval_s, goodput, mean_time_between_interruptions_s
-from studio.domain.perf.hardware import hardware_of
+from studio.domain.perf.hardware import hardware_of, nominal_peak_flops
 from studio.domain.perf.models import routed_flops_per_token
 from studio.domain.perf.training import (
     TrainingRequest,
@@ -21,10 +21,9 @@ from studio.domain.perf.training import (
     estimate_training,
     gemm_rows_efficiency,
     moe_expert_penalty_s,
-    nominal_peak_flops,
     pipeline_choices,
     stage_imbalance,
-    training_factor_precision,
+    training_factors,
 )
 
 CAT = file_catalog()
@@ -42,7 +41,7 @@ def _train(system: str, gpus: int, model: str = "llama-3.1-405b", precision: str
            seq: int = 8192, **kw):
     hw = _hw(system)
     req = TrainingRequest(CAT.get(model, LlmModel), precision, seq, gbs, gpus, **kw)
-    return estimate_training(req, hw, cal.load().factors_for(hw.family, training_factor_precision(hw.accelerator)))
+    return estimate_training(req, hw, training_factors(cal.load(), hw))
 
 
 def _trainable_systems() -> list[str]:
@@ -185,7 +184,7 @@ def test_the_band_widens_far_from_the_calibrated_training_cases():
 
 
 def test_a_precision_converted_through_the_fp8_speed_up_gets_the_wide_band():
-    # H100 is measured at FP8 (MLPerf, Megatron-Bridge); its BF16 leans on the published speed-up (Llama 3's run: 33 % off)
+    # H100 is measured at FP8 (MLPerf, Megatron-Bridge); its BF16 leans on the published speed-up
     fp8, bf16 = _train("dgx-h100", 1024, precision="fp8"), _train("dgx-h100", 1024)
     assert fp8.band.label == "narrow" and bf16.band.label == "wide"
     assert bf16.band.high - bf16.band.low > 2 * (fp8.band.high - fp8.band.low)

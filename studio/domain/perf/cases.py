@@ -20,7 +20,7 @@ from .hardware import Hardware, hardware_of
 from .inference import InferenceRequest, estimate_inference
 from .results import FabricEstimate, InferenceEstimate, TrainingEstimate
 from .search import factor_precision
-from .training import TrainingRequest, estimate_training, training_factor_precision
+from .training import TrainingRequest, estimate_training, training_factors
 
 CASES_FORMAT = "ai-factory-estimate-cases/1"
 Progress = Callable[[int, int, str], None]
@@ -101,7 +101,7 @@ def run_training(workload: dict, hw: Hardware, gpus: int, catalog: Catalog,
                  ) -> TrainingEstimate:
     model = _lookup(catalog, workload.get("model"), LlmModel, "model")
     precision = workload.get("precision") or "bf16"
-    factors = (calibration or cal.load()).factors_for(hw.family, training_factor_precision(hw.accelerator))
+    factors = training_factors(calibration or cal.load(), hw)
     req = TrainingRequest(
         model=model, precision=precision,
         sequence_length=_int(workload, "sequence_length", "training workload"),

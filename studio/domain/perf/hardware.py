@@ -60,6 +60,19 @@ def effective_precision(acc, precision: str) -> tuple[str, tuple[str, ...]]:
     return precision, ()
 
 
+#: Dense tensor formats from the widest: each narrower one's peak is twice the wider one's on the GPUs that
+#: have both (H100 BF16 989 → FP8 1,979 TFLOPS; B200 2,250 → 4,500 → 9,000) [catalog].
+FORMATS = ("bf16", "fp8", "fp4")
+
+
+def nominal_peak_flops(hw: Hardware, precision: str) -> float:
+    """The peak a share of ``precision``'s peak is a share of on this GPU: its own where it has the units,
+    else twice per format step the peak of the format it runs (A100 at FP8: 2 × 312 = 624 TFLOPS, so that
+    an FP8 share borrowed from Hopper converts to A100's BF16 like Hopper's own FP8 share would)."""
+    runs = effective_precision(hw.accelerator, precision)[0]
+    return hw.peak_flops(runs) * 2.0 ** (FORMATS.index(precision) - FORMATS.index(runs))
+
+
 def hardware_of(system: System, accelerator: Accelerator) -> Hardware:
     """Per-GPU peaks of ``system``.
 

@@ -38,7 +38,7 @@ from functools import lru_cache
 from studio.domain.catalog import LlmModel
 
 from . import models as M
-from .calibration import Factors
+from .calibration import CalibrationData, Factors
 from .collectives import (
     Link,
     all_reduce_s,
@@ -70,7 +70,7 @@ from .cost import CostInputs, system_price_usd, usd_per_hour, usd_per_run
 from .energy import facility_power, idle_power_w, it_power_w, systems_for_gpus, tokens_per_joule
 from .errors import EstimateError
 from .goodput import goodput
-from .hardware import Hardware, effective_precision
+from .hardware import Hardware, effective_precision, nominal_peak_flops
 from .results import TimeBreakdown, TrainingEstimate, TrainingLayout, training_layout_label
 from .serving import gemm_fill
 
@@ -330,6 +330,12 @@ def training_factor_precision(acc) -> str:
     return "fp8" if acc.fp8_dense_tflops else "bf16"
 
 
+def training_factors(data: CalibrationData, hw: Hardware) -> Factors:
+    """The factors a training estimate on ``hw`` reads: its family's, at ``training_factor_precision``
+    (``cross_precision_factors`` then converts them to the precision trained at)."""
+    return data.factors_for(hw.family, training_factor_precision(hw.accelerator))
+
+
 def borrowed_precision(factors: Factors) -> str | None:
     """The precision whose training efficiency ``factors`` borrowed (the calibration's lookup note
     ``"… (<family> at <precision> for …)"``), or None when it was fitted at this precision."""
@@ -348,25 +354,12 @@ def training_speedup_over_bf16(precision: str) -> float:
     return FP8_TRAINING_SPEEDUP_OVER_BF16 * (FP4_TRAINING_SPEEDUP_OVER_FP8 if precision == "fp4" else 1.0)
 
 
-#: Dense tensor formats from the widest: each narrower one's peak is twice the wider one's on the GPUs that
-#: have both (H100 BF16 989 → FP8 1,979 TFLOPS; B200 2,250 → 4,500 → 9,000) [catalog].
-FORMATS = ("bf16", "fp8", "fp4")
-
-
-def nominal_peak_flops(hw: Hardware, precision: str) -> float:
-    """The peak a share of ``precision``'s peak is a share of on this GPU: its own where it has the units,
-    else twice per format step the peak of the format it runs (A100 at FP8: 2 × 312 = 624 TFLOPS, so that
-    an FP8 share borrowed from Hopper converts to A100's BF16 like Hopper's own FP8 share would)."""
-    runs = effective_precision(hw.accelerator, precision)[0]
-    return hw.peak_flops(runs) * 2.0 ** (FORMATS.index(precision) - FORMATS.index(runs))
-
-
 def cross_precision_factors(factors: Factors, hw: Hardware, precision: str) -> tuple[Factors, str]:
     """The training efficiency at ``precision`` from the one the factors carry (read at
     ``training_factor_precision``, or borrowed from another precision by the lookup), converted
     through the published speed-ups (``training_speedup_over_bf16``), not through the ratio of tensor
-    peaks (which would make FP8 training 2 × BF16). The precision converted to is the one the GPU runs (FP8 on A100 runs as BF16:
-    no speed-up).
+    peaks (which would make FP8 training 2 × BF16). The precision converted to is the one the GPU runs
+    (FP8 on A100 runs as BF16: no speed-up).
 
     Blackwell BF16 from 0.394 of the FP8 peak (4,500 TFLOPS) → the achieved 1,773 TFLOPS at
     FP8 ÷ 1.4 = 1,266 TFLOPS at BF16 = 0.563 of the 2,250 TFLOPS BF16 peak. An efficiency read at
@@ -383,7 +376,7 @@ def cross_precision_factors(factors: Factors, hw: Hardware, precision: str) -> t
             f"(FP8 {FP8_TRAINING_SPEEDUP_OVER_BF16:g} × BF16, FP4 {FP4_TRAINING_SPEEDUP_OVER_FP8:g} × FP8): "
             f"{efficiency:.3f} of the {target} peak")
     # a converted efficiency leans on the published speed-up, not on a measurement at this precision: its
-    # confidence band is the unanchored one (H100 BF16 from the FP8 fit: the Llama 3 run is 33 % off)
+    # confidence band is the unanchored one (H100 BF16 from the FP8 fit: docs/accuracy.md, stop 27)
     return replace(factors, training_gemm_efficiency=efficiency, anchored_training=False), note
 
 
