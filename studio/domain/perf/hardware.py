@@ -48,16 +48,31 @@ def peak_tflops(acc: Accelerator, precision: str) -> float:
     raise EstimateError(f"accelerator '{acc.slug}' has no {precision} throughput in the catalog")
 
 
-def effective_precision(acc, precision: str) -> tuple[str, tuple[str, ...]]:
-    """The precision accelerator ``acc`` actually runs for ``precision``, and the assumption line
-    when it differs (FP4 on MI300X → FP8)."""
-    if precision == "fp4" and not acc.fp4_dense_tflops:
-        return "fp8", (f"{acc.slug} has no FP4 units: FP4 estimated as FP8 (FP8 math; weights upcast at load "
-                       "unless the checkpoint ships them quantised, as gpt-oss's MXFP4 experts); never faster "
-                       "than FP8 on this GPU",)
-    if precision == "fp8" and not acc.fp8_dense_tflops:
-        return "bf16", (f"{acc.slug} has no FP8 units: FP8 estimated as BF16",)
-    return precision, ()
+def effective_precision(acc, precision: str, quantised_experts: bool = False) -> tuple[str, tuple[str, ...]]:
+    """The precision accelerator ``acc`` actually runs for ``precision``, and the assumption line when it
+    differs. A format without units falls back one step at a time, so FP4 runs as FP8 runs there: FP4 on
+    MI300X → FP8; FP4 on A100 (no FP4 or FP8 units) → BF16, as FP8 does — never faster than FP8. A
+    checkpoint that ships its experts quantised (``quantised_experts``: gpt-oss's MXFP4) keeps them on a GPU
+    without FP8 units (weight-only W4A16 kernels: vLLM's Marlin MXFP4 MoE on Ampere), so its FP8 and FP4
+    run as FP8 does on Hopper, with the experts' math in BF16 (``serving.expert_math_precision``)."""
+    runs = precision
+    if runs == "fp4" and not acc.fp4_dense_tflops:
+        runs = "fp8"
+    if runs == "fp8" and not acc.fp8_dense_tflops and not quantised_experts:
+        runs = "bf16"
+    if runs == precision:
+        return precision, ()
+    if precision == "fp8":
+        return runs, (f"{acc.slug} has no FP8 units: FP8 estimated as BF16",)
+    if runs == "bf16":
+        how = "BF16, as FP8 is (BF16 math; weights upcast at load)"
+    elif acc.fp8_dense_tflops:
+        how = ("FP8 (FP8 math; weights upcast at load unless the checkpoint ships them quantised, as gpt-oss's "
+               "MXFP4 experts)")
+    else:
+        how = "FP8 is here (the checkpoint's quantised experts kept, BF16 math)"
+    lacks = "FP4 units" if acc.fp8_dense_tflops else "FP4 or FP8 units"
+    return runs, (f"{acc.slug} has no {lacks}: FP4 estimated as {how}; never faster than FP8 on this GPU",)
 
 
 #: Dense tensor formats from the widest: each narrower one's peak is twice the wider one's on the GPUs that

@@ -53,7 +53,7 @@ def factor_precision(model, acc, precision: str) -> str:
     GEMM, and a BF16 factor fitted to it would set every dense BF16 model's (stop 23 measured both).
     Example: gpt-oss-120b ``fp4`` on B300 → ``fp8``; on H100 → ``fp8`` (FP4 runs as FP8 there);
     DeepSeek-R1 ``fp4`` on B300 → ``fp4``, on MI300X → ``fp8``."""
-    runs = effective_precision(acc, precision)[0]
+    runs = effective_precision(acc, precision, bool(model.checkpoint_expert_precision))[0]
     math = expert_math_precision(model, acc, runs)
     return runs if math == "bf16" and runs != "bf16" else math
 
@@ -168,7 +168,7 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
                        cost_inputs: CostInputs = CostInputs(), with_frontier: bool = False) -> InferenceEstimate:
     """Estimate one inference workload on ``req.gpus`` GPUs of ``hw``; see the module doc."""
     validate(req)
-    precision, notes = effective_precision(hw.accelerator, req.precision)
+    precision, notes = effective_precision(hw.accelerator, req.precision, bool(req.model.checkpoint_expert_precision))
     req = replace(req, precision=precision)
     tried, skipped = evaluate(req, hw, factors)
     if not tried:
