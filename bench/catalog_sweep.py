@@ -1,0 +1,127 @@
+"""Every inference estimate the catalog allows, checked for what must always hold — a check, not a fit.
+
+    .venv/bin/python bench/catalog_sweep.py [--models SLUG,...] [--systems SLUG,...]
+
+Estimates every system × model × precision (BF16, FP8, FP4) × scenario (offline; server and interactive
+with limits of TTFT p99 2 s and TPOT p99 50 ms; a closed loop of 64 clients) × shape (1k in / 1k out on
+8 GPUs, 8k / 1k on 72, 100k / 2k on 16): 9,720 cases, about 8 minutes of CPU. Each must either estimate or
+fail with ``EstimateError`` naming why (a context too short, a model that fits nowhere); and every estimate
+must hold:
+
+* throughput, TTFT, TPOT, tokens per joule and $ per million tokens positive and finite;
+* ``slo_met`` true exactly when both p99 latencies are within their limits;
+* TTFT no shorter than the prompt's FLOPs at the cluster's full peak of its fastest format;
+* on a GPU without FP4 units, FP4 never faster than FP8 (same shape and scenario).
+
+Prints how many cases estimated, the reasons the others gave (counted), and every broken rule (none
+expected). Exit status 1 when a rule is broken or a case raises anything but ``EstimateError``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from catalog.datafiles import file_catalog  # noqa: E402
+from studio.domain.catalog import LlmModel, System  # noqa: E402
+from studio.domain.perf import EstimateError, estimate_case  # noqa: E402
+from studio.domain.perf import models as M  # noqa: E402
+
+PRECISIONS = ("bf16", "fp8", "fp4")
+SCENARIOS = ("offline", "server", "interactive", "concurrency")
+#: (input tokens, output tokens, GPUs)
+SHAPES = ((1024, 1024, 8), (8192, 1024, 72), (100_000, 2000, 16))
+LIMITS = {"ttft_p99_limit_ms": 2000, "tpot_p99_limit_ms": 50}
+CLIENTS = 64
+VALUES = ("output_tokens_per_s", "ttft_ms", "tpot_ms", "tokens_per_joule", "usd_per_million_tokens")
+#: Relative slack on comparisons of floats the estimator computed two ways.
+EPS = 1e-9
+
+
+def workload(model: str, precision: str, scenario: str, isl: int, osl: int) -> dict:
+    w = {"kind": "inference", "model": model, "precision": precision, "scenario": scenario,
+         "input_tokens": isl, "output_tokens": osl}
+    if scenario == "concurrency":
+        w["concurrency"] = CLIENTS
+    if scenario in ("server", "interactive"):
+        w |= LIMITS
+    return w
+
+
+def broken_rules(out: dict, w: dict, floor_ms: float) -> list[str]:
+    """The rules one estimate breaks (see the module doc), as readable lines."""
+    broken = [f"{k} = {out.get(k)!r}" for k in VALUES
+              if not (isinstance(out.get(k), (int, float)) and out[k] > 0 and math.isfinite(out[k]))]
+    if "slo_met" in out:
+        within = (out["ttft_p99_ms"] <= w["ttft_p99_limit_ms"] * (1 + EPS)
+                  and out["tpot_p99_ms"] <= w["tpot_p99_limit_ms"] * (1 + EPS))
+        if out["slo_met"] is not within:
+            broken.append(f"slo_met {out['slo_met']} at TTFT p99 {out['ttft_p99_ms']:g} ms, "
+                          f"TPOT p99 {out['tpot_p99_ms']:g} ms")
+    if isinstance(out.get("ttft_ms"), (int, float)) and out["ttft_ms"] < floor_ms * (1 - EPS):
+        broken.append(f"TTFT {out['ttft_ms']:g} ms below the compute floor {floor_ms:.3g} ms")
+    return broken
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--models", help="comma-separated model slugs (default: every model)")
+    ap.add_argument("--systems", help="comma-separated system slugs (default: every system)")
+    args = ap.parse_args(argv)
+    catalog = file_catalog()
+    systems = [s for s in catalog.of_kind(System) if not args.systems or s.slug in args.systems.split(",")]
+    models = [m for m in catalog.of_kind(LlmModel) if not args.models or m.slug in args.models.split(",")]
+    reasons: Counter = Counter()
+    problems: list[str] = []
+    estimated = total = 0
+    started = time.process_time()
+    for system in systems:
+        acc = catalog.accelerator_of(system)
+        fastest = max(acc.bf16_dense_tflops, acc.fp8_dense_tflops or 0, acc.fp4_dense_tflops or 0) * 1e12
+        for model, scenario, (isl, osl, gpus) in itertools.product(models, SCENARIOS, SHAPES):
+            floor_ms = M.prefill_flops(model, isl) / (gpus * fastest) * 1e3
+            outs = {}
+            for precision in PRECISIONS:
+                w = workload(model.slug, precision, scenario, isl, osl)
+                where = f"{system.slug} {model.slug} {precision} {scenario} {isl}/{osl} on {gpus}"
+                total += 1
+                try:
+                    out = estimate_case({"id": where, "workload": w, "cluster": {"system": system.slug, "gpus": gpus}},
+                                        catalog)
+                except EstimateError as exc:
+                    reasons[str(exc).split(" (tried")[0]] += 1
+                    continue
+                except Exception as exc:  # noqa: BLE001 — the point is to catch what should never happen
+                    problems.append(f"{where}: raised {exc!r}")
+                    continue
+                estimated += 1
+                outs[precision] = out
+                problems += [f"{where}: {line}" for line in broken_rules(out, w, floor_ms)]
+            if not acc.fp4_dense_tflops and "fp8" in outs and "fp4" in outs:
+                fp8, fp4 = outs["fp8"]["output_tokens_per_s"], outs["fp4"]["output_tokens_per_s"]
+                if fp4 > fp8 * (1 + EPS):
+                    problems.append(f"{system.slug} {model.slug} {scenario} {isl}/{osl}: FP4 {fp4:g} tok/s faster "
+                                    f"than FP8 {fp8:g} on a GPU without FP4 units")
+    print(f"# {total:,} cases ({len(systems)} systems × {len(models)} models × {len(PRECISIONS)} precisions × "
+          f"{len(SCENARIOS)} scenarios × {len(SHAPES)} shapes), {time.process_time() - started:.0f} s of CPU")
+    print(f"estimated: {estimated:,}; refused with a reason: {sum(reasons.values()):,}; rules broken: {len(problems)}")
+    print("\n# reasons given (count, reason)")
+    for reason, count in reasons.most_common():
+        print(f"{count:6d}  {reason}")
+    if problems:
+        print("\n# rules broken")
+        for line in problems:
+            print(line)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,39 @@
+"""The catalog-wide inference check (``bench/catalog_sweep.py``): its rules catch what they name, and a
+slice of the catalog — the GPUs without FP4 units, a dense model and gpt-oss, every scenario and shape —
+estimates or names why, breaking none of them (the whole catalog is the script's run, ~8 minutes)."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stdout
+
+from tests.bench_scripts import load
+
+sweep = load("catalog_sweep")
+
+W = sweep.workload("llama-3.3-70b", "fp8", "interactive", 8192, 1024)
+GOOD = {"output_tokens_per_s": 900.0, "ttft_ms": 400.0, "tpot_ms": 20.0, "tokens_per_joule": 0.1,
+        "usd_per_million_tokens": 2.0, "slo_met": True, "ttft_p99_ms": 1500.0, "tpot_p99_ms": 45.0}
+
+
+def test_a_sound_estimate_breaks_no_rule():
+    assert sweep.broken_rules(GOOD, W, floor_ms=100.0) == []
+
+
+def test_each_rule_catches_what_it_names():
+    assert sweep.broken_rules(GOOD | {"tpot_p99_ms": 60.0}, W, 100.0) == [
+        "slo_met True at TTFT p99 1500 ms, TPOT p99 60 ms"]
+    assert sweep.broken_rules(GOOD | {"slo_met": False}, W, 100.0) == [
+        "slo_met False at TTFT p99 1500 ms, TPOT p99 45 ms"]
+    assert sweep.broken_rules(GOOD, W, floor_ms=500.0) == ["TTFT 400 ms below the compute floor 500 ms"]
+    assert sweep.broken_rules(GOOD | {"tokens_per_joule": float("nan")}, W, 100.0) == ["tokens_per_joule = nan"]
+
+
+def test_the_gpus_without_fp4_units_break_no_rule():
+    out = io.StringIO()
+    with redirect_stdout(out):
+        status = sweep.main(["--models", "llama-3.3-70b,gpt-oss-120b",
+                             "--systems", "dgx-a100,mi300x-oam8"])
+    text = out.getvalue()
+    assert status == 0, text
+    assert "144 cases" in text and "rules broken: 0" in text
