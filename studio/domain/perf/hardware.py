@@ -60,17 +60,18 @@ def effective_precision(acc, precision: str, quantised_experts: bool = False) ->
         runs = "fp8"
     if runs == "fp8" and not acc.fp8_dense_tflops and not quantised_experts:
         runs = "bf16"
+    kept = "the checkpoint's quantised experts kept, BF16 math"
+    if precision == "fp8" and not acc.fp8_dense_tflops:
+        return runs, (f"{acc.slug} has no FP8 units: FP8 estimated " + ("as BF16" if runs == "bf16" else f"with {kept}"),)
     if runs == precision:
         return precision, ()
-    if precision == "fp8":
-        return runs, (f"{acc.slug} has no FP8 units: FP8 estimated as BF16",)
     if runs == "bf16":
         how = "BF16, as FP8 is (BF16 math; weights upcast at load)"
     elif acc.fp8_dense_tflops:
         how = ("FP8 (FP8 math; weights upcast at load unless the checkpoint ships them quantised, as gpt-oss's "
                "MXFP4 experts)")
     else:
-        how = "FP8 is here (the checkpoint's quantised experts kept, BF16 math)"
+        how = f"FP8 is here, with {kept}"
     lacks = "FP4 units" if acc.fp8_dense_tflops else "FP4 or FP8 units"
     return runs, (f"{acc.slug} has no {lacks}: FP4 estimated as {how}; never faster than FP8 on this GPU",)
 
