@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from studio.domain.perf.confidence import MAX_WIDTH, band, decades_outside, training_distance
+from studio.domain.perf.confidence import MAX_WIDTH, band, decades_outside, training_distance, training_regime
 
 
 def test_decades_outside_follow_the_docstring_examples():
@@ -35,3 +35,12 @@ def test_a_closed_loop_band_is_as_wide_as_the_published_points_say_and_never_nar
     assert (b.low, b.high) == (pytest.approx(0.55), pytest.approx(1.45))
     assert b.label == "wide" and "391 published" in b.reason
     assert band(True, "inference", "hopper", "fp8").label == "narrow"
+
+
+def test_moe_training_bands_follow_the_scale_up_domain():
+    assert training_regime(False, 72) == "training"
+    assert training_regime(True, 72) == "moe-training" and training_regime(True, 8) == "moe-training-node"
+    rack, node = band(True, "moe-training", "blackwell", "fp8"), band(True, "moe-training-node", "blackwell", "fp8")
+    assert rack.label == "narrow" and rack.high == pytest.approx(1.15)
+    assert node.label == "wide" and (node.low, node.high) == (pytest.approx(0.2), pytest.approx(1.8))
+    assert "8-GPU nodes" in node.reason and "1.2–2.4 ×" in node.reason

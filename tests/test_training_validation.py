@@ -9,6 +9,7 @@ from contextlib import redirect_stdout
 
 from catalog.datafiles import file_catalog
 from studio.domain.perf.accuracy import percentile, score
+from studio.domain.perf.confidence import MAX_WIDTH, NARROW, training_regime
 from tests.bench_scripts import load
 
 tv = load("training_validation")
@@ -34,6 +35,22 @@ def test_every_published_training_figure_is_estimated():
     assert percentile(dense, 0.5) < 0.15 and percentile(dense, 0.9) < 0.25
     assert percentile(moe, 0.5) < 0.3
     assert percentile(nvl72_moe, 0.5) < 0.15 and percentile(nvl72_moe, 0.9) < 0.3
+
+
+def test_the_moe_training_bands_claim_no_more_than_the_published_runs_show():
+    # each band is the p80 of its group's errors (capped at the widest band), so 80 % of the published runs
+    # on NVL72 racks, and of those on 8-GPU nodes, lie inside the band their estimate carries
+    cases = [c for c in tv.load_cases() if tv.is_moe(c)]
+    rows = score(cases, file_catalog())
+    by_id = {c["id"]: c for c in cases}
+    cat = file_catalog()
+    groups = {"moe-training": [], "moe-training-node": []}
+    for r in rows:
+        domain = cat.get(by_id[r.case_id]["cluster"]["system"]).scale_up_domain
+        groups[training_regime(True, domain)].append(r.error)
+    assert len(groups["moe-training"]) == 10 and len(groups["moe-training-node"]) == 9
+    for regime, errors in groups.items():
+        assert NARROW[regime] >= min(MAX_WIDTH, percentile(errors, 0.8)) - 0.005, regime
 
 
 def test_the_script_prints_groups_and_the_worst_cases():

@@ -49,7 +49,7 @@ from .collectives import (
     scale_out_link,
     scale_up_link,
 )
-from .confidence import band, training_distance
+from .confidence import band, training_distance, training_regime
 from .constants import (
     ACTIVATION_BYTES,
     ACTIVATION_BYTES_PER_TOKEN_HIDDEN,
@@ -470,7 +470,8 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
         tokens_per_s=tokens_per_s, mfu=mfu, step_time_s=step, time_to_train_s=seconds, train_tokens=train_tokens,
         power_w=power, energy_kwh=power * seconds / 3.6e6, usd_per_run=usd_per_run(hourly, seconds),
         layout=layout, breakdown=bd,
-        band=band(factors.anchored_training, "training", hw.family, req.precision,
+        band=band(factors.anchored_training, training_regime(req.model.is_moe, hw.scale_up_domain), hw.family,
+                  req.precision,
                   training_distance(used, M.total_params(req.model) / 1e9)), assumptions=assumptions,
         gpus_used=used, goodput=run_goodput,
         tokens_per_joule_it=tokens_per_joule(tokens_per_s, power),
