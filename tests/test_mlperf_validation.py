@@ -10,6 +10,7 @@ from contextlib import redirect_stdout
 
 from catalog.datafiles import file_catalog
 from studio.domain.perf.accuracy import percentile, score
+from studio.domain.perf.confidence import LIMITS_BAND_POINTS, NARROW
 from tests.bench_scripts import load
 
 mv = load("mlperf_validation")
@@ -35,6 +36,15 @@ def test_every_result_is_a_sourced_case_and_is_estimated():
     assert percentile(errors, 0.9) < 0.90
     offline = [r.error for r in rows if "-deepseek-offline-" in r.case_id]
     assert percentile(offline, 0.5) < 0.12
+
+
+def test_the_band_under_latency_limits_claims_no_more_than_the_server_and_interactive_results_show():
+    # an estimate under p99 limits carries NARROW["limits"]: at least the p80 of these results' throughput errors
+    cases = [c for c in mv.load_cases() if c["workload"]["scenario"] != "offline"]
+    rows = score(cases, file_catalog())
+    errors = [r.error for r in rows if r.key == "output_tokens_per_s"]
+    assert len(errors) == LIMITS_BAND_POINTS == 35
+    assert NARROW["limits"] >= percentile(errors, 0.8) - 0.005
 
 
 def test_at_limits_reads_the_published_p99s():

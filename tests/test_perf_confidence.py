@@ -44,3 +44,9 @@ def test_moe_training_bands_follow_the_scale_up_domain():
     assert rack.label == "narrow" and rack.high == pytest.approx(1.15)
     assert node.label == "wide" and (node.low, node.high) == (pytest.approx(0.2), pytest.approx(1.8))
     assert "8-GPU nodes" in node.reason and "1.2–2.4 ×" in node.reason
+
+
+def test_an_estimate_under_latency_limits_carries_the_band_the_mlperf_results_earn():
+    b = band(True, "limits", "blackwell", "fp4")
+    assert (b.low, b.high) == (pytest.approx(0.48), pytest.approx(1.52))
+    assert b.label == "wide" and "35 published MLPerf server and interactive results" in b.reason

@@ -214,7 +214,7 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
         f"wall power {hw.system.power_typical_w:g} W per {hw.system.slug} under load (catalog typical)",
         *factors.notes,
     )
-    regime = "latency" if req.scenario == "concurrency" else "inference"
+    regime = "latency" if req.scenario == "concurrency" else "limits" if req.has_limits else "inference"
     frontier = tuple(frontier_points(req, hw, factors, cost_inputs, tried, chosen=best)) if with_frontier else ()
     considered = tuple(
         {"layout": p.deployment.as_config(), "output_tokens_per_s": round(p.tokens_per_s, 1),
