@@ -88,11 +88,33 @@ def training_regime(is_moe: bool, scale_up_domain: int) -> str:
     return "moe-training" if scale_up_domain >= MOE_RACK_DOMAIN else "moe-training-node"
 
 
+#: The kind of measured results the factors a regime reads were calibrated on.
+FACTORS_OF = {"inference": "inference", "latency": "inference", "limits": "inference", "training": "training",
+              "moe-training": "training", "moe-training-node": "training"}
+
+
+def evidence(regime: str) -> str:
+    """The published results, never fitted, that a regime's width stands on (empty for ``inference`` and
+    ``training``, whose widths follow the literature on calibrated models)."""
+    within = f"80 % of their throughputs within ±{100 * NARROW.get(regime, 0):.0f} % of the estimate"
+    return {
+        "latency": f"a closed loop of clients: {LATENCY_BAND_POINTS} published DeepSeek-R1 serving points, not "
+                   f"fitted, have {within}; time to first token varies most with the engine",
+        "limits": f"an open load under p99 latency limits: {LIMITS_BAND_POINTS} published MLPerf server and "
+                  f"interactive results, not fitted, have {within}",
+        "moe-training": "mixture-of-experts training on a rack-scale NVLink domain: NVIDIA's published runs on "
+                        f"NVL72 racks, not fitted, have {within}",
+        "moe-training-node": "mixture-of-experts training on 8-GPU nodes: NVIDIA's published runs on DGX nodes, not "
+                             "fitted, measure 1.2–2.4 × below the estimate",
+    }.get(regime, "")
+
+
 def band(anchored: bool, regime: str, family: str, precision: str, distance_decades: float = 0.0) -> Band:
-    """±15 % (inference throughput), ±12 % (training), ±45 % (throughput of a closed loop of
-    clients), ±52 % (an open load under p99 latency limits), ±15 % / ±80 % (mixture-of-experts training on a
-    rack-scale domain / on 8-GPU nodes) when anchored; ±40 % / ±35 % / ±70 % / ±70 % / ±40 % / ±80 % otherwise; each widened by ``WIDENING_PER_DECADE`` of
-    itself per decade away from the calibrated cases, capped at ``MAX_WIDTH``.
+    """±15 % (inference throughput), ±12 % (training), ±45 % (throughput of a closed loop of clients),
+    ±52 % (an open load under p99 latency limits), ±15 % / ±80 % (mixture-of-experts training on a
+    rack-scale domain / on 8-GPU nodes) when anchored; ±40 % / ±35 % / ±70 % / ±70 % / ±40 % / ±80 %
+    otherwise; each widened by ``WIDENING_PER_DECADE`` of itself per decade away from the calibrated cases,
+    capped at ``MAX_WIDTH``.
 
     Anchored training 1.087 decades out: 0.12 × (1 + 0.75 × 1.087) = 0.218 → ±21.8 %, "wide".
     """
@@ -100,25 +122,13 @@ def band(anchored: bool, regime: str, family: str, precision: str, distance_deca
     distance = max(0.0, distance_decades)
     width = min(MAX_WIDTH, base * (1.0 + WIDENING_PER_DECADE * distance))
     narrow = anchored and distance <= NARROW_LIMIT_DECADES and base <= NARROW_MAX_WIDTH
+    kind = FACTORS_OF[regime]
     if anchored:
-        reason = f"calibrated on measured {family} {precision} {regime} results"
+        reason = f"calibrated on measured {family} {precision} {kind} results"
     else:
-        reason = f"no measured {family} {precision} {regime} result: factors borrowed from a related family or the default"
-    if regime == "latency":
-        reason += (f"; a closed loop of clients: {LATENCY_BAND_POINTS} published DeepSeek-R1 serving points not fitted to have 80 % of "
-                   f"their throughputs within ±{100 * NARROW['latency']:.0f} % of the estimate; time to first token varies "
-                   "most with the engine")
-    if regime == "limits":
-        reason += (f"; an open load under p99 latency limits: {LIMITS_BAND_POINTS} published MLPerf server and "
-                   f"interactive results not fitted have 80 % of their throughputs within ±{100 * NARROW[regime]:.0f} % "
-                   "of the estimate")
-    if regime == "moe-training":
-        reason += (f"; mixture-of-experts training on a rack-scale NVLink domain: NVIDIA's published runs on NVL72 "
-                   f"racks, not fitted, have 80 % of their throughputs within ±{100 * NARROW[regime]:.0f} % of the "
-                   "estimate")
-    if regime == "moe-training-node":
-        reason += ("; mixture-of-experts training on 8-GPU nodes: NVIDIA's published runs on DGX nodes, not fitted, "
-                   "measure 1.2–2.4 × below the estimate")
+        reason = f"no measured {family} {precision} {kind} result: factors borrowed from a related family or the default"
+    if published := evidence(regime):
+        reason += f"; {published}"
     if distance > 0:
         reason += f"; {distance:.1f} decades outside the calibrated cases, so wider"
     return Band(low=1 - width, high=1 + width, label="narrow" if narrow else "wide", reason=reason)
