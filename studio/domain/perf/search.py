@@ -4,13 +4,13 @@ the estimate that results (``estimate_inference``); the throughput–interactivi
 
 Search (no ``config``): every candidate layout aggregated (as many workers as the GPUs hold); then,
 for scenarios with latency limits or a concurrency, disaggregated splits — the three layouts that
-prefill fastest per GPU × the four aggregated decoders of highest throughput and every decoder on the aggregated frontier
-× prefill shares of ⅛ … ¾ of the GPUs.
+prefill fastest per GPU × every aggregated layout as the decoder × prefill shares of ⅛ … ¾ of the GPUs.
 Best = highest output tokens/s among the points that meet the limits; when none meets them, the point
 closest to them (smallest worst ratio of p99 latency to its limit), reported with ``slo_met: false``.
 
-FP4 on a GPU without FP4 units is estimated as FP8 (weights stored and read at FP8, FP8 math), with an
-assumption line saying so — it is never faster than FP8 there. Likewise FP8 without FP8 units runs as BF16.
+FP4 on a GPU without FP4 units is estimated as FP8 is there (``hardware.effective_precision``: weights stored
+and read at FP8 and FP8 math on MI300X; BF16 on A100, which has no FP8 units either), with an assumption line
+saying so — it is never faster than FP8 there. FP8 without FP8 units runs as BF16.
 """
 
 from __future__ import annotations
@@ -75,12 +75,11 @@ def _disaggregated(req: InferenceRequest, agg: list[tuple[Pools, Point]], mode: 
     i = req.input_tokens
     fastest = sorted({p.deployment.decode for p, _ in agg},
                      key=lambda lay: _prefill_cost(agg, lay, i))[:3]
-    decoders = [pt.deployment.decode for _, pt in sorted(agg, key=lambda a: -a[1].tokens_per_s)][:4]
-    # and every decoder on the aggregated throughput–interactivity frontier, so that the splits for
-    # interactive speeds are tried too (on an NVL72 the four of highest throughput are all wide EP)
-    for layout in _frontier_decoders(agg, req):
-        if layout not in decoders:
-            decoders.append(layout)
+    # every aggregated layout decodes: a decoder that aggregated serving ranks low (wide EP with data-parallel
+    # attention, slowed there by the prefills it also runs) can be the best once prefill moves out (the four
+    # fastest plus the aggregated frontier's decoders, the rule until stop 28, missed on 32 B300 the TP16/EP16
+    # decoder that 24 B300 found)
+    decoders = list(dict.fromkeys(pt.deployment.decode for _, pt in sorted(agg, key=lambda a: -a[1].tokens_per_s)))
     out: set[Deployment] = set()
     for lp in fastest:
         for ld in decoders:
@@ -112,13 +111,6 @@ def pareto(points: list[tuple[float, float, object]]) -> list[tuple[float, float
             frontier.append((per_gpu, per_user, what))
             best_gpu = per_gpu
     return frontier
-
-
-def _frontier_decoders(agg: list[tuple[Pools, Point]], req: InferenceRequest) -> list:
-    """Decode layouts with a point on the aggregated Pareto frontier (``batch_sweep`` of each)."""
-    points = [(p.tokens_per_s / pools.deployment.gpus, p.tokens_per_s_per_user, pools.deployment.decode)
-              for pools, _ in agg for p in batch_sweep(pools, req)]
-    return list(dict.fromkeys(layout for _, _, layout in pareto(points)))
 
 
 def _prefill_cost(agg: list[tuple[Pools, Point]], layout, tokens: int) -> float:
