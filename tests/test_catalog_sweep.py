@@ -37,3 +37,13 @@ def test_the_gpus_without_fp4_units_break_no_rule():
     text = out.getvalue()
     assert status == 0, text
     assert "144 cases" in text and "rules broken: 0" in text
+
+
+def test_more_gpus_never_lower_the_throughput_on_the_ladder():
+    # DeepSeek-R1 on B300 fell from 29,358 tok/s on 24 GPUs to 18,120 on 32 before every aggregated layout was
+    # tried as a disaggregated decoder
+    out = io.StringIO()
+    with redirect_stdout(out):
+        status = sweep.main(["--ladder", "--systems", "dgx-b300", "--models", "deepseek-r1"])
+    assert status == 0, out.getvalue()
+    assert "16 estimated" in out.getvalue() and "rules broken: 0" in out.getvalue()
