@@ -4,7 +4,7 @@
 
 Estimates every system × model × precision (BF16, FP8, FP4) × scenario (offline; server and interactive
 with limits of TTFT p99 2 s and TPOT p99 50 ms; a closed loop of 64 clients) × shape (1k in / 1k out on
-8 GPUs, 8k / 1k on 72, 100k / 2k on 16): 9,720 cases, about 8 minutes of CPU. Each must either estimate or
+8 GPUs, 8k / 1k on 72, 100k / 2k on 16): 9,720 cases, about 12 minutes of CPU. Each must either estimate or
 fail with ``EstimateError`` naming why (a context too short, a model that fits nowhere); and every estimate
 must hold:
 
@@ -19,7 +19,7 @@ expected). Exit status 1 when a rule is broken or a case raises anything but ``E
 ``--ladder`` checks one more rule instead, on every system × model at FP8, offline and interactive (TTFT
 p99 3 s, TPOT p99 30 ms; 2k in / 1k out): climbing the GPU counts of ``LADDER``, the best throughput that meets
 the limits never falls (more GPUs can always run the smaller layout and leave the rest idle). 4,320 cases,
-about 4 minutes.
+about 6 minutes of CPU.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The catalog-wide inference check (``bench/catalog_sweep.py``): its rules catch what they name, and a
 slice of the catalog — the GPUs without FP4 units, a dense model and gpt-oss, every scenario and shape —
-estimates or names why, breaking none of them (the whole catalog is the script's run, ~8 minutes)."""
+estimates or names why, breaking none of them (the whole catalog is the script's run, ~12 minutes)."""
 
 from __future__ import annotations
 
