@@ -235,6 +235,27 @@ def test_a_config_that_needs_more_gpus_than_the_cluster_is_an_error():
                                 "decode": {"workers": 3, "tp": 16}}, model("deepseek-r1"), 48)
 
 
+@pytest.mark.parametrize("config, message", [
+    ({"tp": "8"}, "config.tp must be a whole number ≥ 1, found '8'"),
+    ({"tp": 8, "dp_attention": "false"}, "config.dp_attention must be true or false, found 'false'"),
+    ({"serving": "disaggregated", "prefill": {"tp": 8, "workers": 1.5}, "decode": {"tp": 8}},
+     "config.prefill.workers must be a whole number ≥ 1, found 1.5"),
+    ({"serving": "disaggregated", "prefill": {"tp": 8}, "decode": {"ep": -8}},
+     "config.decode.ep must be a whole number ≥ 1, found -8"),
+    ({"serving": "disaggregated", "prefill_gpus": [8], "prefill": {"tp": 8}, "decode": {"tp": 8}},
+     "config.prefill_gpus must be a whole number ≥ 1, found \\[8\\]"),
+])
+def test_a_malformed_config_value_is_an_error_that_names_its_json_path(config, message):
+    # these raised TypeError or AttributeError (a 500, a failed job) before stop 28
+    with pytest.raises(EstimateError, match=message):
+        deployment_from_config(config, model("deepseek-r1"), 16)
+
+
+def test_a_null_config_value_reads_as_missing():
+    assert deployment_from_config({"tp": 8, "ep": None, "pp": None, "dp_attention": None},
+                                  model("deepseek-r1"), 16) == Deployment(Layout(8, 1, False), 2)
+
+
 def test_tensor_parallel_that_does_not_divide_the_heads_is_refused():
     with pytest.raises(EstimateError, match="does not divide .* 40 attention heads"):
         deployment_from_config({"tp": 16}, model("llama-4-maverick"), 16)

@@ -52,6 +52,12 @@ def test_a_negative_limit_is_an_error():
         case(scenario="server", concurrency=None, tpot_p99_limit_ms=-5, gpus=16)
 
 
+@pytest.mark.parametrize("config", [32, "TP8", ["tp", 8]])
+def test_a_config_that_is_not_an_object_is_an_error(config):
+    with pytest.raises(EstimateError, match="config must be an object"):
+        case(gpus=16, config=config)
+
+
 def test_tensor_parallel_that_does_not_divide_the_heads_is_an_error():
     with pytest.raises(EstimateError, match="heads"):
         case(model="llama-4-maverick", tensor_parallel=16, gpus=16)

@@ -129,6 +129,9 @@ def validate(req: InferenceRequest) -> None:
         value = getattr(req, name)
         if value is not None and not value > 0:
             raise EstimateError(f"{name} must be a positive number of milliseconds, found {value!r}")
+    if req.config is not None and not isinstance(req.config, dict):
+        raise EstimateError(f"config must be an object (serving, tp, ep, dp_attention, prefill, decode …), "
+                            f"found {req.config!r}")
 
 
 @dataclass(frozen=True)

@@ -109,23 +109,36 @@ def config_label(config: dict | None) -> str:
     return _pool_label(config) + spec
 
 
-def _whole(d: dict, key: str, default: int | None = None) -> int | None:
-    v = d.get(key, default)
+def _whole(d: dict, key: str, default: int | None = None, where: str = "config") -> int | None:
+    """``d[key]`` as a whole number ≥ 1; ``default`` when it is missing or null. The error names the JSON path:
+    ``config.decode.tp must be a whole number ≥ 1, found '8'``."""
+    v = d.get(key)
     if v is None:
-        return None
+        return default
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or int(v) != v or v < 1:
-        raise EstimateError(f"config: '{key}' must be a whole number ≥ 1, found {v!r}")
+        raise EstimateError(f"{where}.{key} must be a whole number ≥ 1, found {v!r}")
     return int(v)
+
+
+def _flag(d: dict, key: str, where: str = "config") -> bool:
+    """``d[key]`` as true or false (missing or null: false); anything else, such as the string "false", is an
+    error naming the JSON path."""
+    v = d.get(key)
+    if v is None:
+        return False
+    if not isinstance(v, bool):
+        raise EstimateError(f"{where}.{key} must be true or false, found {v!r}")
+    return v
 
 
 def layout_from(d: dict, model: LlmModel, where: str = "config") -> Layout:
     """A ``Layout`` from ``{"tp", "ep", "dp_attention", "pp"}``; missing tp/ep/pp default to 1."""
     if not isinstance(d, dict):
         raise EstimateError(f"{where} must be an object with tp, ep, dp_attention")
-    tp = _whole(d, "tp", 1)
-    ep = _whole(d, "ep", 1)
-    dp = bool(d.get("dp_attention") or False)
-    layout = Layout(tp, ep, dp, _whole(d, "pp", 1))
+    tp = _whole(d, "tp", 1, where)
+    ep = _whole(d, "ep", 1, where)
+    dp = _flag(d, "dp_attention", where)
+    layout = Layout(tp, ep, dp, _whole(d, "pp", 1, where))
     if layout.pp > model.layers:
         raise EstimateError(f"pipeline parallel {layout.pp} exceeds {model.slug}'s {model.layers} layers")
     check_layout(layout, model)
@@ -196,7 +209,7 @@ def pool_from_config(d: dict, model: LlmModel, side: str, pool_gpus: int | None)
     layout = layout_from(d, model, f"config.{side}")
     raw = d.get("workers")
     if pool_gpus is None:
-        return layout, _whole(d, "workers", 1), None
+        return layout, _whole(d, "workers", 1, f"config.{side}"), None
     if raw is None or (raw == 0 and not isinstance(raw, bool)):
         if pool_gpus % layout.gpus:
             raise EstimateError(f"config.{side}: workers of {layout.gpus} GPUs ({layout.label()}) do not fill "
@@ -204,7 +217,7 @@ def pool_from_config(d: dict, model: LlmModel, side: str, pool_gpus: int | None)
         workers = pool_gpus // layout.gpus
         return layout, workers, (f"config.{side}: workers not given; {pool_gpus} GPUs read as {workers} × "
                                  f"{layout.label()}")
-    workers = _whole(d, "workers")
+    workers = _whole(d, "workers", where=f"config.{side}")
     if workers * layout.gpus == pool_gpus:
         return layout, workers, None
     if pool_gpus % workers:
