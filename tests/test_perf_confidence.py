@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from studio.domain.perf.confidence import MAX_WIDTH, band, decades_outside, training_distance, training_regime
+from studio.domain.perf.confidence import (
+    MAX_WIDTH,
+    band,
+    decades_outside,
+    inference_distance,
+    training_distance,
+    training_regime,
+)
 
 
 def test_decades_outside_follow_the_docstring_examples():
@@ -50,3 +57,9 @@ def test_an_estimate_under_latency_limits_carries_the_band_the_mlperf_results_ea
     b = band(True, "limits", "blackwell", "fp4")
     assert (b.low, b.high) == (pytest.approx(0.48), pytest.approx(1.52))
     assert b.label == "wide" and "35 published MLPerf server and interactive results" in b.reason
+
+
+def test_inference_distance_adds_prompt_output_and_model_size():
+    assert inference_distance(100_000, 2000, 70.6) == pytest.approx(1.027, abs=1e-3)
+    assert inference_distance(1024, 1024, 1026) == pytest.approx(0.184, abs=1e-3)
+    assert inference_distance(8192, 1024, 671) == 0.0

@@ -71,6 +71,14 @@ def test_a_long_prompt_never_gets_a_ttft_below_its_prefill_floor():
     assert out["ttft_ms"] >= floor_ms
 
 
+def test_a_prompt_far_longer_than_any_calibrated_one_gets_a_wider_band():
+    near = case(model="llama-3.3-70b", system="dgx-h200", scenario="offline", concurrency=None)
+    far = case(model="llama-3.3-70b", system="dgx-h200", scenario="offline", concurrency=None,
+               input_tokens=100_000, output_tokens=1000)
+    assert near["confidence"]["band"] == "narrow" and far["confidence"]["band"] == "wide"
+    assert far["confidence"]["high"] > near["confidence"]["high"]
+
+
 def test_fp4_on_h100_is_never_faster_than_fp8_and_says_so():
     fp8 = case(model="llama-3.3-70b", scenario="offline", concurrency=None)
     fp4 = case(model="llama-3.3-70b", scenario="offline", concurrency=None, precision="fp4")

@@ -55,6 +55,12 @@ NARROW_LIMIT_DECADES = 0.3
 #: shared/reference/calibration.json (64 A100 … 8,192 H100; GPT-3 175B … Llama 3.1 405B).
 CALIBRATED_TRAINING_GPUS = (64, 8192)
 CALIBRATED_TRAINING_PARAMS_B = (175.0, 405.85)
+#: Prompt and output lengths (tokens) and model sizes (B parameters) the inference calibration spans: the
+#: inference cases the factors are fitted to (both reference files, MLPerf v6.0 offline, InferenceMAX's
+#: gpt-oss sweeps) — prompts 128 … 9,400, outputs 128 … 8,192, Llama 3.1 8B … DeepSeek-V3 671B.
+CALIBRATED_INFERENCE_INPUT = (128, 9400)
+CALIBRATED_INFERENCE_OUTPUT = (128, 8192)
+CALIBRATED_INFERENCE_PARAMS_B = (8.0, 671.0)
 
 
 def decades_outside(value: float, low: float, high: float) -> float:
@@ -77,6 +83,15 @@ def training_distance(gpus: int, params_b: float) -> float:
     100,000 GPUs of a 405B model: 1.087 + 0 = 1.087; 64 GPUs of an 8B model: 0 + log10(175 / 8) = 1.340.
     """
     return decades_outside(gpus, *CALIBRATED_TRAINING_GPUS) + decades_outside(params_b, *CALIBRATED_TRAINING_PARAMS_B)
+
+
+def inference_distance(input_tokens: int, output_tokens: int, params_b: float) -> float:
+    """Decades between an inference estimate and the calibrated cases: prompt length, output length and model
+    size add. A 100,000-token prompt with a 2,000-token output on a 70B model: log10(100,000 / 9,400) + 0 + 0
+    = 1.027; Kimi-K2 (1,026 B) at 1k / 1k: log10(1,026 / 671) = 0.184."""
+    return (decades_outside(input_tokens, *CALIBRATED_INFERENCE_INPUT)
+            + decades_outside(output_tokens, *CALIBRATED_INFERENCE_OUTPUT)
+            + decades_outside(params_b, *CALIBRATED_INFERENCE_PARAMS_B))
 
 
 def training_regime(is_moe: bool, scale_up_domain: int) -> str:

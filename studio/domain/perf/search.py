@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from . import models as M
 from .calibration import Factors
-from .confidence import band
+from .confidence import band, inference_distance
 from .constants import BENCHMARK_REQUESTS_PER_CLIENT, GB
 from .cost import CostInputs, system_price_usd, usd_per_hour, usd_per_million_tokens
 from .energy import DEFAULT_PUE, facility_power, it_power_w, systems_for_gpus, tokens_per_joule
@@ -223,7 +224,8 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
         usd_per_million_tokens=usd_per_million_tokens(hourly, best.tokens_per_s, cost_inputs),
         kv_cache_gb_per_gpu=dec.kv_capacity_bytes_per_gpu / GB, weights_gb_per_gpu=dec.weights_bytes_per_gpu / GB,
         breakdown=best.breakdown, limited_by=best.limited_by,
-        band=band(factors.anchored_inference, regime, hw.family, precision),
+        band=band(factors.anchored_inference, regime, hw.family, precision,
+                  inference_distance(req.input_tokens, req.output_tokens, M.total_params(req.model) / 1e9)),
         assumptions=assumptions, slo_met=slo_met, layout=dep.as_config(), frontier=frontier, considered=considered,
     )
 
