@@ -41,6 +41,8 @@ WIDE = {"inference": 0.40, "training": 0.35, "latency": 0.70, "limits": 0.70, "m
 #: do (expert parallelism over NVLink beyond 8 GPUs); a smaller one as the 8-GPU nodes [M: the two groups of
 #: published figures].
 MOE_RACK_DOMAIN = 64
+#: The regimes of training estimates (``training_regime``); the rest are inference ones.
+TRAINING_REGIMES = ("training", "moe-training", "moe-training-node")
 #: Each decade (factor of 10) beyond the calibrated range adds this share of the base width
 #: [M: leave-one-family-out errors in docs/accuracy.md roughly double the in-sample ones when a
 #: case lies a decade away from the nearest calibrated one].
@@ -103,11 +105,6 @@ def training_regime(is_moe: bool, scale_up_domain: int) -> str:
     return "moe-training" if scale_up_domain >= MOE_RACK_DOMAIN else "moe-training-node"
 
 
-#: The kind of measured results the factors a regime reads were calibrated on.
-FACTORS_OF = {"inference": "inference", "latency": "inference", "limits": "inference", "training": "training",
-              "moe-training": "training", "moe-training-node": "training"}
-
-
 def evidence(regime: str) -> str:
     """The published results, never fitted, that a regime's width stands on (empty for ``inference`` and
     ``training``, whose widths follow the literature on calibrated models)."""
@@ -137,7 +134,7 @@ def band(anchored: bool, regime: str, family: str, precision: str, distance_deca
     distance = max(0.0, distance_decades)
     width = min(MAX_WIDTH, base * (1.0 + WIDENING_PER_DECADE * distance))
     narrow = anchored and distance <= NARROW_LIMIT_DECADES and base <= NARROW_MAX_WIDTH
-    kind = FACTORS_OF[regime]
+    kind = "training" if regime in TRAINING_REGIMES else "inference"  # what calibrated the factors it reads
     if anchored:
         reason = f"calibrated on measured {family} {precision} {kind} results"
     else:
