@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from contextlib import redirect_stdout
 
+from studio.domain.perf.confidence import LATENCY_SPREAD
 from tests.bench_scripts import load
 
 bc = load("band_coverage")
@@ -24,7 +25,8 @@ def test_every_published_set_holds_at_least_four_in_five_inside_its_bands():
     with redirect_stdout(out):
         assert bc.main([]) == 0
     shares = {}
-    for line in out.getvalue().splitlines()[1:]:
+    throughput = out.getvalue().split("\n\n")[0]
+    for line in throughput.splitlines()[1:]:
         name, counts = line[:34].strip(), line[34:].split()
         shares.setdefault(name, [0, 0])
         shares[name][0] += int(counts[-3])
@@ -32,3 +34,26 @@ def test_every_published_set_holds_at_least_four_in_five_inside_its_bands():
     assert len(shares) == 4
     for name, (inside, total) in shares.items():
         assert inside >= 0.8 * total, name
+
+
+def test_middle_range_leaves_out_a_tenth_at_each_end():
+    assert bc.middle_range([float(x) for x in range(1, 25)]) == (3.0, 22.0)
+    assert bc.middle_range([2.0, 1.0]) == (1.0, 2.0)
+
+
+def test_every_latency_band_holds_four_in_five_published_values_and_is_the_data_rounded_outward():
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert bc.main([]) == 0
+    latency = out.getvalue().split("\n\n")[1].splitlines()[1:]
+    keys = {"closed loop, single-node": ("latency", False), "closed loop, disaggregated": ("latency", True),
+            "under p99 limits": ("limits", False)}
+    seen = set()
+    for line in latency:
+        group, (value, low, _median, high, inside, total, _share) = line[:34].strip(), line[34:].split()
+        stated = LATENCY_SPREAD[keys[group]][value]
+        assert int(inside) >= 0.8 * int(total), line
+        # the stated range is the published one, rounded outward to three significant digits
+        assert stated[0] <= float(low) < stated[0] + 0.01 and float(high) <= stated[1] < float(high) * 1.01, line
+        seen.add((group, value))
+    assert len(seen) == 6

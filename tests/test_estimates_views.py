@@ -3,11 +3,13 @@ failure with a reason, and who may see or start what."""
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from studio.domain.perf.results import training_layout_label
 from studio.models import DesignMember, Job
 from studio.services import create_from_reference
 from studio.tasks import estimate_design_task
+from studio.templatetags.studio_tags import band_range
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +55,21 @@ def test_a_finished_estimate_shows_table_charts_scaling_path_and_assumptions(own
     for t in trained:
         label = training_layout_label(t["layout"])
         assert " CP" in label and label in html and f"layout {label}," in t["assumptions"][0]
+
+
+def test_an_inference_row_states_where_published_runs_put_its_ttft_and_tpot(owner_client, loaded_catalog, owner):
+    served_design = create_from_reference(owner, "mi300x-inference-pod")
+    owner_client.post(reverse("design_estimate_start", args=[served_design.code]))
+    job = run_latest_job(served_design)
+    assert job.state == Job.SUCCEEDED, job.error
+    html = owner_client.get(reverse("design_estimate_detail", args=[served_design.code, job.code])).content.decode()
+    served = [r["inference"] for r in job.result["results"] if r.get("inference")]
+    assert served
+    for est in served:  # the table's range in ms, and each band's reason in the tooltip and the assumptions
+        assert band_range(est["ttft_ms"], est["ttft_band"]) in html
+        assert band_range(est["tpot_ms"], est["tpot_band"]) in html
+        assert escape(est["ttft_band"]["reason"]) in html and escape(est["tpot_band"]["reason"]) in html
+    assert "Where 80 % of published runs" in html and "Time to first token ×" in html and "Time per output token ×" in html
 
 
 def test_the_estimates_page_shows_the_latest_estimate(owner_client, design):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from studio.domain.perf.confidence import (
+    LATENCY_SPREAD,
     MAX_WIDTH,
     band,
     decades_outside,
     inference_distance,
+    latency_band,
     training_distance,
     training_regime,
 )
@@ -63,3 +65,26 @@ def test_inference_distance_adds_prompt_output_and_model_size():
     assert inference_distance(100_000, 2000, 70.6) == pytest.approx(1.027, abs=1e-3)
     assert inference_distance(1024, 1024, 1026) == pytest.approx(0.184, abs=1e-3)
     assert inference_distance(8192, 1024, 671) == 0.0
+
+
+def test_a_latency_band_is_the_published_spread_of_its_regime_and_serving_mode():
+    one, disagg = latency_band("latency", False, "ttft"), latency_band("latency", True, "ttft")
+    assert (one.low, one.high) == (0.72, 3.81)
+    assert (disagg.low, disagg.high) == (0.70, 11.3)
+    assert "188 published one-node closed-loop" in one.reason and "scheduler settings" in one.reason
+    tpot = latency_band("limits", True, "tpot")  # an open load under limits: one spread for both modes
+    assert (tpot.low, tpot.high) == (0.67, 1.13) and "24 published MLPerf" in tpot.reason
+    assert "scheduler" not in tpot.reason and tpot.label == "wide"
+
+
+def test_a_latency_band_widens_in_ratio_with_distance_as_the_docstring_works_it():
+    far = latency_band("latency", False, "ttft", 0.5)
+    assert far.low == pytest.approx(0.637, abs=1e-3) and far.high == pytest.approx(6.29, abs=1e-2)
+    assert "decades outside" in far.reason
+
+
+def test_where_no_latency_was_published_the_band_is_the_widest_of_them_all():
+    offline = latency_band("inference", False, "ttft")
+    assert offline.low == min(s["ttft"][0] for s in LATENCY_SPREAD.values())
+    assert offline.high == max(s["ttft"][1] for s in LATENCY_SPREAD.values())
+    assert "no published time to first token" in offline.reason

@@ -44,6 +44,8 @@ def test_offline_estimate_fills_every_contract_value():
     for key in ("output_tokens_per_s", "ttft_ms", "tpot_ms", "tokens_per_joule", "usd_per_million_tokens"):
         assert out[key] > 0
     assert out["confidence"]["band"] in ("narrow", "wide")
+    for value in ("ttft", "tpot"):  # each latency carries its own band, offline the widest published one
+        assert 0 < out["confidence"][value]["low"] < 1 < out["confidence"][value]["high"]
     assert out["assumptions"]
 
 

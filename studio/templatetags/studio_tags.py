@@ -1,3 +1,5 @@
+import math
+
 from django import template
 
 register = template.Library()
@@ -98,3 +100,24 @@ def duration_words(value):
     if minutes or not parts:
         parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
     return " ".join(parts)
+
+
+@register.filter
+def band_range(value, band):
+    """The range a confidence band gives a value, in the value's unit, three significant figures:
+    ``{{ r.inference.ttft_ms|band_range:r.inference.ttft_band }}`` with 450 ms and a band ×0.72 … ×3.81 →
+    '324–1,710'; '' when the estimate carries no band (one stored before bands were stated)."""
+    try:
+        low, high = float(value) * float(band["low"]), float(value) * float(band["high"])
+    except (TypeError, ValueError, KeyError):
+        return ""
+    return f"{_three_figures(low)}–{_three_figures(high)}"
+
+
+def _three_figures(v: float) -> str:
+    """324.0 → '324', 1714.5 → '1,710', 12.34 → '12.3', 0.8456 → '0.846'."""
+    if v == 0:
+        return "0"
+    rounded = float(f"{v:.3g}")
+    decimals = max(0, 2 - int(math.floor(math.log10(abs(rounded)))))
+    return f"{rounded:,.{decimals}f}"

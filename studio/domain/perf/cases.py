@@ -126,7 +126,9 @@ def inference_output(est: InferenceEstimate) -> dict:
         **({"slo_met": est.slo_met} if est.slo_met is not None else {}), "layout": est.layout,
         **({"frontier": list(est.frontier)} if est.frontier else {}),
         **({"considered": list(est.considered)} if est.considered else {}),
-        "confidence": {"band": est.band.label, "low": _sig(est.band.low, 3), "high": _sig(est.band.high, 3)},
+        "confidence": {"band": est.band.label, "low": _sig(est.band.low, 3), "high": _sig(est.band.high, 3),
+                       **{name: {"low": _sig(b.low, 3), "high": _sig(b.high, 3)}
+                          for name, b in (("ttft", est.ttft_band), ("tpot", est.tpot_band)) if b is not None}},
         "assumptions": list(est.assumptions),
     }
 

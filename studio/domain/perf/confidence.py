@@ -65,6 +65,68 @@ CALIBRATED_INFERENCE_OUTPUT = (128, 8192)
 CALIBRATED_INFERENCE_PARAMS_B = (8.0, 671.0)
 
 
+#: Where published, never-fitted time to first token (``ttft``) and time per output token (``tpot``) lie against
+#: their estimate: the range of measured ÷ estimated with the tenth lowest and the tenth highest left out, so that
+#: at least 80 % of them fall inside, per band regime and serving mode (``bench/band_coverage.py`` prints them;
+#: rounded outward to three significant digits, as an estimate prints them) [V-3p]:
+#: a closed loop of clients, one node — 188 out-of-sample DeepSeek-R1 rows of the InferenceX capture; a closed
+#: loop, disaggregated — its 203 disaggregated rows, where an engine's prefill queue and scheduler settings put
+#: one TTFT in ten above 11 × the estimate; an open load under p99 limits — MLPerf Inference v6.0's 24 server and
+#: interactive results with a mean TTFT and TPOT (measured at stop 29). Throughput's band is ``NARROW``'s.
+LATENCY_SPREAD = {
+    ("latency", False): {"ttft": (0.72, 3.81), "tpot": (0.84, 1.44)},
+    ("latency", True): {"ttft": (0.70, 11.3), "tpot": (0.81, 1.41)},
+    ("limits", False): {"ttft": (0.61, 2.96), "tpot": (0.67, 1.13)},
+}
+#: The published values each ``LATENCY_SPREAD`` entry is the middle 80 % range of.
+LATENCY_SPREAD_POINTS = {("latency", False): 188, ("latency", True): 203, ("limits", False): 24}
+#: The values a latency band is stated for.
+LATENCY_VALUES = {"ttft": "time to first token", "tpot": "time per output token"}
+
+
+def latency_key(regime: str, disaggregated: bool) -> tuple[str, bool] | None:
+    """The ``LATENCY_SPREAD`` entry an estimate's latencies read: its regime, and for a closed loop whether it
+    is disaggregated (an open load under limits has one entry for both); None where nothing was published
+    (offline, or an open load without limits)."""
+    if regime == "limits":
+        return ("limits", False)
+    if regime == "latency":
+        return ("latency", disaggregated)
+    return None
+
+
+def latency_band(regime: str, disaggregated: bool, value: str, distance_decades: float = 0.0) -> Band:
+    """The band of an estimate's ``value`` (``ttft`` or ``tpot``): the published spread of its regime
+    (``LATENCY_SPREAD``), or — where nothing was published (offline; an open load without limits) — the widest
+    of them all; widened in ratio, as throughput's band is in width, by ``WIDENING_PER_DECADE`` per decade away
+    from the calibrated cases: ``low^(1 + 0.75·d)``, ``high^(1 + 0.75·d)``. Never "narrow" beyond
+    ``NARROW_MAX_WIDTH`` either way.
+
+    A single-node closed loop's TTFT: ×0.72 … ×3.81; 0.5 decades out: 0.72^1.375 = 0.637 … 3.81^1.375 = 6.29.
+    """
+    key = latency_key(regime, disaggregated)
+    if key is None:
+        low = min(spread[value][0] for spread in LATENCY_SPREAD.values())
+        high = max(spread[value][1] for spread in LATENCY_SPREAD.values())
+        reason = (f"no published {LATENCY_VALUES[value]} in this scenario: the widest of the published spreads, "
+                  f"{sum(LATENCY_SPREAD_POINTS.values())} values in all")
+    else:
+        low, high = LATENCY_SPREAD[key][value]
+        what = {("latency", False): "one-node closed-loop DeepSeek-R1 serving runs (InferenceX)",
+                ("latency", True): "disaggregated closed-loop DeepSeek-R1 serving runs (InferenceX)",
+                ("limits", False): "MLPerf v6.0 server and interactive results"}[key]
+        reason = (f"80 % of {LATENCY_SPREAD_POINTS[key]} published {what}, not fitted, measured "
+                  f"{LATENCY_VALUES[value]} within ×{low:.2f} … ×{high:.2f} of the estimate")
+        if value == "ttft":
+            reason += "; it varies most with the engine's scheduler settings, which the layout does not name"
+    stretch = 1.0 + WIDENING_PER_DECADE * max(0.0, distance_decades)
+    if stretch > 1.0:
+        low, high = min(low, 1.0) ** stretch, max(high, 1.0) ** stretch
+        reason += f"; {distance_decades:.1f} decades outside the calibrated cases, so wider"
+    narrow = max(1.0 - low, high - 1.0) <= NARROW_MAX_WIDTH
+    return Band(low=low, high=high, label="narrow" if narrow else "wide", reason=reason)
+
+
 def decades_outside(value: float, low: float, high: float) -> float:
     """How many decades ``value`` lies outside ``[low, high]`` (0 inside).
 

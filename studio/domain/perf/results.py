@@ -79,6 +79,8 @@ class InferenceEstimate:
     layout: dict | None = None  # the deployment chosen, in the ``config`` shape (ARCHITECTURE.md)
     frontier: tuple = ()  # Pareto points (dicts) when asked for (``--frontier``)
     considered: tuple = ()  # every deployment the search tried, with its operating point (with the frontier)
+    ttft_band: Band | None = None  # where the measured TTFT lies against the estimate (``confidence.latency_band``)
+    tpot_band: Band | None = None  # the same for the TPOT
 
     @property
     def output_tokens_per_s_per_gpu(self) -> float:

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from . import models as M
 from .calibration import Factors
-from .confidence import band, inference_distance
+from .confidence import band, inference_distance, latency_band
 from .constants import BENCHMARK_REQUESTS_PER_CLIENT, GB
 from .cost import CostInputs, system_price_usd, usd_per_hour, usd_per_million_tokens
 from .energy import DEFAULT_PUE, facility_power, it_power_w, systems_for_gpus, tokens_per_joule
@@ -208,6 +208,7 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
         *factors.notes,
     )
     regime = "latency" if req.scenario == "concurrency" else "limits" if req.has_limits else "inference"
+    distance = inference_distance(req.input_tokens, req.output_tokens, M.total_params(req.model) / 1e9)
     frontier = tuple(frontier_points(req, hw, factors, cost_inputs, tried, chosen=best)) if with_frontier else ()
     considered = tuple(
         {"layout": p.deployment.as_config(), "output_tokens_per_s": round(p.tokens_per_s, 1),
@@ -224,9 +225,10 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
         usd_per_million_tokens=usd_per_million_tokens(hourly, best.tokens_per_s, cost_inputs),
         kv_cache_gb_per_gpu=dec.kv_capacity_bytes_per_gpu / GB, weights_gb_per_gpu=dec.weights_bytes_per_gpu / GB,
         breakdown=best.breakdown, limited_by=best.limited_by,
-        band=band(factors.anchored_inference, regime, hw.family, precision,
-                  inference_distance(req.input_tokens, req.output_tokens, M.total_params(req.model) / 1e9)),
+        band=band(factors.anchored_inference, regime, hw.family, precision, distance),
         assumptions=assumptions, slo_met=slo_met, layout=dep.as_config(), frontier=frontier, considered=considered,
+        ttft_band=latency_band(regime, dep.disaggregated, "ttft", distance),
+        tpot_band=latency_band(regime, dep.disaggregated, "tpot", distance),
     )
 
 
