@@ -200,3 +200,20 @@ def test_the_command_prints_the_estimate_a_design_file_carries_unless_it_is_stal
     assert done.value.code == 0
     text = "\n".join(pdf_text(out.read_bytes(), tmp_path))
     assert "123,456,789 tok/s" in text and "Estimate carried by the design file (made 2026-11-30 09:15 UTC)" in text
+
+
+def test_an_inference_workload_s_latencies_carry_their_published_ranges(catalog, tmp_path):
+    from studio.templatetags.studio_tags import band_range
+
+    design = parse_design_text((REFERENCE / "mi300x-inference-pod.json").read_text(encoding="utf-8"), catalog)
+    result = estimate_result(design, catalog, lambda *a: None)
+    rendered = render_pdf(ProposalInputs(design=design, report=validate(design, catalog), catalog=catalog,
+                                         result=result))
+    pages = pdf_text(rendered.pdf, tmp_path)
+    est = next(r["inference"] for r in result["results"] if r.get("inference"))
+    summary = pages[2]
+    assert f"TTFT {est['ttft_ms']:,.0f} ms ({band_range(est['ttft_ms'], est['ttft_band'])})" in summary
+    assert f"({band_range(est['tpot_ms'], est['tpot_band'])})" in summary
+    assert "In brackets beside a latency, the range in which 80 %" in summary.replace("\n", " ")
+    text = " ".join(" ".join(pages).split())
+    assert f"Time to first token ×{est['ttft_band']['low']:.2f} … ×{est['ttft_band']['high']:.2f}" in text

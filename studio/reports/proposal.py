@@ -213,6 +213,7 @@ def proposal_context(inputs: ProposalInputs) -> dict:
         "inputs": inputs, "design": design, "site": site, "totals": totals, "report": report,
         "paper": PAPERS.get(inputs.paper, PAPERS[DEFAULT_PAPER]), "result": result,
         "workloads": workload_rows(result), "charts": charts, "scaling": scaling,
+        "latency_bands": any((r.get("inference") or {}).get("ttft_band") for r in workload_rows(result)),
         "first_wall": (scaling or {}).get("first_wall"),
         "bom": bom, "bom_sections": [{"name": s, "lines": bom.section(s), "usd": bom.section_usd(s)}
                                      for s in bom.sections],
