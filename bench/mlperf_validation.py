@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.inferencex_validation import cases_file, print_groups, print_worst, scored_cases_file  # noqa: E402
+from bench.inferencex_validation import cases_file, print_groups, print_worst, scored_cases_file, summary_line  # noqa: E402
 from studio.domain.perf.fitting import DEFAULT_EMPHASIS  # noqa: E402
 
 CASES = ROOT / "bench" / "data" / "mlperf-v60-reasoning.json"
@@ -69,6 +69,29 @@ def best_per_system(cases: list[dict]) -> set[str]:
     return {c["id"] for c in best.values()}
 
 
+def submitter_spread(cases: list[dict]) -> dict[str, list[float]]:
+    """|a/b − 1| and |b/a − 1| per value (output per GPU, TTFT, TPOT) for every two server or interactive results
+    of one model, scenario and system from different submitters: how far one submitter's result is from
+    another's on the same hardware and benchmark (a floor for any estimate told the system and the workload
+    and not the submitter's engine settings and target load). Offline, fitted, is left out."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for c in cases:
+        w = c["workload"]
+        if w["scenario"] != "offline":
+            groups[(w["model"], w["scenario"], c["cluster"]["system"])].append(c)
+    out: dict[str, list[float]] = defaultdict(list)
+    for results in groups.values():
+        for i, a in enumerate(results):
+            for b in results[i + 1:]:
+                for key in ("output_tokens_per_s", "ttft_ms", "tpot_ms"):
+                    x, y = a["measured"].get(key), b["measured"].get(key)
+                    if x and y:
+                        if key == "output_tokens_per_s":  # per GPU: submitters run different GPU counts
+                            x, y = x / a["cluster"]["gpus"], y / b["cluster"]["gpus"]
+                        out[key] += [abs(x / y - 1), abs(y / x - 1)]
+    return out
+
+
 def groups_of(cases: list[dict], rows: list) -> dict[str, dict[str, list[float]]]:
     by_id = {c["id"]: c for c in cases}
     best = best_per_system(cases)
@@ -94,6 +117,13 @@ def main(argv: list[str] | None = None) -> int:
           f"ones fitted at weight {DEFAULT_EMPHASIS[CASES.name]:g}, the rest out of sample); "
           "error = |predicted / measured - 1|")
     print_groups(groups_of(cases, rows))
+    spread = submitter_spread(cases)
+    print("\n# submitter spread: server and interactive results of one model, scenario and system by two submitters")
+    for key in ("output_tokens_per_s", "ttft_ms", "tpot_ms"):
+        if spread.get(key):
+            print(summary_line(f"{key} ({len(spread[key]) // 2} pairs)", spread[key]))
+    if spread:
+        print(summary_line("all", [e for v in spread.values() for e in v]))
     print("\n# predicted / measured per result: output, TTFT, TPOT")
     by_case: dict[str, dict[str, float]] = defaultdict(dict)
     for r in rows:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 from contextlib import redirect_stdout
 
+import pytest
+
 from catalog.datafiles import file_catalog
 from studio.domain.perf.accuracy import percentile, score
 from studio.domain.perf.confidence import LIMITS_BAND_POINTS, NARROW
@@ -83,3 +85,16 @@ def test_the_offline_results_are_fitted_and_the_rest_are_not():
     assert len(sources["megatron-bridge-training.json"]) == 19  # the dense models' figures; the MoE ones stay out
     fitted = sources["mlperf-v60-reasoning.json"]
     assert len(fitted) == 32 and {c["workload"]["scenario"] for c in fitted} == {"offline"}
+
+
+def test_submitter_spread_pairs_results_of_one_system_per_gpu_and_skips_offline():
+    def result(submitter, scenario, gpus, tok_s, ttft=None):
+        measured = {"output_tokens_per_s": tok_s, **({"ttft_ms": ttft} if ttft else {})}
+        return {"id": submitter, "workload": {"model": "m", "scenario": scenario},
+                "cluster": {"system": "s", "gpus": gpus}, "measured": measured}
+
+    spread = mv.submitter_spread([result("a", "server", 8, 800, 100), result("b", "server", 16, 2400, 200),
+                                  result("c", "offline", 8, 9999)])
+    # 100 against 150 tok/s per GPU: 0.5 and 1/3; TTFT 100 against 200 ms: 1 and 0.5
+    assert sorted(spread["output_tokens_per_s"]) == [pytest.approx(1 / 3), 0.5]
+    assert sorted(spread["ttft_ms"]) == [0.5, 1.0] and "tpot_ms" not in spread
