@@ -12,6 +12,7 @@ from studio.domain.totals import Totals
 from studio.models import Job
 from studio.services import create_from_reference
 from studio.tasks import estimate_design_task
+from studio.templatetags.studio_tags import band_range
 from studio.views.compare import budget_rows
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,8 @@ def test_the_slides_come_in_the_storys_order_with_the_estimate(owner_client, own
     result = next(r for r in job.result["results"] if r.get("inference"))
     assert f"{result['inference']['output_tokens_per_s']:,.0f} tok/s" in html
     assert f"{result['inference']['usd_per_million_tokens']:,.3f}" in html
+    est = result["inference"]  # the latencies carry the published ranges the estimates page shows
+    assert f"({band_range(est['ttft_ms'], est['ttft_band'])} / {band_range(est['tpot_ms'], est['tpot_band'])})" in html
     assert 'id="present-scaling-data"' in html
     assert "First wall" in html or "No wall within the sweep" in html
 
