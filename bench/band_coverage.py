@@ -12,9 +12,9 @@ hold about 80 % or more; the rest is what it says it leaves out. The capture's r
 reference file (fitted) are left out.
 
 Then the same for time to first token and time per output token (``confidence.latency_band``): per band
-regime and serving mode, the 10th and 90th percentiles of measured ÷ estimated — the range
-``confidence.LATENCY_SPREAD`` states, rounded outward — and how many measured values fall inside the band
-each estimate states. About 5 s.
+regime and serving mode, the range of measured ÷ estimated that holds 80 % of the values (``middle_range``) —
+the range ``confidence.LATENCY_SPREAD`` states, rounded outward — its median, and how many measured values fall
+inside the band each estimate states. About 5 s.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from studio.domain.perf.accuracy import percentile  # noqa: E402
 from studio.domain.perf.cases import estimate_cases  # noqa: E402
 from studio.domain.perf.confidence import LATENCY_VALUES  # noqa: E402
 
-#: A measured latency's key in a case and the band regime of its scenario (``search.estimate_inference``).
+#: A measured latency's key in a case (``ttft_ms``) and the name of its band in an estimate's ``confidence``.
 LATENCY_KEYS = {f"{name}_ms": name for name in LATENCY_VALUES}
 
 
