@@ -20,6 +20,14 @@ expected). Exit status 1 when a rule is broken or a case raises anything but ``E
 p99 3 s, TPOT p99 30 ms; 2k in / 1k out): climbing the GPU counts of ``LADDER``, the best throughput that meets
 the limits never falls (more GPUs can always run the smaller layout and leave the rest idle). 4,320 cases,
 about 6 minutes of CPU.
+
+``--training`` checks every training estimate instead: every system × model × precision × GPU count of
+``TRAINING_GPUS`` (8 … 100,000; the global batch ``TRAINING_BATCH_SEQUENCES`` of ``TRAINING_SEQUENCE`` tokens).
+Each must estimate or name what stops it (a model that fits on no layout of those GPUs, a batch that cannot
+keep half of them busy); every estimate must have tokens/s, MFU, step time, time to train and both tokens per
+joule positive and finite, MFU at most 1, goodput in (0, 1], no more GPUs used than given and at least
+half of them; and climbing the GPU counts, tokens/s never falls (more GPUs can always run the smaller job's
+layout). 10,530 cases, about a minute of CPU.
 """
 
 from __future__ import annotations
@@ -52,6 +60,14 @@ EPS = 1e-9
 #: GPU counts ``--ladder`` climbs.
 LADDER = (8, 16, 24, 32, 64, 72, 128, 144)
 LADDER_LIMITS = {"ttft_p99_limit_ms": 3000, "tpot_p99_limit_ms": 30}
+#: GPU counts ``--training`` climbs: powers of two, a rack (72), round and awkward counts, up to 100,000.
+TRAINING_GPUS = (8, 16, 64, 72, 100, 512, 1000, 4096, 10_000, 16_384, 65_536, 98_304, 100_000)
+#: ``--training``'s workload: 8,192-token sequences, 4,096 of them a step (33.5 M tokens, the order of a
+#: frontier pre-training run's batch) [M].
+TRAINING_SEQUENCE = 8192
+TRAINING_BATCH_SEQUENCES = 4096
+TRAINING_VALUES = ("tokens_per_s", "mfu", "step_time_s", "time_to_train_s", "tokens_per_joule_it",
+                   "tokens_per_joule_wall")
 
 
 def workload(model: str, precision: str, scenario: str, isl: int, osl: int) -> dict:
@@ -103,15 +119,79 @@ def ladder(catalog, systems: list, models: list) -> tuple[int, list[str]]:
     return estimated, problems
 
 
+def broken_training_rules(out: dict, gpus: int) -> list[str]:
+    """The rules one training estimate breaks (see ``--training`` in the module doc), as readable lines."""
+    broken = [f"{k} = {out.get(k)!r}" for k in TRAINING_VALUES
+              if not (isinstance(out.get(k), (int, float)) and out[k] > 0 and math.isfinite(out[k]))]
+    if isinstance(out.get("mfu"), (int, float)) and out["mfu"] > 1:
+        broken.append(f"MFU {out['mfu']:g} above 1")
+    if not 0 < out.get("goodput", 0) <= 1:
+        broken.append(f"goodput {out.get('goodput')!r}")
+    used = out.get("gpus_used") or 0
+    if not gpus / 2 <= used <= gpus:
+        broken.append(f"{used} of {gpus} GPUs used")
+    return broken
+
+
+def training_sweep(catalog, systems: list, models: list) -> tuple[int, Counter, list[str]]:
+    """``--training``: (cases estimated, refusals counted by reason, broken rules)."""
+    estimated, reasons, problems = 0, Counter(), []
+    for system, model, precision in itertools.product(systems, models, PRECISIONS):
+        w = {"kind": "training", "model": model.slug, "precision": precision,
+             "sequence_length": TRAINING_SEQUENCE, "global_batch_sequences": TRAINING_BATCH_SEQUENCES}
+        best = None  # (GPUs, tok/s) of the fastest smaller count so far
+        for gpus in TRAINING_GPUS:
+            where = f"{system.slug} {model.slug} {precision} on {gpus:,} GPUs"
+            try:
+                out = estimate_case({"id": where, "workload": w, "cluster": {"system": system.slug, "gpus": gpus}},
+                                    catalog)
+            except EstimateError as exc:
+                reasons[_reason(str(exc))] += 1
+                continue
+            except Exception as exc:  # noqa: BLE001 — the point is to catch what should never happen
+                problems.append(f"{where}: raised {exc!r}")
+                continue
+            estimated += 1
+            problems += [f"{where}: {line}" for line in broken_training_rules(out, gpus)]
+            if best and out["tokens_per_s"] < best[1] * (1 - EPS):
+                problems.append(f"{where}: {out['tokens_per_s']:g} tok/s, below {best[1]:g} on {best[0]:,} GPUs")
+            if not best or out["tokens_per_s"] >= best[1]:
+                best = (gpus, out["tokens_per_s"])
+    return estimated, reasons, problems
+
+
+def _reason(message: str) -> str:
+    """A refusal's reason without its numbers, so that alike ones count together: 'llama-3.1-405b (405.85 B
+    parameters, …) does not fit on 8 × 80 GB GPUs …' → 'does not fit on N × N GB GPUs …'."""
+    words = message.split(" (tried")[0]
+    return " ".join("N" if any(ch.isdigit() for ch in word) else word for word in words.split()[1:])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--models", help="comma-separated model slugs (default: every model)")
     ap.add_argument("--systems", help="comma-separated system slugs (default: every system)")
     ap.add_argument("--ladder", action="store_true", help="check only that more GPUs never lower the throughput")
+    ap.add_argument("--training", action="store_true", help="check every training estimate, 8 to 100,000 GPUs")
     args = ap.parse_args(argv)
     catalog = file_catalog()
     systems = [s for s in catalog.of_kind(System) if not args.systems or s.slug in args.systems.split(",")]
     models = [m for m in catalog.of_kind(LlmModel) if not args.models or m.slug in args.models.split(",")]
+    if args.training:
+        started = time.process_time()
+        estimated, reasons, problems = training_sweep(catalog, systems, models)
+        total = len(systems) * len(models) * len(PRECISIONS) * len(TRAINING_GPUS)
+        print(f"# training: {total:,} cases ({len(systems)} systems × {len(models)} models × {len(PRECISIONS)} "
+              f"precisions × {len(TRAINING_GPUS)} GPU counts, {TRAINING_GPUS[0]:,} … {TRAINING_GPUS[-1]:,}), "
+              f"{time.process_time() - started:.0f} s of CPU")
+        print(f"estimated: {estimated:,}; refused with a reason: {sum(reasons.values()):,}; "
+              f"rules broken: {len(problems)}")
+        print("\n# reasons given (count, reason)")
+        for reason, count in reasons.most_common():
+            print(f"{count:6d}  {reason}")
+        for line in problems:
+            print(line)
+        return 1 if problems else 0
     if args.ladder:
         started = time.process_time()
         estimated, problems = ladder(catalog, systems, models)

@@ -246,3 +246,13 @@ def test_an_fp8_share_borrowed_onto_a_gpu_without_fp8_units_converts_like_hopper
     on_h100, _ = cross_precision_factors(replace(factors, notes=("training_gemm_efficiency 0.440 (exact for hopper/fp8)",),
                                                  precision="fp8"), h100, "bf16")
     assert on_h100.training_gemm_efficiency == pytest.approx(converted.training_gemm_efficiency, rel=1e-3)
+
+
+def test_expert_groups_are_whole_and_idle_data_parallel_ranks_are_left_out_as_the_docstrings_work_them():
+    from studio.domain.perf.training import data_parallel_choices, whole_expert_groups
+
+    assert whole_expert_groups(1562, 1, 64) == 1536
+    assert whole_expert_groups(9, 2, 8) == 8 and whole_expert_groups(3, 1, 8) == 0
+    assert data_parallel_choices(1562, 4096) == (1562, 1366)
+    assert data_parallel_choices(1024, 4096) == (1024,)
+    assert data_parallel_choices(1536, 4096, 64) == (1536, 1408)
