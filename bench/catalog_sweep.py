@@ -26,7 +26,8 @@ about 6 minutes of CPU.
 Each must estimate or name what stops it (a model that fits on no layout of those GPUs, a batch that cannot
 keep half of them busy); every estimate must have tokens/s, MFU, step time, time to train and both tokens per
 joule positive and finite, MFU at most 1, goodput in (0, 1], no more GPUs used than given and at least
-half of them; and climbing the GPU counts, tokens/s never falls (more GPUs can always run the smaller job's
+half of them, tokens per joule at the wall no more than at the IT load, and tokens/s × step time = the
+step's tokens; and climbing the GPU counts, tokens/s never falls (more GPUs can always run the smaller job's
 layout). 10,530 cases, about a minute of CPU.
 """
 
@@ -130,6 +131,13 @@ def broken_training_rules(out: dict, gpus: int) -> list[str]:
     used = out.get("gpus_used") or 0
     if not gpus / 2 <= used <= gpus:
         broken.append(f"{used} of {gpus} GPUs used")
+    if not broken and out["tokens_per_joule_wall"] > out["tokens_per_joule_it"] * (1 + EPS):
+        broken.append(f"{out['tokens_per_joule_wall']:g} tokens/J at the wall above {out['tokens_per_joule_it']:g} "
+                      "at the IT load")
+    if not broken and abs(out["tokens_per_s"] * out["step_time_s"] / (TRAINING_SEQUENCE * TRAINING_BATCH_SEQUENCES)
+                          - 1) > 1e-3:
+        broken.append(f"{out['tokens_per_s']:g} tok/s × {out['step_time_s']:g} s is not a step's "
+                      f"{TRAINING_SEQUENCE * TRAINING_BATCH_SEQUENCES:,} tokens")
     return broken
 
 

@@ -50,9 +50,13 @@ def test_more_gpus_never_lower_the_throughput_on_the_ladder():
 
 
 def test_a_sound_training_estimate_breaks_no_rule_and_each_rule_catches_what_it_names():
-    good = {"tokens_per_s": 1e6, "mfu": 0.4, "step_time_s": 30.0, "time_to_train_s": 1e6, "tokens_per_joule_it": 1.0,
-            "tokens_per_joule_wall": 0.7, "goodput": 0.95, "gpus_used": 900}
+    good = {"tokens_per_s": 1e6, "mfu": 0.4, "step_time_s": 8192 * 4096 / 1e6, "time_to_train_s": 1e6,
+            "tokens_per_joule_it": 1.0, "tokens_per_joule_wall": 0.7, "goodput": 0.95, "gpus_used": 900}
     assert sweep.broken_training_rules(good, 1000) == []
+    assert sweep.broken_training_rules(good | {"tokens_per_joule_wall": 1.5}, 1000) == [
+        "1.5 tokens/J at the wall above 1 at the IT load"]
+    assert sweep.broken_training_rules(good | {"step_time_s": 30.0}, 1000) == [
+        "1e+06 tok/s × 30 s is not a step's 33,554,432 tokens"]
     assert sweep.broken_training_rules(good | {"mfu": 1.2}, 1000) == ["MFU 1.2 above 1"]
     assert sweep.broken_training_rules(good | {"gpus_used": 400}, 1000) == ["400 of 1000 GPUs used"]
     assert sweep.broken_training_rules(good | {"goodput": 0}, 1000) == ["goodput 0"]
