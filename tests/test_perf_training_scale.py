@@ -256,3 +256,9 @@ def test_expert_groups_are_whole_and_idle_data_parallel_ranks_are_left_out_as_th
     assert data_parallel_choices(1562, 4096) == (1562, 1366)
     assert data_parallel_choices(1024, 4096) == (1024,)
     assert data_parallel_choices(1536, 4096, 64) == (1536, 1408)
+
+
+def test_the_expert_group_step_is_ep_over_its_common_factor_with_cp():
+    from studio.domain.perf.training import expert_group_step
+
+    assert (expert_group_step(2, 8), expert_group_step(1, 64), expert_group_step(8, 4)) == (4, 64, 1)

@@ -21,9 +21,9 @@ FP32 logits of the last stage.
 MFU is reported with the PaLM convention: ``(6·N + 12·L·heads·head_dim·s) × tokens/s ÷ (GPUs × peak)``.
 
 Any GPU count: pipeline depths include the divisors that balance the layers (126 layers on 9 or
-18 stages), and a count no layout divides runs on the subset its fastest layout fills (for a mixture of
-experts, whole expert-parallel groups), the rest idle at idle power (said in the assumptions); a cluster the batch cannot half fill is an error
-that says so. Routed experts run at ``MOE_TRAINING_GEMM_RATIO`` of the dense rate times the
+18 stages), and a count no layout divides runs on the subset its fastest layout fills (for a mixture
+of experts, in whole expert-parallel groups), the rest idle at idle power (said in the assumptions); a
+cluster the batch cannot half fill is an error that says so. Routed experts run at ``MOE_TRAINING_GEMM_RATIO`` of the dense rate times the
 small-batch loss of the tokens each expert receives. An efficiency read at another precision goes
 through the published speed-ups (``FP8_TRAINING_SPEEDUP_OVER_BF16``, ``FP4_TRAINING_SPEEDUP_OVER_FP8``). Time to
 train divides by goodput (``goodput.py``: interruptions, restarts, checkpoint stalls).
@@ -274,7 +274,8 @@ def layouts(req: TrainingRequest, hw: Hardware):
     least PP micro-batches (a pipeline needs PP in flight to fill, Narayanan et al. 2021 §2.2).
     GPU counts that no layout divides run on the largest usable subset; the rest idle (the
     estimate says how many). A batch that does not divide evenly leaves the busiest rank one
-    micro-batch more. For a mixture of experts each expert-parallel width EP takes the largest DP
+    micro-batch more, and fewer ranks that leave it the same are tried too (``data_parallel_choices``).
+    For a mixture of experts each expert-parallel width EP takes the largest DP
     whose DP·CP ranks it splits into whole groups (``whole_expert_groups``): 100,000 GPUs at TP8 PP8
     give DP 1,562, which only EP 1 or 2 divide; EP 64 runs DP 1,536 and leaves 1,696 GPUs idle, as an
     operator would rather than split the experts only two ways."""
@@ -297,8 +298,8 @@ def layouts(req: TrainingRequest, hw: Hardware):
                 for ep in POWERS_OF_TWO:
                     whole = whole_expert_groups(dp, cp, ep)
                     if ep <= m.experts and whole >= 1:
-                        step = ep // math.gcd(ep, cp)
-                        for ranks in data_parallel_choices(whole, req.global_batch_sequences, step):
+                        for ranks in data_parallel_choices(whole, req.global_batch_sequences,
+                                                           expert_group_step(cp, ep)):
                             yield tp, pp, cp, ranks, ep
 
 
@@ -315,10 +316,16 @@ def data_parallel_choices(dp: int, batch_sequences: int, step: int = 1) -> tuple
 
 def whole_expert_groups(dp: int, cp: int, ep: int) -> int:
     """The largest data-parallel count ≤ ``dp`` whose ``DP·CP`` ranks split into whole expert-parallel groups of
-    ``ep`` (0 when none does): DP must be a multiple of ``ep / gcd(ep, CP)``. DP 1,562, CP 1, EP 64 → 1,536;
-    DP 9, CP 2, EP 8 → 8 (8 × 2 = 16 ranks, two groups); DP 3, CP 1, EP 8 → 0."""
-    step = ep // math.gcd(ep, cp)
+    ``ep`` (0 when none does): a multiple of ``expert_group_step``. DP 1,562, CP 1, EP 64 → 1,536; DP 9, CP 2,
+    EP 8 → 8 (8 × 2 = 16 ranks, two groups); DP 3, CP 1, EP 8 → 0."""
+    step = expert_group_step(cp, ep)
     return dp // step * step
+
+
+def expert_group_step(cp: int, ep: int) -> int:
+    """The data-parallel counts whose ``DP·CP`` ranks split into whole groups of ``ep`` are the multiples of
+    ``ep / gcd(ep, CP)``: CP 2, EP 8 → 4; CP 1, EP 64 → 64; CP 8, EP 4 → 1."""
+    return ep // math.gcd(ep, cp)
 
 
 def gemm_rows_efficiency(rows: float) -> float:
@@ -475,8 +482,9 @@ def estimate_training(req: TrainingRequest, hw: Hardware, factors: Factors,
         f"layout {training_layout_label(layout)}, {layout.micro_batches} micro-batches per step, "
         f"{layout.virtual_stages} virtual stage(s), "
         f"{layout.recompute} recompute, {layout.memory_gb_per_gpu:.0f} GB per GPU",
-        *((f"the job uses {used:,} of {req.gpus:,} GPUs (the subset the fastest layout fills with this batch and whole expert-parallel groups); "
-           f"{req.gpus - used:,} idle at idle power",) if used < req.gpus else ()),
+        *((f"the job uses {used:,} of {req.gpus:,} GPUs (the subset the fastest layout fills with this batch"
+           + (" in whole expert-parallel groups" if req.model.is_moe else "")
+           + f"); {req.gpus - used:,} idle at idle power",) if used < req.gpus else ()),
         f"distributed optimizer (ZeRO-1), {TRAIN_STATE_BYTES_PER_PARAM:g} B per parameter before sharding "
         "(BF16 weights, FP32 main gradients, FP32 Adam state)",
         f"energy: tokens per joule at the IT load (the systems, idle ones at idle power) and at the wall "
