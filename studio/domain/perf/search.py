@@ -4,7 +4,8 @@ the estimate that results (``estimate_inference``); the throughput–interactivi
 
 Search (no ``config``): every candidate layout aggregated (as many workers as the GPUs hold); then,
 for scenarios with latency limits or a concurrency, disaggregated splits — the three layouts that
-prefill fastest per GPU × every aggregated layout as the decoder × prefill shares of ⅛ … ¾ of the GPUs.
+prefill a lone prompt fastest per GPU and the three that prefill fastest with every attention rank busy ×
+every aggregated layout as the decoder × prefill shares of ⅛ … ¾ of the GPUs.
 Best = highest output tokens/s among the points that meet the limits; when none meets them, the point
 closest to them (smallest worst ratio of p99 latency to its limit), reported with ``slo_met: false``.
 
@@ -15,6 +16,7 @@ saying so — it is never faster than FP8 there. FP8 without FP8 units runs as B
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from . import models as M
@@ -74,8 +76,14 @@ def _disaggregated(req: InferenceRequest, agg: list[tuple[Pools, Point]], mode: 
     if len(agg) == 0 or req.gpus < 2:
         return []
     i = req.input_tokens
-    fastest = sorted({p.deployment.decode for p, _ in agg},
-                     key=lambda lay: _prefill_cost(agg, lay, i))[:3]
+    layouts = {p.deployment.decode for p, _ in agg}
+    # the three that prefill a lone prompt in the fewest GPU-seconds (the shortest TTFT at a light load) and the
+    # three that do with every attention rank busy (the most prompts a second: data-parallel attention, which a
+    # lone prompt leaves mostly idle — until stop 29 only the first three, and 39 of the capture's 390 layouts
+    # prefilled on TP4/EP4 with data-parallel attention faster than any layout the search tried)
+    fastest = list(dict.fromkeys(
+        sorted(layouts, key=lambda lay: _prefill_cost(agg, lay, i))[:3]
+        + sorted(layouts, key=lambda lay: _prefill_cost(agg, lay, i, loaded=True))[:3]))
     # every aggregated layout decodes: a decoder that aggregated serving ranks low (wide EP with data-parallel
     # attention, slowed there by the prefills it also runs) can be the best once prefill moves out (the four
     # fastest plus the aggregated frontier's decoders, the rule until stop 28, missed on 32 B300 the TP16/EP16
@@ -84,12 +92,27 @@ def _disaggregated(req: InferenceRequest, agg: list[tuple[Pools, Point]], mode: 
     out: set[Deployment] = set()
     for lp in fastest:
         for ld in decoders:
-            for share in PREFILL_SHARES:
-                wp = max(1, round(share * req.gpus / lp.gpus))
+            for wp in prefill_worker_counts(req.gpus, lp.gpus, ld.gpus):
                 wd = (req.gpus - wp * lp.gpus) // ld.gpus
                 if wd >= 1:
                     out.add(Deployment(ld, wd, lp, wp, mode))
     return sorted(out, key=lambda d: d.label())
+
+
+def prefill_worker_counts(gpus: int, prefill_gpus: int, decode_gpus: int) -> list[int]:
+    """Prefill worker counts a disaggregated split tries: for each of ``PREFILL_SHARES`` the counts just below
+    and above that share of the GPUs, and the fewest that leave the most decode workers (a large decoder's
+    split, which the shares can miss). 36 GPUs, TP4 prefill, TP8 decode: shares → 1.1, 2.25, 3.4, 4.5, 5.6,
+    6.75 workers, so 1 … 7; the most decoders, 4 (32 GPUs), leave 1 → [1, 2, 3, 4, 5, 6, 7]. 34 GPUs, TP2
+    prefill, a TP32 decoder: 1 decoder leaves 2 GPUs → 1 prefill worker, which the shares (2 … 13) miss."""
+    counts = set()
+    for share in PREFILL_SHARES:
+        exact = round(share * gpus / prefill_gpus, 9)  # 0.125 × 32 / 4 is 1, not 1.0000000001
+        counts |= {max(1, math.floor(exact)), max(1, math.ceil(exact))}
+    most_decoders = (gpus - prefill_gpus) // decode_gpus
+    if most_decoders >= 1:
+        counts.add((gpus - most_decoders * decode_gpus) // prefill_gpus)
+    return sorted(c for c in counts if c >= 1)
 
 
 def batch_sweep(pools: Pools, req: InferenceRequest):
@@ -114,10 +137,13 @@ def pareto(points: list[tuple[float, float, object]]) -> list[tuple[float, float
     return frontier
 
 
-def _prefill_cost(agg: list[tuple[Pools, Point]], layout, tokens: int) -> float:
+def _prefill_cost(agg: list[tuple[Pools, Point]], layout, tokens: int, loaded: bool = False) -> float:
+    """GPU-seconds per prompt of ``tokens`` on ``layout``: one prompt alone, or (``loaded``) one on every
+    attention rank, per prompt — what a busy prefill pool pays (``inference.operating_point``'s service time)."""
     for pools, _ in agg:
         if pools.deployment.decode == layout:
-            return pools.decode.prefill_s(tokens) * layout.gpus
+            ranks = pools.decode.attn_dp if loaded else 1
+            return pools.decode.prefill_s(tokens, ranks) / ranks * layout.gpus
     return float("inf")
 
 

@@ -125,23 +125,23 @@ class Replica:
     dp_attention: bool = False
     pp: int = 1
 
-    @property
+    @cached_property
     def stage_gpus(self) -> int:
         return max(self.tp, self.ep)
 
-    @property
+    @cached_property
     def gpus(self) -> int:
         return self.stage_gpus * self.pp
 
-    @property
+    @cached_property
     def attn_tp(self) -> int:
         return 1 if self.dp_attention else self.tp
 
-    @property
+    @cached_property
     def attn_dp(self) -> int:
         return max(1, self.stage_gpus // self.attn_tp)
 
-    @property
+    @cached_property
     def dense_precision(self) -> str:
         """Precision of the non-expert weights: the serving precision, except FP4 MoE checkpoints; a
         checkpoint that ships only its experts quantised (gpt-oss) keeps the rest in BF16."""
@@ -149,12 +149,12 @@ class Replica:
             return "bf16"
         return DENSE_PRECISION[self.precision] if self.model.is_moe else self.precision
 
-    @property
+    @cached_property
     def expert_math_precision(self) -> str:
         """Precision of the routed experts' GEMMs (``expert_math_precision``)."""
         return expert_math_precision(self.model, self.hw.accelerator, self.precision)
 
-    @property
+    @cached_property
     def kv_precision(self) -> str:
         """Element type of the KV cache: FP8 under FP8/FP4 serving, BF16 under BF16 — and BF16 for a
         weight-only quantised checkpoint where its activations stay BF16 (gpt-oss on Hopper and CDNA3:
@@ -315,7 +315,7 @@ class Replica:
         return self._prefill_memo[key]
 
     @cached_property
-    def _prefill_memo(self) -> dict[tuple[float, float], float]:
+    def _prefill_memo(self) -> dict[tuple, float]:
         return {}
 
     def prefill_launch_s(self) -> float:
@@ -339,7 +339,11 @@ class Replica:
         Llama-2-70B FP8, 1,000 tokens, one H100: max(138.8 TFLOP / 1,979 TFLOP/s, 69.5 GB / 3.35 TB/s)
         = max(70 ms, 21 ms) = 70 ms.
         """
-        flops = M.prefill_flops(self.model, int(prompt_tokens))
-        compute = flops / (self.hw.peak_flops(self.precision) * self.stage_gpus)  # stages run in turn
-        memory = self.weights_bytes_per_gpu * self.pp / self.hw.hbm_bytes_per_s  # the stages run in turn
-        return max(compute, memory)
+        memo = self._prefill_memo  # keyed apart from prefill_s's (tokens, prompts) pairs
+        key = ("floor", prompt_tokens)
+        if key not in memo:
+            flops = M.prefill_flops(self.model, int(prompt_tokens))
+            compute = flops / (self.hw.peak_flops(self.precision) * self.stage_gpus)  # stages run in turn
+            memory = self.weights_bytes_per_gpu * self.pp / self.hw.hbm_bytes_per_s  # the stages run in turn
+            memo[key] = max(compute, memory)
+        return memo[key]
