@@ -5,7 +5,8 @@ the estimate that results (``estimate_inference``); the throughput–interactivi
 Search (no ``config``): every candidate layout aggregated (as many workers as the GPUs hold); then,
 for scenarios with latency limits or a concurrency, disaggregated splits — the three layouts that
 prefill a lone prompt fastest per GPU and the three that prefill fastest with every attention rank busy ×
-every aggregated layout as the decoder × prefill shares of ⅛ … ¾ of the GPUs.
+every aggregated layout as the decoder × prefill worker counts on both sides of shares of ⅛ … ¾ of the GPUs,
+and the fewest that leave room for the most decoders (``prefill_worker_counts``).
 Best = highest output tokens/s among the points that meet the limits; when none meets them, the point
 closest to them (smallest worst ratio of p99 latency to its limit), reported with ``slo_met: false``.
 
@@ -79,8 +80,9 @@ def _disaggregated(req: InferenceRequest, agg: list[tuple[Pools, Point]], mode: 
     layouts = {p.deployment.decode for p, _ in agg}
     # the three that prefill a lone prompt in the fewest GPU-seconds (the shortest TTFT at a light load) and the
     # three that do with every attention rank busy (the most prompts a second: data-parallel attention, which a
-    # lone prompt leaves mostly idle — until stop 29 only the first three, and 39 of the capture's 390 layouts
-    # prefilled on TP4/EP4 with data-parallel attention faster than any layout the search tried)
+    # lone prompt leaves mostly idle). Until stop 29 only the first three, at the shares rounded: the search came
+    # out below 39 of the capture's 390 published layouts (bench/search_coverage.py), most of them prefilling on
+    # TP4/EP4 with data-parallel attention
     fastest = list(dict.fromkeys(
         sorted(layouts, key=lambda lay: _prefill_cost(agg, lay, i))[:3]
         + sorted(layouts, key=lambda lay: _prefill_cost(agg, lay, i, loaded=True))[:3]))
