@@ -14,3 +14,14 @@ def load(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def run_main(module, argv: list[str]) -> tuple[int, str]:
+    """A loaded script's ``main(argv)``: its exit status and what it printed."""
+    import io
+    from contextlib import redirect_stdout
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        status = module.main(argv)
+    return status, out.getvalue()

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
-from contextlib import redirect_stdout
-
 from studio.domain.perf.confidence import LATENCY_SPREAD
-from tests.bench_scripts import load
+from tests.bench_scripts import load, run_main
 
 bc = load("band_coverage")
 
@@ -21,11 +18,10 @@ def test_coverage_counts_a_result_inside_its_band_and_one_outside():
 
 def test_every_published_set_holds_at_least_four_in_five_inside_its_bands():
     # measured when the script was added (stop 28): capture 93 %, MLPerf 94 %, TRT-LLM 96 %, training 97 %
-    out = io.StringIO()
-    with redirect_stdout(out):
-        assert bc.main([]) == 0
+    status, text = run_main(bc, [])
+    assert status == 0
     shares = {}
-    throughput = out.getvalue().split("\n\n")[0]
+    throughput = text.split("\n\n")[0]
     for line in throughput.splitlines()[1:]:
         name, counts = line[:34].strip(), line[34:].split()
         shares.setdefault(name, [0, 0])
@@ -42,10 +38,9 @@ def test_middle_range_leaves_out_a_tenth_at_each_end():
 
 
 def test_every_latency_band_holds_four_in_five_published_values_and_is_the_data_rounded_outward():
-    out = io.StringIO()
-    with redirect_stdout(out):
-        assert bc.main([]) == 0
-    latency = out.getvalue().split("\n\n")[1].splitlines()[1:]
+    status, text = run_main(bc, [])
+    assert status == 0
+    latency = text.split("\n\n")[1].splitlines()[1:]
     keys = {"closed loop, single-node": ("latency", False), "closed loop, disaggregated": ("latency", True),
             "under p99 limits": ("limits", False)}
     seen = set()

@@ -4,10 +4,7 @@ estimates or names why, breaking none of them (the whole catalog is the script's
 
 from __future__ import annotations
 
-import io
-from contextlib import redirect_stdout
-
-from tests.bench_scripts import load
+from tests.bench_scripts import load, run_main
 
 sweep = load("catalog_sweep")
 
@@ -30,11 +27,7 @@ def test_each_rule_catches_what_it_names():
 
 
 def test_the_gpus_without_fp4_units_break_no_rule():
-    out = io.StringIO()
-    with redirect_stdout(out):
-        status = sweep.main(["--models", "llama-3.3-70b,gpt-oss-120b",
-                             "--systems", "dgx-a100,mi300x-oam8"])
-    text = out.getvalue()
+    status, text = run_main(sweep, ["--models", "llama-3.3-70b,gpt-oss-120b", "--systems", "dgx-a100,mi300x-oam8"])
     assert status == 0, text
     assert "144 cases" in text and "rules broken: 0" in text
 
@@ -42,11 +35,9 @@ def test_the_gpus_without_fp4_units_break_no_rule():
 def test_more_gpus_never_lower_the_throughput_on_the_ladder():
     # DeepSeek-R1 on B300 fell from 29,358 tok/s on 24 GPUs to 18,120 on 32 before every aggregated layout was
     # tried as a disaggregated decoder
-    out = io.StringIO()
-    with redirect_stdout(out):
-        status = sweep.main(["--ladder", "--systems", "dgx-b300", "--models", "deepseek-r1"])
-    assert status == 0, out.getvalue()
-    assert "16 estimated" in out.getvalue() and "rules broken: 0" in out.getvalue()
+    status, text = run_main(sweep, ["--ladder", "--systems", "dgx-b300", "--models", "deepseek-r1"])
+    assert status == 0, text
+    assert "16 estimated" in text and "rules broken: 0" in text
 
 
 def test_a_sound_training_estimate_breaks_no_rule_and_each_rule_catches_what_it_names():
@@ -65,10 +56,7 @@ def test_a_sound_training_estimate_breaks_no_rule_and_each_rule_catches_what_it_
 def test_every_training_gpu_count_estimates_or_says_why_and_more_gpus_never_train_slower():
     # before whole expert-parallel groups, DeepSeek-V3 on 100,000 A100 trained at 18.5 M tok/s against 21.9 M on
     # 98,304 (DP 1,562 at TP8 PP8 left only EP 1 or 2), and Llama-4-Maverick on 72 H100 below 64
-    out = io.StringIO()
-    with redirect_stdout(out):
-        status = sweep.main(["--training", "--systems", "dgx-a100,dgx-h100,gb200-nvl72",
-                             "--models", "deepseek-v3,llama-4-maverick,llama-3.1-70b"])
-    text = out.getvalue()
+    status, text = run_main(sweep, ["--training", "--systems", "dgx-a100,dgx-h100,gb200-nvl72",
+                                    "--models", "deepseek-v3,llama-4-maverick,llama-3.1-70b"])
     assert status == 0, text
     assert "351 cases" in text and "rules broken: 0" in text

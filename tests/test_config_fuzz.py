@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import random
-from contextlib import redirect_stdout
 
-from tests.bench_scripts import load
+from tests.bench_scripts import load, run_main
 
 fuzz = load("config_fuzz")
 
 
 def test_malformed_input_never_raises_anything_but_an_estimate_error():
     # before stop 28, 171 of the script's 3,000 fuzzed configs raised TypeError or AttributeError
-    out = io.StringIO()
-    with redirect_stdout(out):
-        status = fuzz.main(["--cases", "300"])
-    assert status == 0, out.getvalue()
-    assert "raised something else" not in out.getvalue()
+    status, text = run_main(fuzz, ["--cases", "300"])
+    assert status == 0, text
+    assert "raised something else" not in text
 
 
 def test_the_fuzzer_sets_the_values_it_names():

@@ -3,12 +3,9 @@ that layout is one the search could have tried (the whole capture is the script'
 
 from __future__ import annotations
 
-import io
-from contextlib import redirect_stdout
-
 from catalog.datafiles import file_catalog
 from studio.domain.catalog import LlmModel
-from tests.bench_scripts import load
+from tests.bench_scripts import load, run_main
 
 sc = load("search_coverage")
 
@@ -16,11 +13,9 @@ sc = load("search_coverage")
 def test_the_search_matches_or_beats_every_published_b200_layout_in_its_space():
     # at stop 29, before the search tried prefill pools with data-parallel attention and the prefill worker
     # counts on both sides of each share, it fell short of 39 of the capture's 390 published layouts
-    out = io.StringIO()
-    with redirect_stdout(out):
-        status = sc.main(["--only", "system=dgx-b200"])
-    assert status == 0, out.getvalue()
-    assert "92 published layouts the search could have tried" in out.getvalue()
+    status, text = run_main(sc, ["--only", "system=dgx-b200"])
+    assert status == 0, text
+    assert "92 published layouts the search could have tried" in text
 
 
 def test_a_tp48_decoder_lies_outside_the_search_space_and_a_tp32_one_inside():

@@ -206,14 +206,15 @@ def proposal_context(inputs: ProposalInputs) -> dict:
     for chart in charts:
         chart["src"] = data_uri(chart.pop("svg"))
     scaling = (result or {}).get("scaling")
+    workloads = workload_rows(result)
     errors = [f for f in report.findings if f.severity == "error"]
     warnings = [f for f in report.findings if f.severity == "warning"]
     floor = svg.floor_svg(catalog, design, report.findings, element_id="proposal-floor")
     return {
         "inputs": inputs, "design": design, "site": site, "totals": totals, "report": report,
         "paper": PAPERS.get(inputs.paper, PAPERS[DEFAULT_PAPER]), "result": result,
-        "workloads": workload_rows(result), "charts": charts, "scaling": scaling,
-        "latency_bands": any((r.get("inference") or {}).get("ttft_band") for r in workload_rows(result)),
+        "workloads": workloads, "charts": charts, "scaling": scaling,
+        "latency_bands": any((r.get("inference") or {}).get("ttft_band") for r in workloads),
         "first_wall": (scaling or {}).get("first_wall"),
         "bom": bom, "bom_sections": [{"name": s, "lines": bom.section(s), "usd": bom.section_usd(s)}
                                      for s in bom.sections],

@@ -78,8 +78,10 @@ LATENCY_SPREAD = {
     ("latency", True): {"ttft": (0.70, 11.3), "tpot": (0.81, 1.41)},
     ("limits", False): {"ttft": (0.61, 2.96), "tpot": (0.67, 1.13)},
 }
-#: The published values each ``LATENCY_SPREAD`` entry is the middle 80 % range of.
-LATENCY_SPREAD_POINTS = {("latency", False): 188, ("latency", True): 203, ("limits", False): 24}
+#: The published values each ``LATENCY_SPREAD`` entry is the middle 80 % range of: how many, and what they are.
+LATENCY_EVIDENCE = {("latency", False): (188, "one-node closed-loop DeepSeek-R1 serving runs (InferenceX)"),
+                    ("latency", True): (203, "disaggregated closed-loop DeepSeek-R1 serving runs (InferenceX)"),
+                    ("limits", False): (24, "MLPerf v6.0 server and interactive results")}
 #: The values a latency band is stated for.
 LATENCY_VALUES = {"ttft": "time to first token", "tpot": "time per output token"}
 
@@ -109,13 +111,11 @@ def latency_band(regime: str, disaggregated: bool, value: str, distance_decades:
         low = min(spread[value][0] for spread in LATENCY_SPREAD.values())
         high = max(spread[value][1] for spread in LATENCY_SPREAD.values())
         reason = (f"no published {LATENCY_VALUES[value]} in this scenario: the widest of the published spreads, "
-                  f"{sum(LATENCY_SPREAD_POINTS.values())} values in all")
+                  f"{sum(points for points, _ in LATENCY_EVIDENCE.values())} values in all")
     else:
         low, high = LATENCY_SPREAD[key][value]
-        what = {("latency", False): "one-node closed-loop DeepSeek-R1 serving runs (InferenceX)",
-                ("latency", True): "disaggregated closed-loop DeepSeek-R1 serving runs (InferenceX)",
-                ("limits", False): "MLPerf v6.0 server and interactive results"}[key]
-        reason = (f"80 % of {LATENCY_SPREAD_POINTS[key]} published {what}, not fitted, measured "
+        points, what = LATENCY_EVIDENCE[key]
+        reason = (f"80 % of {points} published {what}, not fitted, measured "
                   f"{LATENCY_VALUES[value]} within ×{low:.2f} … ×{high:.2f} of the estimate")
         if value == "ttft":
             reason += "; it varies most with the engine's scheduler settings, which the layout does not name"

@@ -58,8 +58,8 @@ def factor_precision(model, acc, precision: str) -> str:
     Example: gpt-oss-120b ``fp4`` on B300 → ``fp8``; on H100 → ``fp8`` (FP4 runs as FP8 there);
     DeepSeek-R1 ``fp4`` on B300 → ``fp4``, on MI300X → ``fp8``."""
     runs = effective_precision(acc, precision, bool(model.checkpoint_expert_precision))[0]
-    math = expert_math_precision(model, acc, runs)
-    return runs if math == "bf16" and runs != "bf16" else math
+    experts = expert_math_precision(model, acc, runs)
+    return runs if experts == "bf16" and runs != "bf16" else experts
 
 
 def _spec_mode(req: InferenceRequest) -> str:
@@ -77,15 +77,17 @@ def _disaggregated(req: InferenceRequest, agg: list[tuple[Pools, Point]], mode: 
     if len(agg) == 0 or req.gpus < 2:
         return []
     i = req.input_tokens
-    layouts = {p.deployment.decode for p, _ in agg}
+    workers: dict = {}  # each aggregated layout's worker, the first one tried
+    for pools, _ in agg:
+        workers.setdefault(pools.deployment.decode, pools.decode)
     # the three that prefill a lone prompt in the fewest GPU-seconds (the shortest TTFT at a light load) and the
     # three that do with every attention rank busy (the most prompts a second: data-parallel attention, which a
     # lone prompt leaves mostly idle). Until stop 29 only the first three, at the shares rounded: the search came
     # out below 39 of the capture's 390 published layouts (bench/search_coverage.py), most of them prefilling on
     # TP4/EP4 with data-parallel attention
     fastest = list(dict.fromkeys(
-        sorted(layouts, key=lambda lay: _prefill_cost(agg, lay, i))[:3]
-        + sorted(layouts, key=lambda lay: _prefill_cost(agg, lay, i, loaded=True))[:3]))
+        sorted(workers, key=lambda lay: _prefill_cost(workers[lay], i))[:3]
+        + sorted(workers, key=lambda lay: _prefill_cost(workers[lay], i, loaded=True))[:3]))
     # every aggregated layout decodes: a decoder that aggregated serving ranks low (wide EP with data-parallel
     # attention, slowed there by the prefills it also runs) can be the best once prefill moves out (the four
     # fastest plus the aggregated frontier's decoders, the rule until stop 28, missed on 32 B300 the TP16/EP16
@@ -139,14 +141,12 @@ def pareto(points: list[tuple[float, float, object]]) -> list[tuple[float, float
     return frontier
 
 
-def _prefill_cost(agg: list[tuple[Pools, Point]], layout, tokens: int, loaded: bool = False) -> float:
-    """GPU-seconds per prompt of ``tokens`` on ``layout``: one prompt alone, or (``loaded``) one on every
-    attention rank, per prompt — what a busy prefill pool pays (``inference.operating_point``'s service time)."""
-    for pools, _ in agg:
-        if pools.deployment.decode == layout:
-            ranks = pools.decode.attn_dp if loaded else 1
-            return pools.decode.prefill_s(tokens, ranks) / ranks * layout.gpus
-    return float("inf")
+def _prefill_cost(worker, tokens: int, loaded: bool = False) -> float:
+    """GPU-seconds per prompt of ``tokens`` on ``worker`` (a ``serving.Replica``): one prompt alone, or
+    (``loaded``) one on every attention rank, per prompt — what a busy prefill pool pays
+    (``inference.operating_point``'s service time)."""
+    ranks = worker.attn_dp if loaded else 1
+    return worker.prefill_s(tokens, ranks) / ranks * worker.gpus
 
 
 def _score(p: Point, req: InferenceRequest) -> tuple:
