@@ -119,15 +119,23 @@ def prefill_worker_counts(gpus: int, prefill_gpus: int, decode_gpus: int) -> lis
     return sorted(c for c in counts if c >= 1)
 
 
+#: Ratio between successive decode batches of the frontier's sweep. Half an octave: with a whole one
+#: (2×) a speed that fell between two of a layout's points was read at the next slower point or on a
+#: slower layout (DeepSeek-R1 FP8 1k/1k on 72 B200 at 50 tok/s per user: 240 tok/s per GPU at 2×,
+#: 302 at √2; ``bench/accuracy_frontier.py --ratios``); √2 costs 18 % more CPU
+#: (``bench/bench_estimate.py``, the 1,008-GB200 frontier: 965 → 1,141 ms, stop 30).
+BATCH_STEP = 2 ** 0.5
+
+
 def batch_sweep(pools: Pools, req: InferenceRequest):
-    """The deployment's operating points at decode batches of 1, 2, 4, … up to what memory holds
-    (log2 of the batch limit + 1 points)."""
+    """The deployment's operating points at decode batches of 1, √2, 2, 2√2, … up to what memory holds
+    (2·log2 of the batch limit + 1 points; ``BATCH_STEP``)."""
     b = 1.0
     while True:
         yield operating_point(pools, req, min(b, pools.bmax))
         if b >= pools.bmax:
             return
-        b *= 2
+        b *= BATCH_STEP
 
 
 def pareto(points: list[tuple[float, float, object]]) -> list[tuple[float, float, object]]:
@@ -263,7 +271,7 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
 def frontier_points(req: InferenceRequest, hw: Hardware, factors: Factors, cost_inputs: CostInputs,
                     tried: list[tuple[Pools, Point]], chosen: Point | None = None) -> list[dict]:
     """Pareto frontier of output tok/s per GPU against tok/s per user over every deployment tried and
-    decode batches of powers of two up to what memory holds, and the estimate's own operating point
+    decode batches in steps of √2 up to what memory holds, and the estimate's own operating point
     (``chosen``: so the chart's chosen point lies on or under its frontier, never above it). Each point
     carries tok/s per provisioned MW (busy systems + network + storage, × PUE) and $ per million tokens."""
     points: list[tuple[float, float, Deployment]] = []
