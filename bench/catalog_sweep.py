@@ -29,6 +29,16 @@ joule positive and finite, MFU at most 1, goodput in (0, 1], no more GPUs used t
 half of them, tokens per joule at the wall no more than at the IT load, and tokens/s × step time = the
 step's tokens; and climbing the GPU counts, tokens/s never falls (more GPUs can always run the smaller job's
 layout). 10,530 cases, about a minute of CPU.
+
+``--limits`` checks the search against its limits instead, on every system × model at FP8, interactive, 1k in /
+1k out on 8 GPUs and 8k / 1k on 72: loosening the TPOT p99 limit through ``TPOT_LADDER_MS`` (TTFT p99 6 s) or
+the TTFT p99 limit through ``TTFT_LADDER_MS`` (TPOT p99 250 ms), a workload whose limits were met stays met,
+and the throughput that meets them never falls (a looser limit admits every layout and batch the tighter
+one did). 6,136 estimates, 11 minutes of CPU.
+
+``--clients`` checks closed loops instead (same systems, models and shapes, no ``config``): climbing the
+clients through ``CLIENT_LADDER``, the best layout's throughput never falls by more than ``CLIENT_SLACK``
+(more clients can always queue for the same layout). 3,304 estimates, 8 minutes of CPU.
 """
 
 from __future__ import annotations
@@ -69,6 +79,20 @@ TRAINING_SEQUENCE = 8192
 TRAINING_BATCH_SEQUENCES = 4096
 TRAINING_VALUES = ("tokens_per_s", "mfu", "step_time_s", "time_to_train_s", "tokens_per_joule_it",
                    "tokens_per_joule_wall")
+
+
+#: ``--limits``' ladders (ms), tightest first, and the other limit held loose meanwhile.
+TPOT_LADDER_MS = (8, 12, 20, 30, 50, 100, 250)
+TTFT_LADDER_MS = (150, 300, 600, 1200, 2500, 6000)
+LOOSE = {"ttft_p99_limit_ms": 6000, "tpot_p99_limit_ms": 250}
+#: ``--limits`` and ``--clients`` shapes: (input tokens, output tokens, GPUs).
+LADDER_SHAPES = ((1024, 1024, 8), (8192, 1024, 72))
+#: ``--clients``' closed loops, and how far throughput may fall from one rung to the next: where the KV cache
+#: already holds all it can, more clients only queue, and a run's draining last requests
+#: (``queueing.benchmark_run_share``) cost a little more of it — at most 0.12 % over the whole catalog
+#: (63 rungs, all at 256 clients or more, stop 30).
+CLIENT_LADDER = (1, 4, 16, 64, 256, 1024, 4096)
+CLIENT_SLACK = 0.005
 
 
 def workload(model: str, precision: str, scenario: str, isl: int, osl: int) -> dict:
@@ -117,6 +141,55 @@ def ladder(catalog, systems: list, models: list) -> tuple[int, list[str]]:
                                 f"GPUs, {best[1]:g} on {best[0]}")
             if not best or out["output_tokens_per_s"] >= best[1]:
                 best = (gpus, out["output_tokens_per_s"])
+    return estimated, problems
+
+
+def rungs(catalog, system: str, shape: tuple[int, int, int], workloads: list[dict]):
+    """(workload, estimate) of each rung climbed in order, stopping at the first the estimator refuses (a
+    model that does not fit refuses every rung)."""
+    isl, osl, gpus = shape
+    for w in workloads:
+        w = {"kind": "inference", "input_tokens": isl, "output_tokens": osl} | w
+        try:
+            yield w, estimate_case({"id": "rung", "workload": w, "cluster": {"system": system, "gpus": gpus}}, catalog)
+        except EstimateError:
+            return
+
+
+def limit_ladders(catalog, systems: list, models: list) -> tuple[int, list[str]]:
+    """``--limits``: (estimates, the rungs where a looser limit was missed or gave less throughput)."""
+    estimated, problems = 0, []
+    ladders = {"TPOT": [LOOSE | {"tpot_p99_limit_ms": ms} for ms in TPOT_LADDER_MS],
+               "TTFT": [LOOSE | {"ttft_p99_limit_ms": ms} for ms in TTFT_LADDER_MS]}
+    for system, model, shape, (name, limits) in itertools.product(systems, models, LADDER_SHAPES, ladders.items()):
+        prev = None
+        ws = [{"model": model.slug, "precision": "fp8", "scenario": "interactive"} | lim for lim in limits]
+        for w, out in rungs(catalog, system.slug, shape, ws):
+            estimated += 1
+            limit = w[f"{name.lower()}_p99_limit_ms"]
+            where = f"{system.slug} {model.slug} {shape[0]}/{shape[1]} on {shape[2]}, {name} p99 ≤ {limit} ms"
+            if prev and prev[1] and not out["slo_met"]:
+                problems.append(f"{where}: limits not met, met at {prev[0]} ms")
+            elif prev and prev[1] and out["output_tokens_per_s"] < prev[2] * (1 - EPS):
+                problems.append(f"{where}: {out['output_tokens_per_s']:g} tok/s, {prev[2]:g} at {prev[0]} ms")
+            prev = (limit, out["slo_met"], out["output_tokens_per_s"])
+    return estimated, problems
+
+
+def client_ladder(catalog, systems: list, models: list) -> tuple[int, list[str]]:
+    """``--clients``: (estimates, the rungs where throughput fell by more than ``CLIENT_SLACK``)."""
+    estimated, problems = 0, []
+    for system, model, shape in itertools.product(systems, models, LADDER_SHAPES):
+        prev = None
+        ws = [{"model": model.slug, "precision": "fp8", "scenario": "concurrency", "concurrency": c}
+              for c in CLIENT_LADDER]
+        for w, out in rungs(catalog, system.slug, shape, ws):
+            estimated += 1
+            if prev and out["output_tokens_per_s"] < prev[1] * (1 - CLIENT_SLACK):
+                problems.append(f"{system.slug} {model.slug} {shape[0]}/{shape[1]} on {shape[2]}: "
+                                f"{out['output_tokens_per_s']:g} tok/s at {w['concurrency']} clients, {prev[1]:g} "
+                                f"at {prev[0]}")
+            prev = (w["concurrency"], out["output_tokens_per_s"])
     return estimated, problems
 
 
@@ -181,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--systems", help="comma-separated system slugs (default: every system)")
     ap.add_argument("--ladder", action="store_true", help="check only that more GPUs never lower the throughput")
     ap.add_argument("--training", action="store_true", help="check every training estimate, 8 to 100,000 GPUs")
+    ap.add_argument("--limits", action="store_true", help="check only that looser limits never lower the throughput")
+    ap.add_argument("--clients", action="store_true", help="check only that more clients never lower the throughput")
     args = ap.parse_args(argv)
     catalog = file_catalog()
     systems = [s for s in catalog.of_kind(System) if not args.systems or s.slug in args.systems.split(",")]
@@ -200,6 +275,15 @@ def main(argv: list[str] | None = None) -> int:
         for line in problems:
             print(line)
         return 1 if problems else 0
+    for flag, check, what in ((args.limits, limit_ladders, "limits"), (args.clients, client_ladder, "clients")):
+        if flag:
+            started = time.process_time()
+            estimated, problems = check(catalog, systems, models)
+            print(f"# {what}: {len(systems)} systems × {len(models)} models × {len(LADDER_SHAPES)} shapes, "
+                  f"{estimated:,} estimated, {time.process_time() - started:.0f} s of CPU; rules broken: {len(problems)}")
+            for line in problems:
+                print(line)
+            return 1 if problems else 0
     if args.ladder:
         started = time.process_time()
         estimated, problems = ladder(catalog, systems, models)

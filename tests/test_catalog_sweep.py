@@ -60,3 +60,16 @@ def test_every_training_gpu_count_estimates_or_says_why_and_more_gpus_never_trai
                                     "--models", "deepseek-v3,llama-4-maverick,llama-3.1-70b"])
     assert status == 0, text
     assert "351 cases" in text and "rules broken: 0" in text
+
+
+def test_looser_limits_never_lower_the_throughput_or_unmeet_the_limits():
+    status, text = run_main(sweep, ["--limits", "--systems", "dgx-b200", "--models", "deepseek-r1,llama-3.3-70b"])
+    assert status == 0, text
+    assert "52 estimated" in text and "rules broken: 0" in text
+
+
+def test_more_clients_never_lower_the_searched_throughput():
+    status, text = run_main(sweep, ["--clients", "--systems", "dgx-b200,mi355x-oam8",
+                                    "--models", "deepseek-r1,gpt-oss-120b"])
+    assert status == 0, text
+    assert "56 estimated" in text and "rules broken: 0" in text
