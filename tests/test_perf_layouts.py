@@ -297,6 +297,16 @@ def test_the_search_tries_wide_expert_parallel_layouts_across_nodes():
     assert all(m.heads % lay.attn_tp == 0 for m in [model("deepseek-r1")] for lay in layouts)
 
 
+@pytest.mark.parametrize("slug", ["deepseek-r1", "llama-3.3-70b", "gpt-oss-120b", "kimi-k2"])
+def test_an_nvl72_rack_tries_every_layout_a_dgx_node_does(slug):
+    # before 8-GPU pipeline stages inside the domain, DGX B200's TP8/PP4 decoders beat GB200 NVL72 on
+    # DeepSeek-R1 FP4 8k/1k at TPOT p99 <= 10 ms (69 against 68 tok/s per GPU on 576 GPUs)
+    for gpus in (16, 32, 72, 576):
+        node, rack = candidate_layouts(model(slug), gpus, 8), candidate_layouts(model(slug), gpus, 72)
+        assert set(node) <= set(rack), (gpus, set(node) - set(rack))
+    assert Layout(8, 1, False, 4) in candidate_layouts(model("deepseek-r1"), 576, 72)
+
+
 def test_a_pipeline_of_two_h100_nodes_holds_half_the_layers_per_gpu_and_twice_the_sequences():
     from studio.domain.perf import calibration as cal
     from studio.domain.perf.serving import Replica

@@ -99,6 +99,11 @@ TPOT_P99_OVER_MEAN = 1.25
 TTFT_P99_OVER_MEAN = 2.5
 #: Tensor-parallel sizes engines support (powers of two).
 TP_CHOICES = (1, 2, 4, 8, 16, 32, 64)
+#: GPUs of a pipeline stage the search tries inside a scale-up domain wider than a node: an HGX/OAM node's
+#: eight, so that an NVL72 rack can run the TP8/PP4 decoders a DGX B200 can (without them, DeepSeek-R1
+#: FP4 8k/1k at TPOT p99 ≤ 10 ms on 576 GPUs came out 69 tok/s per GPU on DGX B200, with 17 TP8/PP4
+#: decoders across nodes, and 68 on GB200 NVL72, stop 30) [M].
+PP_STAGE_GPUS = 8
 
 # --- MoE serving (issue 9) ----------------------------------------------------------------------
 #: Bytes per hidden element of the MoE dispatch all-to-all: tokens go out in FP8 with block scales

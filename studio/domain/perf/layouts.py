@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from studio.domain.catalog import LlmModel
 
-from .constants import TP_CHOICES
+from .constants import PP_STAGE_GPUS, TP_CHOICES
 from .errors import EstimateError
 
 SERVING_MODES = ("single-node", "disaggregated")
@@ -248,7 +248,9 @@ def candidate_layouts(model: LlmModel, gpus: int, scale_up_domain: int, fixed_tp
     """Every layout the search tries on ``gpus`` GPUs: TP of a power of two dividing the heads (up to
     the GPUs, across nodes too, at most twice the scale-up domain); for MoE models also EP = TP with
     tensor-parallel or data-parallel attention; and pipelines of 2 or 4 stages of a whole scale-up
-    domain each (TP inside the domain, PP across: the alternative to TP over the NICs)."""
+    domain each (TP inside the domain, PP across: the alternative to TP over the NICs). Where the
+    domain is wider than an 8-GPU node (NVL72), also pipelines of 8-GPU stages inside it, so that a rack
+    can run every layout a DGX node can (``PP_STAGE_GPUS``)."""
     limit = min(gpus, max(2 * scale_up_domain, 8), max(TP_CHOICES))
     sizes = [fixed_tp] if fixed_tp else [t for t in TP_CHOICES if t <= limit]
     out: list[Layout] = []
@@ -260,8 +262,7 @@ def candidate_layouts(model: LlmModel, gpus: int, scale_up_domain: int, fixed_tp
                 out.append(Layout(t, t, False))
             out.append(Layout(t, t, True))
     domain = min(scale_up_domain, max(TP_CHOICES))
-    if not fixed_tp and model.heads % domain == 0:
-        for pp in (2, 4):
-            if domain * pp <= gpus:
-                out.append(Layout(domain, 1, False, pp))
+    for stage in sorted({domain, min(domain, PP_STAGE_GPUS)}):
+        if not fixed_tp and model.heads % stage == 0:
+            out += [Layout(stage, 1, False, pp) for pp in (2, 4) if stage * pp <= gpus]
     return out
