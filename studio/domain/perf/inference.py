@@ -285,19 +285,22 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
 BISECT_RELATIVE = 1e-7
 
 
-def _bisect(lo: float, hi: float, below: Callable[[float], bool]) -> tuple[float, float]:
+def _bisect(lo: float, hi: float, below: Callable[[float], bool],
+            relative: float = BISECT_RELATIVE) -> tuple[float, float]:
     """Halvings of ``[lo, hi]`` toward the batch where ``below`` stops holding (true at ``lo``, false at
-    ``hi``) until the bracket is ``BISECT_RELATIVE`` of its upper end, forty at most (the rule before stop
-    29): [0, 2,048] toward a batch near 1,000 takes 25 halvings (2,048 / 2²⁵ = 6.1e-5 ≤ 1e-7 × 1,000)."""
+    ``hi``) until the bracket is ``relative`` of its upper end, forty at most (the rule before stop
+    29): [0, 2,048] toward a batch near 1,000 takes 25 halvings (2,048 / 2²⁵ = 6.1e-5 ≤ 1e-7 × 1,000); at
+    the search's screening bracket (``search.SCREEN_RELATIVE``, 1e-3) 12 (2,048 / 2¹² = 0.5 ≤ 1)."""
     for _ in range(40):
-        if hi - lo <= BISECT_RELATIVE * hi:
+        if hi - lo <= relative * hi:
             break
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if below(mid) else (lo, mid)
     return lo, hi
 
 
-def _max_batch(pools: Pools, req: InferenceRequest, backlog: bool = False) -> float:
+def _max_batch(pools: Pools, req: InferenceRequest, backlog: bool = False,
+               relative: float = BISECT_RELATIVE) -> float:
     """The largest batch the decode workers can run with the prefill server below saturation."""
     hi = float(pools.bmax)
     if operating_point(pools, req, hi, backlog).prefill_rho < RHO_MAX:
@@ -305,11 +308,11 @@ def _max_batch(pools: Pools, req: InferenceRequest, backlog: bool = False) -> fl
     lo = min(1.0, hi)
     if operating_point(pools, req, lo, backlog).prefill_rho >= RHO_MAX:
         return lo
-    return _bisect(lo, hi, lambda b: operating_point(pools, req, b, backlog).prefill_rho < RHO_MAX)[0]
+    return _bisect(lo, hi, lambda b: operating_point(pools, req, b, backlog).prefill_rho < RHO_MAX, relative)[0]
 
 
-def offline_point(pools: Pools, req: InferenceRequest) -> Point:
-    b = _max_batch(pools, req)
+def offline_point(pools: Pools, req: InferenceRequest, relative: float = BISECT_RELATIVE) -> Point:
+    b = _max_batch(pools, req, relative=relative)
     p = operating_point(pools, req, b, backlog=True)
     limit = "memory (KV cache)" if b >= pools.bmax else "prefill capacity"
     if b >= pools.bmax and pools.bmax >= 2048 * pools.decode.attn_dp:
@@ -325,9 +328,9 @@ def _relabel(p: Point, limit: str) -> Point:
                  p.steady_tokens_per_s)
 
 
-def latency_point(pools: Pools, req: InferenceRequest) -> Point:
+def latency_point(pools: Pools, req: InferenceRequest, relative: float = BISECT_RELATIVE) -> Point:
     """Open arrivals: the largest batch meeting the p99 limits; batch ~1 when none does."""
-    hi = _max_batch(pools, req)
+    hi = _max_batch(pools, req, relative=relative)
     top = operating_point(pools, req, hi)
     if top.meets(req):
         return _relabel(top, "memory (KV cache)" if hi >= pools.bmax else "prefill capacity")
@@ -335,21 +338,21 @@ def latency_point(pools: Pools, req: InferenceRequest) -> Point:
     low = operating_point(pools, req, lo)
     if not low.meets(req):
         return _relabel(low, "latency limits unreachable even at batch 1")
-    lo, _ = _bisect(lo, hi, lambda b: operating_point(pools, req, b).meets(req))
+    lo, _ = _bisect(lo, hi, lambda b: operating_point(pools, req, b).meets(req), relative)
     return _relabel(operating_point(pools, req, lo), "p99 latency limits")
 
 
-def concurrency_point(pools: Pools, req: InferenceRequest) -> Point:
+def concurrency_point(pools: Pools, req: InferenceRequest, relative: float = BISECT_RELATIVE) -> Point:
     """Closed loop of ``req.concurrency`` clients, as a benchmark runs it: the steady state
     (``steady_point``), its output averaged over a run of ``BENCHMARK_REQUESTS_PER_CLIENT`` requests per client
     (``queueing.benchmark_run_share``: the start's burst and the end's drain). TTFT and TPOT are the median
     request's, in the steady state."""
-    p = steady_point(pools, req)
+    p = steady_point(pools, req, relative)
     share = benchmark_run_share(p.prefill_rho, BENCHMARK_REQUESTS_PER_CLIENT, BENCHMARK_DRAIN_REQUESTS)
     return replace(p, tokens_per_s=p.tokens_per_s * share, steady_tokens_per_s=p.tokens_per_s)
 
 
-def steady_point(pools: Pools, req: InferenceRequest) -> Point:
+def steady_point(pools: Pools, req: InferenceRequest, relative: float = BISECT_RELATIVE) -> Point:
     """Closed loop of ``req.concurrency`` clients: solve ``W·b + X·TTFT = C`` for ``b``. Beyond what the
     workers hold, the rest of the clients queue (``backlog``): queued prompts batch on a disaggregated
     prefill worker and go on data-parallel attention ranks together; if the batching prefill keeps up, the
@@ -360,29 +363,31 @@ def steady_point(pools: Pools, req: InferenceRequest) -> Point:
     def clients(p: Point) -> float:
         return workers * p.batch + p.tokens_per_s / req.output_tokens * p.ttft_mean_s
 
-    hi = _max_batch(pools, req)
+    hi = _max_batch(pools, req, relative=relative)
     top = operating_point(pools, req, hi)
     if clients(top) <= c:  # saturated: the rest of the clients queue for a slot or for prefill
-        start, hi = hi, _max_batch(pools, req, backlog=True)
+        start, hi = hi, _max_batch(pools, req, backlog=True, relative=relative)
         top = operating_point(pools, req, hi, backlog=True)
         if clients(top) > c:  # a queued prefill worker, batching, keeps up: the clients settle in between
-            lo, hi = _bisect(start, hi, lambda b: clients(operating_point(pools, req, b, backlog=True)) < c)
+            lo, hi = _bisect(start, hi, lambda b: clients(operating_point(pools, req, b, backlog=True)) < c,
+                             relative)
             return _relabel(operating_point(pools, req, (lo + hi) / 2, backlog=True), "prefill capacity")
         rate = top.tokens_per_s / req.output_tokens
         queued = max(0.0, c - clients(top)) / rate if rate > 0 else 0.0
         limit = "memory (KV cache): requests queue" if hi >= pools.bmax else "prefill capacity: requests queue"
         return replace(top, ttft_s=top.ttft_s + queued, ttft_mean_s=top.ttft_mean_s + queued,
                        ttft_p99_s=top.ttft_p99_s + queued, limited_by=limit)
-    lo, hi = _bisect(0.0, hi, lambda b: clients(operating_point(pools, req, b)) < c)
+    lo, hi = _bisect(0.0, hi, lambda b: clients(operating_point(pools, req, b)) < c, relative)
     return _relabel(operating_point(pools, req, (lo + hi) / 2), "fixed concurrency")
 
 
-def point_for(pools: Pools, req: InferenceRequest) -> Point:
+def point_for(pools: Pools, req: InferenceRequest, relative: float = BISECT_RELATIVE) -> Point:
+    """The deployment's operating point for the workload's scenario, its batch bisected to ``relative``."""
     if req.scenario == "offline":
-        return offline_point(pools, req)
+        return offline_point(pools, req, relative)
     if req.scenario == "concurrency":
-        return concurrency_point(pools, req)
-    return latency_point(pools, req)
+        return concurrency_point(pools, req, relative)
+    return latency_point(pools, req, relative)
 
 
 from .search import estimate_inference  # noqa: E402  (the public entry point; search builds on this module)

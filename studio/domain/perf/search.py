@@ -29,6 +29,7 @@ from .energy import DEFAULT_PUE, facility_power, it_power_w, systems_for_gpus, t
 from .errors import EstimateError
 from .hardware import Hardware, effective_precision
 from .inference import (
+    BISECT_RELATIVE,
     InferenceRequest,
     Point,
     Pools,
@@ -85,9 +86,14 @@ def _disaggregated(req: InferenceRequest, agg: list[tuple[Pools, Point]], mode: 
     # lone prompt leaves mostly idle). Until stop 29 only the first three, at the shares rounded: the search came
     # out below 39 of the capture's 390 published layouts (bench/search_coverage.py), most of them prefilling on
     # TP4/EP4 with data-parallel attention
+    # Since stop 30 also the three that prefill a lone prompt soonest (wall-clock, what a TTFT limit needs: a
+    # pipeline's stages split one prompt's chunks): Llama-3.1-405B FP4 8k/1k on 72 B200 under TTFT p99 2 s
+    # found no TP8/PP2 prefill pool (TP2, TP4 and TP8 cost fewer GPU-seconds) and came out at 11,766 tok/s,
+    # below FP8's 17,287 with it; 23,945 with it
     fastest = list(dict.fromkeys(
         sorted(workers, key=lambda lay: _prefill_cost(workers[lay], i))[:3]
-        + sorted(workers, key=lambda lay: _prefill_cost(workers[lay], i, loaded=True))[:3]))
+        + sorted(workers, key=lambda lay: _prefill_cost(workers[lay], i, loaded=True))[:3]
+        + sorted(workers, key=lambda lay: workers[lay].prefill_s(i, 1))[:3]))
     # every aggregated layout decodes: a decoder that aggregated serving ranks low (wide EP with data-parallel
     # attention, slowed there by the prefills it also runs) can be the best once prefill moves out (the four
     # fastest plus the aggregated frontier's decoders, the rule until stop 28, missed on 32 B300 the TP16/EP16
@@ -167,29 +173,41 @@ def _score(p: Point, req: InferenceRequest) -> tuple:
     return (0, -worst, p.tokens_per_s)
 
 
+#: The search screens every deployment with its batch bisected to this share (12 halvings where 25 give
+#: ``inference.BISECT_RELATIVE``), then settles the ``REFINED`` best at full precision: a throughput 0.1 %
+#: short cannot reorder deployments further apart than that, and the two phases took the frontier of
+#: ``bench/bench_estimate.py`` from 1.86 to 1.38 s of CPU (stop 30) [M].
+SCREEN_RELATIVE = 1e-3
+REFINED = 8
+
+
 def evaluate(req: InferenceRequest, hw: Hardware, factors: Factors) -> tuple[list[tuple[Pools, Point]], list[str]]:
-    """Every deployment tried with its operating point (config: just that one)."""
+    """Every deployment tried with its operating point (config: just that one). Searched deployments are
+    screened (``SCREEN_RELATIVE``); the ``REFINED`` best by ``_score`` are settled at full precision."""
     spec = spec_for(req.model, _spec_mode(req))
     mode = "mtp" if spec else "none"
     tried: list[tuple[Pools, Point]] = []
     skipped: list[str] = []
 
-    def run(deps: list[Deployment]) -> list[tuple[Pools, Point]]:
+    def run(deps: list[Deployment], relative: float) -> list[tuple[Pools, Point]]:
         done = []
         for dep in deps:
             pools = build_pools(dep, req, hw, factors, spec)
             if pools is None:
                 skipped.append(dep.label())
                 continue
-            done.append((pools, point_for(pools, req)))
+            done.append((pools, point_for(pools, req, relative)))
         return done
 
     if req.config:
-        tried = run([replace(deployment_from_config(req.config, req.model, req.gpus), spec_decoding=mode)])
-        return tried, skipped
-    tried = run(_aggregated(req, hw, mode))
+        dep = replace(deployment_from_config(req.config, req.model, req.gpus), spec_decoding=mode)
+        return run([dep], BISECT_RELATIVE), skipped
+    tried = run(_aggregated(req, hw, mode), SCREEN_RELATIVE)
     if req.scenario != "offline" and (req.has_limits or req.scenario == "concurrency"):
-        tried += run(_disaggregated(req, tried, mode))
+        tried += run(_disaggregated(req, tried, mode), SCREEN_RELATIVE)
+    best = sorted(range(len(tried)), key=lambda k: _score(tried[k][1], req), reverse=True)[:REFINED]
+    for k in best:
+        tried[k] = (tried[k][0], point_for(tried[k][0], req))
     return tried, skipped
 
 
