@@ -375,3 +375,18 @@ def test_a_prompt_waits_out_the_iteration_of_a_lock_step_prefill_worker(monkeypa
     lock_step = with_wait[True] - ttft(True)
     assert 0 < lock_step < 100  # at most one iteration: a 1k-token prompt prefills in tens of ms here
     assert with_wait[False] == ttft(False)
+
+
+def test_a_pipelined_prefill_pool_has_no_more_capacity_than_its_gpus_as_separate_workers():
+    # until stop 30 a pipeline's prefill service time was divided by its stages twice: one TP8/PP4 prefill worker
+    # fed a TP32 decoder 1,380 tok/s per GPU where four TP8 workers on the same 32 GPUs fed it 469
+    def per_gpu(prefill):
+        config = {"serving": "disaggregated", "prefill_gpus": 32, "decode_gpus": 32, "prefill": prefill,
+                  "decode": {"workers": 1, "tp": 32, "ep": 32, "dp_attention": True}}
+        out = case("gb200-nvl72", 72, config, model="deepseek-r1", precision="fp8", scenario="interactive",
+                   input_tokens=8192, output_tokens=1024, tpot_p99_limit_ms=36.4)
+        return out["output_tokens_per_s"] / 72
+
+    pipelined, separate = per_gpu({"workers": 1, "tp": 8, "pp": 4}), per_gpu({"workers": 4, "tp": 8})
+    assert pipelined < separate
+    assert pipelined == pytest.approx(388, rel=0.05) and separate == pytest.approx(469, rel=0.05)

@@ -248,8 +248,12 @@ def operating_point(pools: Pools, req: InferenceRequest, b: float, backlog: bool
     one = batch if k * pre.attn_dp == 1 else pre.prefill_s(i)  # one prompt alone (on one attention rank)
     # a prompt's own prefill; a queued prefill worker runs k per rank, each waiting for its batch
     alone = (one if k == 1 else batch) + launch
-    # per prompt with every attention rank busy (and every pipeline stage: pp prompts in flight)
-    service = batch / (k * pre.attn_dp) / pre.pp
+    # per prompt with every attention rank busy. A pipeline's stages are already all busy in ``batch``: its
+    # iteration splits the prompts into ``pp`` micro-batches (``Replica.iteration``), so it is not divided by
+    # ``pp`` again (until stop 30 it was: a TP8/PP4 prefill pool of DeepSeek-R1 8k prompts on GB200 took
+    # 9 ms a prompt where four TP8 workers on the same 32 GPUs take 30, and the search put PP4 prefill
+    # pools on the frontier at 1.9× the tok/s per GPU of any other)
+    service = batch / (k * pre.attn_dp)
     if dep.disaggregated:
         rho = rate / dep.prefill_workers * service
         transfer = kv_transfer_s(M.kv_bytes_per_sequence(req.model, pre.kv_precision, i),

@@ -86,14 +86,9 @@ def _disaggregated(req: InferenceRequest, agg: list[tuple[Pools, Point]], mode: 
     # lone prompt leaves mostly idle). Until stop 29 only the first three, at the shares rounded: the search came
     # out below 39 of the capture's 390 published layouts (bench/search_coverage.py), most of them prefilling on
     # TP4/EP4 with data-parallel attention
-    # Since stop 30 also the three that prefill a lone prompt soonest (wall-clock, what a TTFT limit needs: a
-    # pipeline's stages split one prompt's chunks): Llama-3.1-405B FP4 8k/1k on 72 B200 under TTFT p99 2 s
-    # found no TP8/PP2 prefill pool (TP2, TP4 and TP8 cost fewer GPU-seconds) and came out at 11,766 tok/s,
-    # below FP8's 17,287 with it; 23,945 with it
     fastest = list(dict.fromkeys(
         sorted(workers, key=lambda lay: _prefill_cost(workers[lay], i))[:3]
-        + sorted(workers, key=lambda lay: _prefill_cost(workers[lay], i, loaded=True))[:3]
-        + sorted(workers, key=lambda lay: workers[lay].prefill_s(i, 1))[:3]))
+        + sorted(workers, key=lambda lay: _prefill_cost(workers[lay], i, loaded=True))[:3]))
     # every aggregated layout decodes: a decoder that aggregated serving ranks low (wide EP with data-parallel
     # attention, slowed there by the prefills it also runs) can be the best once prefill moves out (the four
     # fastest plus the aggregated frontier's decoders, the rule until stop 28, missed on 32 B300 the TP16/EP16
@@ -176,7 +171,7 @@ def _score(p: Point, req: InferenceRequest) -> tuple:
 #: The search screens every deployment with its batch bisected to this share (12 halvings where 25 give
 #: ``inference.BISECT_RELATIVE``), then settles the ``REFINED`` best at full precision: a throughput 0.1 %
 #: short cannot reorder deployments further apart than that, and the two phases took the frontier of
-#: ``bench/bench_estimate.py`` from 1.86 to 1.38 s of CPU (stop 30) [M].
+#: ``bench/bench_estimate.py`` from 1.38 to 1.03 s of CPU (medians of two runs, stop 30) [M].
 SCREEN_RELATIVE = 1e-3
 REFINED = 8
 
