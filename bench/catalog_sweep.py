@@ -90,7 +90,7 @@ LADDER_SHAPES = ((1024, 1024, 8), (8192, 1024, 72))
 #: ``--clients``' closed loops, and how far throughput may fall from one rung to the next: where the KV cache
 #: already holds all it can, more clients only queue, and a run's draining last requests
 #: (``queueing.benchmark_run_share``) cost a little more of it — at most 0.12 % over the whole catalog
-#: (63 rungs, all at 256 clients or more, stop 30).
+#: (64 rungs, all at 256 clients or more, stop 30).
 CLIENT_LADDER = (1, 4, 16, 64, 256, 1024, 4096)
 CLIENT_SLACK = 0.005
 
