@@ -294,7 +294,7 @@ def _bisect(lo: float, hi: float, below: Callable[[float], bool],
     """Halvings of ``[lo, hi]`` toward the batch where ``below`` stops holding (true at ``lo``, false at
     ``hi``) until the bracket is ``relative`` of its upper end, forty at most (the rule before stop
     29): [0, 2,048] toward a batch near 1,000 takes 25 halvings (2,048 / 2²⁵ = 6.1e-5 ≤ 1e-7 × 1,000); at
-    the search's screening bracket (``search.SCREEN_RELATIVE``, 1e-3) 12 (2,048 / 2¹² = 0.5 ≤ 1)."""
+    the search's screening bracket (``search.SCREEN_RELATIVE``, 1e-3) 11 (2,048 / 2¹¹ = 1 ≤ 1e-3 × 1,000)."""
     for _ in range(40):
         if hi - lo <= relative * hi:
             break

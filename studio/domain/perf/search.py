@@ -168,7 +168,7 @@ def _score(p: Point, req: InferenceRequest) -> tuple:
     return (0, -worst, p.tokens_per_s)
 
 
-#: The search screens every deployment with its batch bisected to this share (12 halvings where 25 give
+#: The search screens every deployment with its batch bisected to this share (11 halvings where 25 give
 #: ``inference.BISECT_RELATIVE``), then settles the ``REFINED`` best at full precision: a throughput 0.1 %
 #: short cannot reorder deployments further apart than that, and the two phases took the frontier of
 #: ``bench/bench_estimate.py`` from 1.38 to 1.03 s of CPU (medians of two runs, stop 30) [M].
