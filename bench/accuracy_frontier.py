@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from catalog.datafiles import file_catalog  # noqa: E402
 from studio.domain.perf import estimate_case  # noqa: E402
+from studio.domain.perf.layouts import config_label  # noqa: E402
 
 POINTS = (("ix-dsr1-b200-sglang-fp8-1k8k-c4", "dgx-b200", 8), ("ix-dsr1-b200-sglang-fp4-1k8k-c128", "dgx-b200", 8),
           ("ix-dsr1-gb200-dynamo-trt-fp4-1k8k-c60", "gb200-nvl72", 72),
@@ -76,15 +77,6 @@ def published_best(cases: list[dict], system: str, precision: str, input_tokens:
     return best
 
 
-def label(layout: dict) -> str:
-    d = layout.get("decode", layout)
-    text = f"{d.get('workers', '')}×TP{d['tp']}/EP{d['ep']}{' DP' if d.get('dp_attention') else ''}"
-    if layout.get("serving") == "disaggregated":
-        p = layout["prefill"]
-        text = f"P {p['workers']}×TP{p['tp']}/EP{p['ep']} + D {text}"
-    return text
-
-
 def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}" if a and b else "n/a"
 
@@ -99,7 +91,7 @@ def main(argv: list[str]) -> int:
         p = at(frontier(catalog, system, gpus, w["precision"], w["input_tokens"], w["output_tokens"]), per_user)
         print(f"| {cid} | {system} | {w['precision']} | {w['input_tokens']}/{w['output_tokens']} | {per_user:.1f} "
               f"| {per_gpu:,.0f} | {p['tokens_per_s_per_gpu']:,.0f} | {p['tokens_per_s_per_gpu'] / per_gpu - 1:+.0%} "
-              f"| {label(p['layout'])} |")
+              f"| {config_label(p['layout'])} |")
     if "--ratios" in argv:
         from bench.inferencex_validation import load_cases
         capture = load_cases()[0]
