@@ -4,7 +4,7 @@
 
 Estimates every system × model × precision (BF16, FP8, FP4) × scenario (offline; server and interactive
 with limits of TTFT p99 2 s and TPOT p99 50 ms; a closed loop of 64 clients) × shape (1k in / 1k out on
-8 GPUs, 8k / 1k on 72, 100k / 2k on 16): 9,720 cases, about 12 minutes of CPU. Each must either estimate or
+8 GPUs, 8k / 1k on 72, 100k / 2k on 16): 9,720 cases, about 6 minutes of CPU. Each must either estimate or
 fail with ``EstimateError`` naming why (a context too short, a model that fits nowhere); and every estimate
 must hold:
 
