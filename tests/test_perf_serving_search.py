@@ -390,3 +390,22 @@ def test_a_pipelined_prefill_pool_has_no_more_capacity_than_its_gpus_as_separate
     pipelined, separate = per_gpu({"workers": 1, "tp": 8, "pp": 4}), per_gpu({"workers": 4, "tp": 8})
     assert pipelined < separate
     assert pipelined == pytest.approx(388, rel=0.05) and separate == pytest.approx(469, rel=0.05)
+
+
+@pytest.mark.parametrize("system,gpus,workload", [
+    ("gb200-nvl72", 72, {"scenario": "interactive", "input_tokens": 8192, "tpot_p99_limit_ms": 30,
+                         "ttft_p99_limit_ms": 3000}),
+    ("dgx-b200", 576, {"precision": "fp4", "scenario": "interactive", "input_tokens": 8192, "tpot_p99_limit_ms": 10,
+                       "ttft_p99_limit_ms": 3000}),
+    ("dgx-h100", 16, {"scenario": "concurrency", "concurrency": 256}),
+    ("mi355x-oam8", 8, {"model": "gpt-oss-120b", "scenario": "offline"}),
+])
+def test_the_layout_an_estimate_chose_given_back_as_config_gives_the_same_estimate(system, gpus, workload):
+    # the search screens every layout at a coarse batch bracket and settles the best at full precision
+    # (search.SCREEN_RELATIVE): what it reports must be what that layout gives when asked for directly. Over
+    # every system × model at FP8 (1k/1k on 8 GPUs, 8k/1k on 72, three scenarios) 1,416 estimates agree
+    searched = case(system, gpus, **workload)
+    given = case(system, gpus, searched["layout"], **workload)
+    for key in ("output_tokens_per_s", "ttft_ms", "tpot_ms", "ttft_p99_ms", "tpot_p99_ms"):
+        assert given[key] == pytest.approx(searched[key], rel=1e-9), key
+    assert given["layout"] == searched["layout"]
