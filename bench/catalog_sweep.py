@@ -351,8 +351,9 @@ def main(argv: list[str] | None = None) -> int:
         for line in problems:
             print(line)
         return 1 if problems else 0
-    for flag, check, what in ((args.limits, limit_ladders, "limits"), (args.clients, client_ladder, "clients"),
-                              (args.racks, rack_pairs, "racks"), (args.round_trip, round_trips, "round trip")):
+    for flag, check, what in ((args.ladder, ladder, "ladder"), (args.limits, limit_ladders, "limits"),
+                              (args.clients, client_ladder, "clients"), (args.racks, rack_pairs, "racks"),
+                              (args.round_trip, round_trips, "round trip")):
         if flag:
             started = time.process_time()
             estimated, problems = check(catalog, systems, models)
@@ -361,14 +362,6 @@ def main(argv: list[str] | None = None) -> int:
             for line in problems:
                 print(line)
             return 1 if problems else 0
-    if args.ladder:
-        started = time.process_time()
-        estimated, problems = ladder(catalog, systems, models)
-        print(f"# ladder: {len(systems)} systems × {len(models)} models × 2 scenarios × {len(LADDER)} GPU counts, "
-              f"{estimated:,} estimated, {time.process_time() - started:.0f} s of CPU; rules broken: {len(problems)}")
-        for line in problems:
-            print(line)
-        return 1 if problems else 0
     reasons: Counter = Counter()
     problems: list[str] = []
     estimated = total = 0

@@ -4,6 +4,8 @@ estimates or names why, breaking none of them (the whole catalog is the script's
 
 from __future__ import annotations
 
+import pytest
+
 from tests.bench_scripts import load, run_main
 
 sweep = load("catalog_sweep")
@@ -32,14 +34,6 @@ def test_the_gpus_without_fp4_units_break_no_rule():
     assert "144 cases" in text and "rules broken: 0" in text
 
 
-def test_more_gpus_never_lower_the_throughput_on_the_ladder():
-    # DeepSeek-R1 on B300 fell from 29,358 tok/s on 24 GPUs to 18,120 on 32 before every aggregated layout was
-    # tried as a disaggregated decoder
-    status, text = run_main(sweep, ["--ladder", "--systems", "dgx-b300", "--models", "deepseek-r1"])
-    assert status == 0, text
-    assert "16 estimated" in text and "rules broken: 0" in text
-
-
 def test_a_sound_training_estimate_breaks_no_rule_and_each_rule_catches_what_it_names():
     good = {"tokens_per_s": 1e6, "mfu": 0.4, "step_time_s": 8192 * 4096 / 1e6, "time_to_train_s": 1e6,
             "tokens_per_joule_it": 1.0, "tokens_per_joule_wall": 0.7, "goodput": 0.95, "gpus_used": 900}
@@ -62,32 +56,24 @@ def test_every_training_gpu_count_estimates_or_says_why_and_more_gpus_never_trai
     assert "351 cases" in text and "rules broken: 0" in text
 
 
-def test_looser_limits_never_lower_the_throughput_or_unmeet_the_limits():
-    status, text = run_main(sweep, ["--limits", "--systems", "dgx-b200", "--models", "deepseek-r1,llama-3.3-70b"])
+@pytest.mark.parametrize("mode,systems,models,estimated", [
+    # more GPUs never lower the throughput: DeepSeek-R1 on B300 fell from 29,358 tok/s on 24 GPUs to 18,120 on 32
+    # before every aggregated layout was tried as a disaggregated decoder
+    ("--ladder", "dgx-b300", "deepseek-r1", 16),
+    # a looser TPOT or TTFT limit never unmeets a workload nor lowers its throughput
+    ("--limits", "dgx-b200", "deepseek-r1,llama-3.3-70b", 52),
+    # more clients never lower the searched throughput
+    ("--clients", "dgx-b200,mi355x-oam8", "deepseek-r1,gpt-oss-120b", 56),
+    # an NVL72 rack never trails its DGX node: before 8-GPU pipeline stages inside the rack's domain, DGX B200's
+    # TP8/PP4 decoders beat GB200 NVL72 on DeepSeek-R1 FP4 8k/1k at TPOT p99 <= 10 ms on 576 GPUs (69 against 68)
+    ("--racks", "dgx-b200", "deepseek-r1", 96),
+    # the layout an estimate chose, given back as config, gives the same estimate
+    ("--round-trip", "gb200-nvl72,mi355x-oam8", "deepseek-r1,llama-3.3-70b", 24),
+])
+def test_each_whole_space_mode_breaks_no_rule_on_its_slice(mode, systems, models, estimated):
+    status, text = run_main(sweep, [mode, "--systems", systems, "--models", models])
     assert status == 0, text
-    assert "52 estimated" in text and "rules broken: 0" in text
-
-
-def test_more_clients_never_lower_the_searched_throughput():
-    status, text = run_main(sweep, ["--clients", "--systems", "dgx-b200,mi355x-oam8",
-                                    "--models", "deepseek-r1,gpt-oss-120b"])
-    assert status == 0, text
-    assert "56 estimated" in text and "rules broken: 0" in text
-
-
-def test_an_nvl72_rack_never_trails_its_dgx_node():
-    # before 8-GPU pipeline stages inside the rack's domain, DGX B200's TP8/PP4 decoders beat GB200 NVL72 on
-    # DeepSeek-R1 FP4 8k/1k at TPOT p99 <= 10 ms on 576 GPUs (69 against 68 tok/s per GPU)
-    status, text = run_main(sweep, ["--racks", "--systems", "dgx-b200", "--models", "deepseek-r1"])
-    assert status == 0, text
-    assert "96 estimated" in text and "rules broken: 0" in text
-
-
-def test_a_chosen_layout_given_back_as_config_gives_the_same_estimate():
-    status, text = run_main(sweep, ["--round-trip", "--systems", "gb200-nvl72,mi355x-oam8",
-                                    "--models", "deepseek-r1,llama-3.3-70b"])
-    assert status == 0, text
-    assert "24 estimated" in text and "rules broken: 0" in text
+    assert f"{estimated} estimated" in text and "rules broken: 0" in text
 
 
 def test_fp4_slower_than_fp8_on_a_gpu_with_fp4_units_is_caught():
