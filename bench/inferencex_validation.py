@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/inferencex_validation.py [--rows FILE.jsonl] [--calibration FILE.json]
         [--only KEY=VALUE ...] [--worst N] [--cases-out FILE.json] [--ttft-by-utilisation] [--by-regime]
-        [--resized-pools]
+        [--resized-pools] [--mtp-by-load]
 
 ``bench/data/inferencex-benchmarks-dsr1.jsonl`` holds the rows of InferenceX-app's API capture
 (``packages/app/cypress/fixtures/api/benchmarks.json``, sha256 f46823a76cb63248…, 775,884 bytes — the
@@ -40,6 +40,10 @@ names it (``fixed concurrency``: every client decoding or in its first token; ``
 beyond what the prefill or the KV cache takes wait) and prefill utilisation: predicted / measured at the
 median for throughput, TPOT and TTFT, and the share of the clients decoding at once (output × TPOT ÷
 clients, Little's law: what TTFT leaves), measured and estimated.
+``--mtp-by-load`` prints the out-of-sample rows with speculative decoding (MTP) by engine, the decode
+attention's layout (tensor-parallel or data-parallel) and the clients (``MTP_LOADS``): TPOT predicted /
+measured at the median and its range — where the estimate's one-draft MTP model parts from the engines'
+own speculative loops (stop 31).
 """
 
 from __future__ import annotations
@@ -337,6 +341,31 @@ def by_regime(cases: list[dict], outputs: list[dict], refs: set[tuple]) -> None:
               f"{med.get('tpot_ms', '-'):>6s} {med.get('ttft_ms', '-'):>6s} {med['measured']:>9s} {med['estimated']:>7s}")
 
 
+#: Client counts ``--mtp-by-load`` groups the MTP rows by: at most this many (the last group: more).
+MTP_LOADS = (16, 128)
+
+
+def mtp_by_load(cases: list[dict], outputs: list[dict], refs: set[tuple]) -> None:
+    """The out-of-sample MTP rows' TPOT, predicted / measured, by engine, decode attention (TP or DP) and
+    clients (``MTP_LOADS``): rows, median, lowest and highest."""
+    groups: dict[tuple, list[float]] = defaultdict(list)
+    for c, out in zip(cases, outputs):
+        cf = c["config"]
+        if cf["spec_decoding"] != "mtp" or in_reference(c, refs) or not out.get("tpot_ms"):
+            continue
+        decode = cf if cf["serving"] == "single-node" else cf["decode"]
+        conc = c["workload"]["concurrency"]
+        load = next((i for i, n in enumerate(MTP_LOADS) if conc <= n), len(MTP_LOADS))
+        attention = "DP" if decode["dp_attention"] else "TP"
+        groups[(c["_row"]["framework"], cf["serving"], attention, load)].append(out["tpot_ms"] / c["measured"]["tpot_ms"])
+    labels = [f"<= {n}" for n in MTP_LOADS] + [f"> {MTP_LOADS[-1]}"]
+    print("\n# MTP rows (out of sample): TPOT predicted / measured by engine, decode attention and clients")
+    print(f"{'engine':14s} {'serving':14s} {'attention':>9s} {'clients':>8s} {'rows':>5s} {'median':>7s} {'range':>11s}")
+    for (engine, serving, attention, load), ratios in sorted(groups.items()):
+        print(f"{engine:14s} {serving:14s} {attention:>9s} {labels[load]:>8s} {len(ratios):5d} {statistics.median(ratios):7.2f} "
+              f"{min(ratios):5.2f}–{max(ratios):.2f}")
+
+
 #: A lone prompt: single-node rows at this many clients or fewer (``--ttft-by-prompt``).
 FEW_CLIENTS = 8
 
@@ -389,6 +418,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--resized-pools", action="store_true",
                     help="also estimate the disaggregated rows whose pool columns do not add up to the pool's "
                          "GPUs, as logged (reported apart)")
+    ap.add_argument("--mtp-by-load", action="store_true",
+                    help="also print the MTP rows' TPOT by engine, decode attention and clients")
     args = ap.parse_args(argv)
     cases, left_out = load_cases(args.rows, args.resized_pools)
     getters = {"system": lambda c: c["cluster"]["system"], "engine": lambda c: c["_row"]["framework"],
@@ -432,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
             print(summary_line(f"{key} ({len(spread[key]) // 2} pairs)", spread[key]))
     if spread:
         print(summary_line("all", [e for v in spread.values() for e in v]))
-    if args.ttft_by_utilisation or args.by_regime or args.ttft_by_prompt:
+    if args.ttft_by_utilisation or args.by_regime or args.ttft_by_prompt or args.mtp_by_load:
         outputs = estimate_cases(blind, catalog, calibration=data)
         if args.ttft_by_prompt:
             ttft_by_prompt(cases, outputs)
@@ -440,6 +471,8 @@ def main(argv: list[str] | None = None) -> int:
             ttft_by_utilisation(cases, outputs, refs)
         if args.by_regime:
             by_regime(cases, outputs, refs)
+        if args.mtp_by_load:
+            mtp_by_load(cases, outputs, refs)
     if args.worst:
         print_worst(rows, args.worst)
     return 0

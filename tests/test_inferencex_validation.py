@@ -153,3 +153,25 @@ def test_ttft_by_prompt_pairs_1k_and_8k_on_the_same_layout_and_gives_the_slope_r
     pair = [line for line in text.splitlines() if line.startswith("dgx-h200")]
     assert len(pair) == 1 and pair[0].split()[-3:] == ["100/150", "400/250", "3.00"]
     assert "slope ratio: median 3.00 over 1 pairs (3.00–3.00)" in text
+
+
+def test_mtp_by_load_groups_the_mtp_rows_by_engine_attention_and_clients():
+    # two single-node TP rows above 128 clients (TPOT predicted / measured 0.5 and 0.7: median 0.60), one DP row
+    # of a disaggregated decode pool at 16 clients (1.10), and a row without MTP, which is left out
+    def row(serving, dp, conc, measured, estimated, spec="mtp"):
+        layout = {"tp": 8, "ep": 8, "dp_attention": dp}
+        config = ({"serving": serving, **layout} if serving == "single-node" else
+                  {"serving": serving, "decode": layout, "prefill": layout})
+        case = {"workload": {"precision": "fp8", "input_tokens": 1024, "output_tokens": 1024, "concurrency": conc},
+                "cluster": {"system": "dgx-b200", "gpus": 8}, "_row": {"framework": "sglang", "date": "2026-01-01"},
+                "config": {**config, "spec_decoding": spec}, "measured": {"tpot_ms": measured}}
+        return case, {"tpot_ms": estimated}
+
+    rows = [row("single-node", False, 512, 40.0, 20.0), row("single-node", False, 256, 30.0, 21.0),
+            row("disaggregated", True, 16, 10.0, 11.0), row("single-node", False, 512, 40.0, 20.0, spec="none")]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        iv.mtp_by_load([c for c, _ in rows], [o for _, o in rows], set())
+    lines = [line.split() for line in out.getvalue().splitlines() if line.startswith("sglang")]
+    assert lines == [["sglang", "disaggregated", "DP", "<=", "16", "1", "1.10", "1.10–1.10"],
+                     ["sglang", "single-node", "TP", ">", "128", "2", "0.60", "0.50–0.70"]]
