@@ -175,3 +175,25 @@ def test_mtp_by_load_groups_the_mtp_rows_by_engine_attention_and_clients():
     lines = [line.split() for line in out.getvalue().splitlines() if line.startswith("sglang")]
     assert lines == [["sglang", "disaggregated", "DP", "<=", "16", "1", "1.10", "1.10–1.10"],
                      ["sglang", "single-node", "TP", ">", "128", "2", "0.60", "0.50–0.70"]]
+
+
+def test_the_large_batch_caution_states_what_the_capture_measures(loaded):
+    # specdec.CAUTION_EVIDENCE is the capture's MTP runs on one node with tensor-parallel attention at more than
+    # 128 clients, out of sample: measured TPOT ÷ estimated, lowest, median and highest
+    import statistics
+
+    from studio.domain.perf.cases import estimate_cases
+    from studio.domain.perf.specdec import CAUTION_EVIDENCE, CAUTION_SEQUENCES
+
+    cases, _ = loaded
+    refs = iv.reference_keys()
+    kind = [c for c in cases if c["config"]["spec_decoding"] == "mtp" and c["config"]["serving"] == "single-node"
+            and not c["config"]["dp_attention"] and c["workload"]["concurrency"] > CAUTION_SEQUENCES
+            and not iv.in_reference(c, refs)]
+    outputs = estimate_cases([{k: v for k, v in c.items() if k != "_row"} for c in kind], file_catalog())
+    ratios = [c["measured"]["tpot_ms"] / o["tpot_ms"] for c, o in zip(kind, outputs)]
+    measured = (len(ratios), min(ratios), statistics.median(ratios), max(ratios))
+    assert measured[0] == CAUTION_EVIDENCE[0]
+    assert [round(x, 2) for x in measured[1:]] == list(CAUTION_EVIDENCE[1:])
+    # every one of them carries the caution line
+    assert all(any("published DeepSeek-R1 runs of this kind" in a for a in o["assumptions"]) for o in outputs)

@@ -410,3 +410,33 @@ def test_one_label_for_a_deployment_and_its_config():
     disagg = Deployment(Layout(32, 32, True), 1, Layout(4, 4), 2)
     assert config_label(disagg.as_config()) == "prefill 2 × TP4/EP4, decode 1 × TP32/EP32 DP-attn"
     assert config_label(None) == config_label({}) == ""
+
+
+def test_speculative_decoding_at_large_batch_on_tp_attention_says_how_far_published_runs_were():
+    from studio.domain.perf.cases import estimate_case
+    from studio.domain.perf.specdec import CAUTION_SEQUENCES, large_batch_caution
+
+    spec = SPEC_DEFAULTS["deepseek-r1"]
+    line = large_batch_caution(spec, False, 1, 508.3)
+    assert line == ("speculative decoding with 508 sequences on a worker with tensor-parallel attention: 13 "
+                    "published DeepSeek-R1 runs of this kind (one node, more than 128 clients) decoded "
+                    "1.00–2.65× slower than this model gives (median 1.74×); with data-parallel attention the "
+                    "model holds")
+    # not without speculative decoding, on a disaggregated decode pool, with data-parallel attention, or at or
+    # below 128 sequences
+    assert large_batch_caution(None, False, 1, 508.3) is None
+    assert large_batch_caution(spec, True, 1, 508.3) is None
+    assert large_batch_caution(spec, False, 8, 508.3) is None
+    assert large_batch_caution(spec, False, 1, CAUTION_SEQUENCES) is None
+
+    def run(conc, dp):
+        case = {"id": "r1", "cluster": {"system": "dgx-b200", "gpus": 8},
+                "workload": {"kind": "inference", "model": "deepseek-r1", "precision": "fp8",
+                             "scenario": "concurrency", "input_tokens": 1024, "output_tokens": 1024,
+                             "concurrency": conc},
+                "config": {"serving": "single-node", "tp": 8, "ep": 8 if dp else 1, "dp_attention": dp,
+                           "spec_decoding": "mtp"}}
+        return [a for a in estimate_case(case, CAT)["assumptions"] if "published DeepSeek-R1 runs" in a]
+
+    assert len(run(512, False)) == 1
+    assert run(64, False) == [] and run(512, True) == []

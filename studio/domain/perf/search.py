@@ -43,7 +43,7 @@ from .layouts import Deployment, candidate_layouts, deployment_from_config
 from .queueing import RHO_MAX
 from .results import InferenceEstimate
 from .serving import admission_note, expert_math_precision
-from .specdec import spec_for
+from .specdec import large_batch_caution, spec_for
 
 PREFILL_SHARES = (0.125, 0.25, 0.375, 0.5, 0.625, 0.75)
 
@@ -245,6 +245,7 @@ def estimate_inference(req: InferenceRequest, hw: Hardware, factors: Factors,
               "the same iterations"),)
           if best.admission_wait_s > 0 else ()),
         *((pools.spec.describe(),) if pools.spec else ()),
+        *filter(None, (large_batch_caution(pools.spec, dep.disaggregated, dec.attn_dp, best.batch),)),
         *(("no layout meets the latency limits: the closest is shown with the throughput there",)
           if slo_met is False else ()),
         *notes,

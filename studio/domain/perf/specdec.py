@@ -110,3 +110,30 @@ def spec_for(model: LlmModel, mode: str | None) -> SpecDecoding | None:
         raise EstimateError(f"{model.slug} has no MTP module or draft head with a published acceptance: "
                             f"spec_decoding 'mtp' is available for {', '.join(sorted(SPEC_DEFAULTS))}")
     return SPEC_DEFAULTS[model.slug]
+
+
+#: An aggregated worker with tensor-parallel attention and speculative decoding above this many sequences decoding
+#: at once: where the published runs part from the model (``large_batch_caution``).
+CAUTION_SEQUENCES = 128
+#: Those runs, out of sample: the InferenceX capture's DeepSeek-R1 runs with MTP on one node with tensor-parallel
+#: attention at more than 128 clients (SGLang 7, ATOM 5, TensorRT-LLM 1; 254–509 sequences per worker as
+#: estimated): measured TPOT ÷ estimated, lowest, median and highest (``bench/inferencex_validation.py
+#: --mtp-by-load``; docs/accuracy.md, stop 31) [V-3p]. Data-parallel attention at the same loads holds: 0.91×
+#: and 1.01× the measured at the median over 8 and 22 runs.
+CAUTION_EVIDENCE = (13, 1.00, 1.74, 2.65)
+
+
+def large_batch_caution(spec: SpecDecoding | None, disaggregated: bool, attention_dp: int,
+                        sequences: float) -> str | None:
+    """The assumption line for speculative decoding where published runs decode slower than this model gives:
+    an aggregated worker (prompts and decode on the same GPUs) whose attention is tensor-parallel
+    (``attention_dp`` 1), more than ``CAUTION_SEQUENCES`` sequences decoding; None elsewhere. The estimate
+    stands, since no physical cause was found; the line says how far the published runs were from it
+    (``CAUTION_EVIDENCE``)."""
+    if spec is None or disaggregated or attention_dp > 1 or sequences <= CAUTION_SEQUENCES:
+        return None
+    runs, low, median, high = CAUTION_EVIDENCE
+    return (f"speculative decoding with {sequences:.0f} sequences on a worker with tensor-parallel attention: "
+            f"{runs} published DeepSeek-R1 runs of this kind (one node, more than {CAUTION_SEQUENCES} clients) "
+            f"decoded {low:.2f}–{high:.2f}× slower than this model gives (median {median:.2f}×); with "
+            f"data-parallel attention the model holds")
