@@ -82,6 +82,8 @@ def test_engine_spread_compares_two_engines_on_the_same_layout_only():
     spread = iv.engine_spread([a, b, same_engine])
     # sglang–trt pairs only: 10 vs 12.5 (0.2 and 0.25) and 20 vs 12.5 (0.6 and 0.375)
     assert sorted(spread["tpot_ms"]) == pytest.approx([0.2, 0.25, 0.375, 0.6])
+    # the least error one estimate can have against both of a pair: (12.5 − 10) / 22.5 and (20 − 12.5) / 32.5
+    assert sorted(iv.spread_floor(spread["tpot_ms"])) == pytest.approx([2.5 / 22.5, 7.5 / 32.5])
 
 
 def test_the_script_prints_the_summary_and_the_engine_spread():
@@ -91,6 +93,7 @@ def test_the_script_prints_the_summary_and_the_engine_spread():
     text = out.getvalue()
     assert "DeepSeek-R1 rows of inferencex-benchmarks-dsr1.jsonl" in text
     assert "out of sample" in text and "# engine spread" in text and "# worst 3 values" in text
+    assert "# the least error one estimate can have against both engines of a pair" in text
 
 
 def test_ttft_by_utilisation_bands_the_estimates_and_stretches_below_085():
