@@ -137,6 +137,15 @@ def broken_rules(out: dict, w: dict, floor_ms: float) -> list[str]:
     return broken
 
 
+def estimate_or_none(catalog, system: str, gpus: int, w: dict) -> dict | None:
+    """The estimate of workload ``w`` on ``gpus`` GPUs of ``system``, or None where the estimator refuses it
+    with a reason (``EstimateError``: a model that fits nowhere, a context too short)."""
+    try:
+        return estimate_case({"id": "sweep", "workload": w, "cluster": {"system": system, "gpus": gpus}}, catalog)
+    except EstimateError:
+        return None
+
+
 def ladder(catalog, systems: list, models: list) -> tuple[int, list[str]]:
     """``--ladder``: (cases estimated, the steps where the best throughput meeting the limits fell)."""
     estimated, problems = 0, []
@@ -145,10 +154,8 @@ def ladder(catalog, systems: list, models: list) -> tuple[int, list[str]]:
              "input_tokens": 2048, "output_tokens": 1024} | (LADDER_LIMITS if scenario == "interactive" else {})
         best = None  # (GPUs, tok/s) of the highest rung so far that met the limits
         for gpus in LADDER:
-            try:
-                out = estimate_case({"id": "ladder", "workload": w, "cluster": {"system": system.slug, "gpus": gpus}},
-                                    catalog)
-            except EstimateError:
+            out = estimate_or_none(catalog, system.slug, gpus, w)
+            if out is None:
                 continue
             estimated += 1
             if out.get("slo_met") is False:
@@ -167,10 +174,10 @@ def rungs(catalog, system: str, shape: tuple[int, int, int], workloads: list[dic
     isl, osl, gpus = shape
     for w in workloads:
         w = {"kind": "inference", "input_tokens": isl, "output_tokens": osl} | w
-        try:
-            yield w, estimate_case({"id": "rung", "workload": w, "cluster": {"system": system, "gpus": gpus}}, catalog)
-        except EstimateError:
+        out = estimate_or_none(catalog, system, gpus, w)
+        if out is None:
             return
+        yield w, out
 
 
 def limit_ladders(catalog, systems: list, models: list) -> tuple[int, list[str]]:
@@ -222,15 +229,8 @@ def rack_pairs(catalog, systems: list, models: list) -> tuple[int, list[str]]:
              "output_tokens": osl}
         w |= ({"scenario": "interactive", "tpot_p99_limit_ms": tpot, "ttft_p99_limit_ms": 3000} if tpot
               else {"scenario": "offline"})
-        outs = {}
-        for system in (node, rack):
-            try:
-                outs[system] = estimate_case({"id": "pair", "workload": w, "cluster": {"system": system, "gpus": gpus}},
-                                             catalog)
-                estimated += 1
-            except EstimateError:
-                outs[system] = None
-        a, b = outs[node], outs[rack]
+        a, b = (estimate_or_none(catalog, system, gpus, w) for system in (node, rack))
+        estimated += (a is not None) + (b is not None)
         where = f"{model.slug} {precision} {isl}/{osl} on {gpus}, TPOT p99 ≤ {tpot} ms" if tpot else \
             f"{model.slug} {precision} {isl}/{osl} on {gpus}, offline"
         if a and not b:
@@ -250,14 +250,12 @@ def round_trips(catalog, systems: list, models: list) -> tuple[int, list[str]]:
     for system, model, (isl, osl, gpus), sc in itertools.product(systems, models, LADDER_SHAPES, scenarios):
         w = {"kind": "inference", "model": model.slug, "precision": "fp8", "input_tokens": isl,
              "output_tokens": osl} | sc
-        cluster = {"system": system.slug, "gpus": gpus}
-        try:
-            searched = estimate_case({"id": "searched", "workload": w, "cluster": cluster}, catalog)
-        except EstimateError:
+        searched = estimate_or_none(catalog, system.slug, gpus, w)
+        if searched is None:
             continue
         estimated += 1
-        given = estimate_case({"id": "given", "workload": w | {"config": searched["layout"]}, "cluster": cluster},
-                              catalog)
+        given = estimate_case({"id": "given", "workload": w | {"config": searched["layout"]},
+                               "cluster": {"system": system.slug, "gpus": gpus}}, catalog)
         for key in ("output_tokens_per_s", "ttft_ms", "tpot_ms"):
             if abs(given[key] / searched[key] - 1) > 1e-6:
                 problems.append(f"{system.slug} {model.slug} {isl}/{osl} on {gpus} {sc['scenario']}: {key} "

@@ -68,6 +68,7 @@ from studio.domain.perf.accuracy import percentile, score  # noqa: E402
 from studio.domain.perf.cases import estimate_cases  # noqa: E402
 from studio.domain.perf.fitting import family_of  # noqa: E402
 from studio.domain.perf.layouts import config_label  # noqa: E402
+from studio.domain.perf.specdec import CAUTION_SEQUENCES  # noqa: E402
 
 ROWS = ROOT / "bench" / "data" / "inferencex-benchmarks-dsr1.jsonl"
 SYSTEMS = {"h100": "dgx-h100", "h200": "dgx-h200", "b200": "dgx-b200", "b300": "dgx-b300",
@@ -349,8 +350,9 @@ def by_regime(cases: list[dict], outputs: list[dict], refs: set[tuple]) -> None:
               f"{med.get('tpot_ms', '-'):>6s} {med.get('ttft_ms', '-'):>6s} {med['measured']:>9s} {med['estimated']:>7s}")
 
 
-#: Client counts ``--mtp-by-load`` groups the MTP rows by: at most this many (the last group: more).
-MTP_LOADS = (16, 128)
+#: Client counts ``--mtp-by-load`` groups the MTP rows by: at most this many (the last group: more, the regime
+#: of ``specdec.large_batch_caution``).
+MTP_LOADS = (16, CAUTION_SEQUENCES)
 
 
 def mtp_by_load(cases: list[dict], outputs: list[dict], refs: set[tuple]) -> None:
